@@ -1,0 +1,58 @@
+# The command surface of the project (wagtail style): `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install migrate demo worker messages bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed ($(PYTHON) is older)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create a virtual environment: on Debian run 'apt-get install python3-venv'."; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Set up, migrate the SQLite database under var/, load places and the demo once, serve.
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(BIN)/python manage.py compile_translations
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_places
+	$(BIN)/python manage.py seed_demo --print-logins
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A worker for background jobs when TASKS_BACKEND=database.
+worker: $(STAMP)
+	$(BIN)/python manage.py db_worker
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Lint, then the whole suite (SQLite unless DATABASE_URL says otherwise).
+test: $(STAMP)
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python manage.py compile_translations
+	DJANGO_SETTINGS_MODULE=khuyencong.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+# Refresh the catalogue from the source (needs GNU gettext: apt-get install gettext).
+messages: $(STAMP)
+	cd khuyencong && ../$(BIN)/python ../manage.py makemessages -l vi -l en --no-obsolete --ignore 'tests/*'
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""Personas per permission tier (STYLE.md 15), shared by every app's tests.
+
+Province A has communes a1 and a2; province B has commune b1. Each persona is a user:
+``admin``, ``national``, ``manager_a``, ``officer_a``, ``collaborator_a1`` (commune a1 only),
+``auditor_a``, ``officer_b``. ``client_for(user)`` gives a logged-in test client.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from khuyencong.accounts.factories import UserFactory
+from khuyencong.core.roles import Role
+from khuyencong.places.factories import CommuneFactory, ProvinceFactory
+
+
+@pytest.fixture
+def province_a(db):
+    return ProvinceFactory(code="66", name="Tỉnh Đắk Lắk", short_name="Đắk Lắk", key="tinhdaklak")
+
+
+@pytest.fixture
+def province_b(db):
+    return ProvinceFactory(
+        code="79", name="Thành phố Hồ Chí Minh", short_name="Hồ Chí Minh", key="thanhphohochiminh"
+    )
+
+
+@pytest.fixture
+def commune_a1(province_a):
+    return CommuneFactory(code="24100", name="Xã Ea Kar", short_name="Ea Kar", province=province_a)
+
+
+@pytest.fixture
+def commune_a2(province_a):
+    return CommuneFactory(
+        code="24200",
+        name="Phường Buôn Ma Thuột",
+        short_name="Buôn Ma Thuột",
+        kind="phuong",
+        province=province_a,
+    )
+
+
+@pytest.fixture
+def commune_b1(province_b):
+    return CommuneFactory(code="26700", name="Xã Củ Chi", short_name="Củ Chi", province=province_b)
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="admin", role=Role.ADMIN, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def national(db):
+    return UserFactory(username="national", role=Role.NATIONAL_OFFICER)
+
+
+@pytest.fixture
+def manager_a(province_a):
+    return UserFactory(username="manager_a", role=Role.PROVINCIAL_MANAGER, province=province_a)
+
+
+@pytest.fixture
+def officer_a(province_a):
+    return UserFactory(username="officer_a", role=Role.PROVINCIAL_OFFICER, province=province_a)
+
+
+@pytest.fixture
+def auditor_a(province_a):
+    return UserFactory(username="auditor_a", role=Role.AUDITOR, province=province_a)
+
+
+@pytest.fixture
+def collaborator_a1(province_a, commune_a1):
+    return UserFactory(
+        username="collaborator_a1",
+        role=Role.COLLABORATOR,
+        province=province_a,
+        communes=[commune_a1],
+    )
+
+
+@pytest.fixture
+def officer_b(province_b):
+    return UserFactory(username="officer_b", role=Role.PROVINCIAL_OFFICER, province=province_b)
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

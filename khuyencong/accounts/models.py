@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.roles import PROVINCIAL_ROLES, Role
+from khuyencong.places.models import Commune, Province
+
+
+class Organisation(models.Model):
+    """The national agency, a province's Sở Công Thương or khuyến công centre, a commune."""
+
+    class Kind(models.TextChoices):
+        NATIONAL_AGENCY = "national_agency", _("National agency")
+        DEPARTMENT = "department", _("Department of Industry and Trade (Sở Công Thương)")
+        CENTRE = "centre", _("Provincial khuyến công centre")
+        COMMUNE = "commune", _("Commune People's Committee")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind != self.Kind.NATIONAL_AGENCY and self.province_id is None:
+            raise ValidationError({"province": _("A provincial or commune body needs a province.")})
+        if self.kind == self.Kind.COMMUNE and self.commune_id is None:
+            raise ValidationError({"commune": _("A commune body needs its commune.")})
+
+
+class User(AbstractUser):
+    """A person with one role, scoped by place (core/scoping.py)."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    communes = models.ManyToManyField(
+        Commune, verbose_name=_("communes"), blank=True, related_name="collaborator_users"
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in PROVINCIAL_ROLES and self.province_id is None:
+            raise ValidationError({"province": _("This role needs a province.")})
+        if self.role == Role.COLLABORATOR and self.province_id is None:
+            raise ValidationError({"province": _("A collaborator needs a province.")})

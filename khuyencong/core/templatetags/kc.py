@@ -1,0 +1,35 @@
+"""Template filters for Vietnamese numbers and money: {{ value|number }}, {{ amount|money }}."""
+
+from django import template
+
+from khuyencong.core import formats
+
+register = template.Library()
+
+
+@register.filter
+def number(value, decimals=0):
+    return formats.format_number(value, int(decimals))
+
+
+@register.filter
+def money(value):
+    return formats.format_money(value)
+
+
+@register.filter
+def vnd(value):
+    return formats.format_vnd(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs):
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

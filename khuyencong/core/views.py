@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from khuyencong.core.models import Job
+from khuyencong.core.scoping import is_admin
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    # The dashboard lists what the user can reach; each app adds its own card as it grows.
+    from khuyencong.registry.services import dashboard_counts
+
+    return render(request, "core/home.html", {"counts": dashboard_counts(request.user)})
+
+
+def _job_for(request: HttpRequest, pk: int) -> Job:
+    """A job is its creator's (an administrator may look at any)."""
+    jobs = Job.objects.all() if is_admin(request.user) else request.user.jobs.all()
+    return get_object_or_404(jobs, pk=pk)
+
+
+@require_GET
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    template = "core/job_progress.html" if request.htmx else "core/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+@require_GET
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job_for(request, pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result.get("filename") or job.result_file.name.rsplit("/", 1)[-1],
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
