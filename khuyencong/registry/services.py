@@ -1,18 +1,187 @@
-from django.db.models import Count
+"""Business rules of the registry. Views, the API, imports and commands all call these.
 
-from khuyencong.core.scoping import scope_queryset
+Every change goes through a ``verb_noun`` function taking ``actor=`` (STYLE.md 2): it checks
+scope, locks the row, saves, and lets django-simple-history record who changed what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from khuyencong.core.errors import DomainError
+from khuyencong.core.locking import lock_current
+from khuyencong.core.scoping import can_write_place, scope_queryset
+from khuyencong.core.text import normalise
 from khuyencong.registry.models import Establishment
+from khuyencong.registry.validators import normalise_tax_code
+
+# Fields a user may set on an establishment (province is derived from the commune).
+EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "tax_code",
+    "registration_number",
+    "representative",
+    "phone",
+    "email",
+    "address",
+    "commune",
+    "legacy_address",
+    "legacy_commune",
+    "vsic_code",
+    "sector",
+    "craft_village",
+    "founded_year",
+    "status",
+    "notes",
+)
 
 
-def dashboard_counts(user):
-    qs = scope_queryset(user, Establishment.objects.all())
-    return {
-        "establishments": qs.count(),
-        "active": qs.filter(status=Establishment.Status.ACTIVE).count(),
-        "provinces": qs.values("province").distinct().count(),
-        "by_sector": list(
-            qs.values("sector__code", "sector__name")
-            .annotate(n=Count("id"))
-            .order_by("sector__code")
-        ),
-    }
+class RegistryError(DomainError):
+    """A registry rule refused the change (message is translated; ``field`` may be set)."""
+
+
+def establishments_for(user: Any, *, write: bool = False) -> QuerySet[Establishment]:
+    """The establishments the user may see (or change). The one entry point for lists."""
+    return scope_queryset(user, Establishment.objects.all(), write=write)
+
+
+def search(queryset: QuerySet[Establishment], text: str) -> QuerySet[Establishment]:
+    """Search ignoring diacritics and case: by name, or by the start of a tax code."""
+    term = normalise(text)
+    if not term:
+        return queryset
+    condition = Q(search_name__contains=term)
+    compact = normalise_tax_code(text)
+    if compact[:10].isdigit():
+        condition |= Q(tax_code__startswith=compact)
+    return queryset.filter(condition)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    establishment: Establishment
+    reason: str
+
+
+def find_duplicates(
+    *,
+    name: str,
+    commune_id: str | None,
+    tax_code: str | None,
+    exclude_pk: int | None = None,
+    among: QuerySet[Establishment] | None = None,
+) -> list[Duplicate]:
+    """Likely duplicates: the same tax code anywhere, or the same normalised name in the same
+    commune. ``among`` limits where to look (the caller's scope); by default everywhere, so
+    that a province is warned about an establishment it cannot see only by the reason."""
+    queryset = Establishment.objects.all() if among is None else among
+    condition = Q(pk__in=[])
+    if tax_code:
+        condition |= Q(tax_code=normalise_tax_code(tax_code))
+    key = normalise(name)
+    if key and commune_id:
+        condition |= Q(commune_id=commune_id, search_name=key)
+    matches = queryset.filter(condition).select_related("commune")
+    if exclude_pk is not None:
+        matches = matches.exclude(pk=exclude_pk)
+    found = []
+    for other in matches[:10]:
+        if tax_code and other.tax_code == normalise_tax_code(tax_code):
+            reason = _("same tax code")
+        else:
+            reason = _("same name in the same commune")
+        found.append(Duplicate(other, reason))
+    return found
+
+
+def _apply(establishment: Establishment, data: dict[str, Any]) -> None:
+    for field, value in data.items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"{field} is not an editable field")
+        setattr(establishment, field, value)
+    if establishment.tax_code:
+        establishment.tax_code = normalise_tax_code(establishment.tax_code)
+    else:
+        establishment.tax_code = None
+    establishment.province_id = establishment.commune.province_id
+    establishment.search_name = normalise(establishment.name)
+
+
+def _check_place(actor: Any, establishment: Establishment) -> None:
+    if not can_write_place(
+        actor, province_id=establishment.commune.province_id, commune_id=establishment.commune_id
+    ):
+        raise RegistryError(
+            _("You may not register establishments in this commune."), field="commune"
+        )
+
+
+@transaction.atomic
+def create_establishment(*, actor: Any, data: dict[str, Any]) -> Establishment:
+    """Register an establishment in a commune the actor may write to."""
+    establishment = Establishment(created_by=actor if actor.is_authenticated else None)
+    _apply(establishment, data)
+    _check_place(actor, establishment)
+    establishment._history_user = actor  # type: ignore[attr-defined]
+    establishment.save()
+    return establishment
+
+
+@transaction.atomic
+def update_establishment(
+    *,
+    actor: Any,
+    establishment: Establishment,
+    data: dict[str, Any],
+    expected_version: int | None,
+) -> Establishment:
+    """Save an edit. Refused with ``StaleEditError`` when someone saved in between, and with
+    ``RegistryError`` when the actor may not move it to the new commune."""
+    current = lock_current(
+        establishments_for(actor, write=True), establishment.pk, expected_version
+    )
+    _apply(current, data)
+    _check_place(actor, current)
+    current.version += 1
+    current._history_user = actor  # type: ignore[attr-defined]
+    current.save()
+    return current
+
+
+@transaction.atomic
+def delete_establishment(*, actor: Any, establishment: Establishment) -> None:
+    """Remove an establishment; its history stays. Refused once later records refer to it
+    (projects, awards...), which protect it at the database level."""
+    from django.db.models import ProtectedError
+
+    current = lock_current(establishments_for(actor, write=True), establishment.pk, None)
+    current._history_user = actor  # type: ignore[attr-defined]
+    try:
+        current.delete()
+    except ProtectedError as exc:
+        raise RegistryError(
+            _(
+                "This establishment is referred to by other records and cannot be deleted; set its status to ceased instead."
+            )
+        ) from exc
+
+
+def dashboard_counts(user: Any) -> dict[str, Any]:
+    queryset = establishments_for(user)
+    totals = queryset.aggregate(
+        establishments=Count("id"),
+        active=Count("id", filter=Q(status=Establishment.Status.ACTIVE)),
+        provinces=Count("province", distinct=True),
+    )
+    totals["by_sector"] = list(
+        queryset.values("sector__code", "sector__name")
+        .annotate(n=Count("id"))
+        .order_by("sector__code")
+    )
+    return totals
