@@ -1,0 +1,60 @@
+"""``manage.py seed_demo``: a deterministic, believable demo of the whole product.
+
+Each app contributes a ``demo.py`` module with ``seed(ctx: DemoContext)``; they run in the
+order of INSTALLED_APPS, which follows the layering (places → accounts → registry → …), so
+every later capability extends the demo by adding its own module. Runs once: a second call
+finds the demo and only prints the logins.
+"""
+
+from __future__ import annotations
+
+import random
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from khuyencong.core.demo import DEMO_PASSWORD, DemoContext, demo_present
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (idempotent) and optionally print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--print-logins", action="store_true", help="print the demo logins")
+
+    def handle(self, *args, **options):
+        from khuyencong.places.models import Province
+
+        if not Province.objects.exists():
+            raise CommandError("Places are not loaded: run `manage.py load_places` first.")
+        if demo_present():
+            self.stdout.write("The demo data is already loaded.")
+        else:
+            # Seeded, not secret: the same demo on every machine.
+            ctx = DemoContext(rng=random.Random(2026), stdout=self.stdout)  # noqa: S311
+            with transaction.atomic():
+                for config in apps.get_app_configs():
+                    if not config.name.startswith("khuyencong."):
+                        continue
+                    try:
+                        module = import_module(f"{config.name}.demo")
+                    except ModuleNotFoundError as exc:
+                        if exc.name != f"{config.name}.demo":
+                            raise
+                        continue
+                    module.seed(ctx)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if options["print_logins"]:
+            self._print_logins()
+
+    def _print_logins(self):
+        from khuyencong.core.demo import demo_logins
+
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for username, description in demo_logins():
+            self.stdout.write(f"  {username:<22} {description}")
+        self.stdout.write("")
+        self.stdout.write("Open http://127.0.0.1:8000/ and log in.")
