@@ -97,3 +97,46 @@ def client_for(db):
         return client
 
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+# The flags the machine's documentation gives for Debian's Chromium on a closed network.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    """A Playwright page in Debian's Chromium (never a browser downloaded by a tool).
+
+    Skipped when Chromium is absent, except where KC_REQUIRE_BROWSER=1 (CI) makes that a
+    failure.
+    """
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("KC_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test itself only reads
+    # the database between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+        context.set_default_timeout(10_000)
+        tab = context.new_page()
+        tab.base_url = live_server.url
+        yield tab
+        context.close()
+        browser.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from khuyencong.accounts.models import Organisation, User
-from khuyencong.core.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoContext
+from khuyencong.core.demokit import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoContext
 from khuyencong.core.roles import Role
 from khuyencong.places.models import Commune, Province
 

@@ -3,7 +3,7 @@ registry services so their history shows who registered and who edited them."""
 
 from __future__ import annotations
 
-from khuyencong.core.demo import DemoContext
+from khuyencong.core.demokit import DemoContext
 from khuyencong.places.models import Commune
 from khuyencong.registry import services
 from khuyencong.registry.models import CraftVillage, Establishment, Product, Sector, YearlyFigure

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from khuyencong.core.demo import DEMO_PASSWORD, DemoContext, demo_present
+from khuyencong.core.demokit import DEMO_PASSWORD, DemoContext, demo_present
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             self._print_logins()
 
     def _print_logins(self):
-        from khuyencong.core.demo import demo_logins
+        from khuyencong.core.demokit import demo_logins
 
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

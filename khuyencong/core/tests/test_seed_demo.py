@@ -1,0 +1,63 @@
+"""seed_demo builds a believable demo once, with a user for every role."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from khuyencong.accounts.models import User
+from khuyencong.core.roles import Role
+from khuyencong.places.factories import CommuneFactory, ProvinceFactory
+from khuyencong.places.models import Commune
+from khuyencong.registry.models import Establishment
+
+
+@pytest.fixture
+def demo_places(db):
+    for code, name in (("01", "Hà Nội"), ("66", "Đắk Lắk"), ("82", "Đồng Tháp")):
+        province = ProvinceFactory(code=code, short_name=name, name=f"Tỉnh {name}")
+        for index in range(14):
+            CommuneFactory(code=f"{code}{index:03d}", name=f"Xã Số {index}", province=province)
+        for index in range(3):
+            CommuneFactory(
+                code=f"{code}9{index:02d}",
+                name=f"Phường Số {index}",
+                kind=Commune.Kind.WARD,
+                province=province,
+            )
+
+
+def test_it_refuses_to_run_without_places(db):
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_it_seeds_every_role_and_establishments_once(demo_places):
+    out = StringIO()
+    call_command("seed_demo", "--print-logins", stdout=out)
+    roles = set(User.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    count = Establishment.objects.count()
+    assert count == 180
+    assert Establishment.objects.filter(name="Cơ sở sản xuất Tàu hủ ky Bà Tư").exists()
+    # Every establishment has a creation record by a real user; some were edited later.
+    history = Establishment.history.model.objects
+    assert not history.filter(history_type="+", history_user=None).exists()
+    assert history.filter(history_type="~").exists()
+    printed = out.getvalue()
+    assert "canbo_daklak" in printed and "khuyencong" in printed
+
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+    assert Establishment.objects.count() == count
+    assert "already" in again.getvalue()
+
+
+def test_the_demo_is_deterministic(demo_places):
+    call_command("seed_demo", stdout=StringIO())
+    first = list(Establishment.objects.order_by("name").values_list("name", "tax_code")[:20])
+    Establishment.objects.all().delete()
+    User.objects.all().delete()
+    call_command("seed_demo", stdout=StringIO())
+    second = list(Establishment.objects.order_by("name").values_list("name", "tax_code")[:20])
+    assert first == second
