@@ -1,5 +1,58 @@
+"""Turn domain errors into the API's error shapes (API.md, Errors).
+
+- ``400 {"field": ["message"]}`` for invalid input, ``{"detail": "message"}`` when no field;
+- ``409 {"detail": "message"}`` for a stale edit or a step that is not allowed now;
+- DRF's own answers (400 parse errors, 401, 403, 404, 405) are kept as they are.
+
+Domain code never knows about HTTP: a ``DomainError`` says which field it is about, and a
+subclass that means "not now" rather than "bad input" declares ``http_status = 409``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from khuyencong.core.errors import DomainError, StaleEditError
 
-def exception_handler(exc, context):
+NON_FIELD = "detail"
+
+
+def domain_error_status(exc: DomainError) -> int:
+    if isinstance(exc, StaleEditError) or getattr(exc, "http_status", None) == 409:
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_400_BAD_REQUEST
+
+
+def domain_error_body(exc: DomainError, code: int) -> dict[str, Any]:
+    message = str(exc.message)
+    if code == status.HTTP_409_CONFLICT or not exc.field:
+        return {NON_FIELD: message}
+    return {exc.field: [message]}
+
+
+def validation_error_body(exc: DjangoValidationError) -> dict[str, Any]:
+    """A model-level ``ValidationError`` raised inside a service, in the shape DRF gives a
+    serializer's errors (``non_field_errors`` for the whole-object ones)."""
+    if hasattr(exc, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): [
+                str(m) for m in messages
+            ]
+            for field, messages in exc.message_dict.items()
+        }
+    return {NON_FIELD: " ".join(str(m) for m in exc.messages)}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        code = domain_error_status(exc)
+        return Response(domain_error_body(exc, code), status=code)
+    if isinstance(exc, DjangoValidationError):
+        return Response(validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

@@ -1,7 +1,24 @@
-from django.urls import path
+"""The REST API (API.md): ``/api/v1/…``, the OpenAPI schema and its readable docs."""
+
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from khuyencong.api import accounts, places, registry
+from khuyencong.api.auth import ObtainTokenView
+
+router = SimpleRouter()
+router.register("users", accounts.UserViewSet, basename="api-user")
+router.register("provinces", places.ProvinceViewSet, basename="api-province")
+router.register("legacy-provinces", places.LegacyProvinceViewSet, basename="api-legacy-province")
+router.register("communes", places.CommuneViewSet, basename="api-commune")
+router.register("regions", places.RegionViewSet, basename="api-region")
+router.register("sectors", registry.SectorViewSet, basename="api-sector")
+router.register("establishments", registry.EstablishmentViewSet, basename="api-establishment")
 
 urlpatterns = [
+    path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

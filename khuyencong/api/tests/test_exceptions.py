@@ -1,0 +1,53 @@
+"""The mapping of domain errors to HTTP answers, for every app's API module."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import override
+
+from khuyencong.api.exceptions import exception_handler
+from khuyencong.core.errors import DomainError, StaleEditError
+
+
+class NotNow(DomainError):
+    http_status = 409
+
+
+def test_a_domain_error_on_a_field_is_400_naming_it():
+    response = exception_handler(DomainError("Sai.", field="tax_code"), {})
+
+    assert response.status_code == 400
+    assert response.data == {"tax_code": ["Sai."]}
+
+
+def test_a_domain_error_without_field_is_400_detail():
+    response = exception_handler(DomainError("Không được."), {})
+
+    assert response.status_code == 400
+    assert response.data == {"detail": "Không được."}
+
+
+def test_a_stale_edit_is_409_in_the_active_language():
+    with override("en"):
+        response = exception_handler(StaleEditError(), {})
+
+    assert response.status_code == 409
+    assert "someone else" in response.data["detail"]
+
+
+def test_a_domain_error_declaring_409_is_409_even_with_a_field():
+    response = exception_handler(NotNow("Chưa được.", field="status"), {})
+
+    assert response.status_code == 409
+    assert response.data == {"detail": "Chưa được."}
+
+
+def test_a_model_validation_error_is_400_by_field():
+    error = ValidationError({"name": ["Trống."], "__all__": ["Trùng."]})
+
+    response = exception_handler(error, {})
+
+    assert response.status_code == 400
+    assert response.data == {"name": ["Trống."], "non_field_errors": ["Trùng."]}
+
+
+def test_other_exceptions_are_left_to_drf():
+    assert exception_handler(RuntimeError("bug"), {}) is None
