@@ -81,6 +81,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        # Vietnamese order: family name first ("Trần Thị Mai").
+        return f"{self.last_name} {self.first_name}".strip()
+
     def clean(self) -> None:
         super().clean()
         if self.role in PROVINCIAL_ROLES and self.province_id is None:

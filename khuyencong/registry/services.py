@@ -17,7 +17,7 @@ from khuyencong.core.errors import DomainError
 from khuyencong.core.locking import lock_current
 from khuyencong.core.scoping import can_write_place, scope_queryset
 from khuyencong.core.text import normalise
-from khuyencong.registry.models import Establishment
+from khuyencong.registry.models import Establishment, Product, ProductPhoto, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code
 
 # Fields a user may set on an establishment (province is derived from the commune).
@@ -44,6 +44,12 @@ EDITABLE_FIELDS = (
 
 class RegistryError(DomainError):
     """A registry rule refused the change (message is translated; ``field`` may be set)."""
+
+
+class EstablishmentInUse(RegistryError):
+    """Deleting is refused while other records refer to the establishment (API: 409)."""
+
+    http_status = 409
 
 
 def establishments_for(user: Any, *, write: bool = False) -> QuerySet[Establishment]:
@@ -165,7 +171,7 @@ def delete_establishment(*, actor: Any, establishment: Establishment) -> None:
     try:
         current.delete()
     except ProtectedError as exc:
-        raise RegistryError(
+        raise EstablishmentInUse(
             _(
                 "This establishment is referred to by other records and cannot be deleted; set its status to ceased instead."
             )
@@ -185,3 +191,63 @@ def dashboard_counts(user: Any) -> dict[str, Any]:
         .order_by("sector__code")
     )
     return totals
+
+
+def _writable(actor: Any, establishment: Establishment) -> Establishment:
+    """The establishment if the actor may change it (locked for the transaction), else 404."""
+    from khuyencong.core.scoping import get_scoped_or_404
+
+    return get_scoped_or_404(
+        actor, Establishment.objects.select_for_update(), write=True, pk=establishment.pk
+    )
+
+
+@transaction.atomic
+def add_product(
+    *, actor: Any, establishment: Establishment, name: str, description: str = "", photo: Any = None
+) -> Product:
+    establishment = _writable(actor, establishment)
+    product = Product(establishment=establishment, name=name, description=description)
+    product._history_user = actor  # type: ignore[attr-defined]
+    product.save()
+    if photo is not None:
+        ProductPhoto.objects.create(product=product, image=photo)
+    return product
+
+
+@transaction.atomic
+def delete_product(*, actor: Any, product: Product) -> None:
+    _writable(actor, product.establishment)
+    product._history_user = actor  # type: ignore[attr-defined]
+    for photo in product.photos.all():
+        photo.image.delete(save=False)
+    product.delete()
+
+
+@transaction.atomic
+def save_yearly_figure(
+    *, actor: Any, establishment: Establishment, figure: YearlyFigure | None, data: dict[str, Any]
+) -> YearlyFigure:
+    """Record (``figure=None``) or correct one year's figures. A second record for a year that
+    already has one is refused rather than overwriting it."""
+    establishment = _writable(actor, establishment)
+    if figure is None:
+        if establishment.yearly_figures.filter(year=data["year"]).exists():
+            raise RegistryError(
+                _("Figures for %(year)s are already recorded: edit that row instead.")
+                % {"year": data["year"]},
+                field="year",
+            )
+        figure = YearlyFigure(establishment=establishment)
+    for name in ("year", "workers", "revenue", "output_value", "capital"):
+        setattr(figure, name, data.get(name))
+    figure._history_user = actor  # type: ignore[attr-defined]
+    figure.save()
+    return figure
+
+
+@transaction.atomic
+def delete_yearly_figure(*, actor: Any, figure: YearlyFigure) -> None:
+    _writable(actor, figure.establishment)
+    figure._history_user = actor  # type: ignore[attr-defined]
+    figure.delete()

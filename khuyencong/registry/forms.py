@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from khuyencong.core.roles import Role
+from khuyencong.core.scoping import is_admin
+from khuyencong.places.models import Commune, Province
+from khuyencong.registry import services
+from khuyencong.registry.models import CraftVillage, Establishment, YearlyFigure
+from khuyencong.registry.validators import normalise_tax_code
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def writable_communes(user: Any):
+    """The communes where the user may register establishments (one query when listed)."""
+    if is_admin(user):
+        return Commune.objects.all()
+    if user.role == Role.COLLABORATOR:
+        return user.communes.all()
+    if user.province_id:
+        return Commune.objects.filter(province_id=user.province_id)
+    return Commune.objects.none()
+
+
+class EstablishmentForm(forms.ModelForm):
+    province = forms.ModelChoiceField(
+        queryset=Province.objects.all(),
+        label=_("Province"),
+        required=False,
+        help_text=_("Choose the province to list its communes."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_duplicate = forms.BooleanField(
+        label=_("This is not a duplicate: save anyway"), required=False
+    )
+
+    field_order = [
+        "name",
+        "kind",
+        "tax_code",
+        "registration_number",
+        "representative",
+        "phone",
+        "email",
+        "province",
+        "commune",
+    ]
+
+    class Meta:
+        model = Establishment
+        fields = [
+            "name",
+            "kind",
+            "tax_code",
+            "registration_number",
+            "representative",
+            "phone",
+            "email",
+            "commune",
+            "address",
+            "legacy_address",
+            "vsic_code",
+            "sector",
+            "craft_village",
+            "founded_year",
+            "status",
+            "notes",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "tax_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.duplicates: list[services.Duplicate] = []
+        communes = writable_communes(user).select_related("province")
+        commune_field = self.fields["commune"]
+        commune_field.queryset = communes
+        if is_admin(user):
+            # 3,321 communes are too many for one list: show the chosen province's only.
+            province = self._chosen_province()
+            self.fields["province"].initial = province
+            commune_field.widget.choices = (
+                [("", "---------")]
+                + [(c.code, c.name) for c in Commune.objects.filter(province=province)]
+                if province
+                else [("", _("— choose the province first —"))]
+            )
+            self.fields["province"].widget.attrs.update(
+                {
+                    "hx-get": reverse("places:commune-options"),
+                    "hx-target": "#id_commune",
+                    "hx-trigger": "change",
+                    "hx-include": "this",
+                }
+            )
+        else:
+            del self.fields["province"]
+        self.fields["craft_village"].queryset = CraftVillage.objects.filter(
+            province_id__in=communes.values("province_id")
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+        self.fields["founded_year"].widget.attrs["max"] = timezone.localdate().year
+
+    def _chosen_province(self) -> Province | None:
+        code = self.data.get("province") if self.is_bound else None
+        if code:
+            return Province.objects.filter(code=code).first()
+        if self.instance.pk:
+            return self.instance.province
+        return None
+
+    def clean_tax_code(self) -> str | None:
+        value = self.cleaned_data.get("tax_code")
+        return normalise_tax_code(value) if value else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        commune = cleaned.get("commune")
+        if cleaned.get("name") and commune and not cleaned.get("confirm_duplicate"):
+            self.duplicates = services.find_duplicates(
+                name=cleaned["name"],
+                commune_id=commune.pk,
+                tax_code=cleaned.get("tax_code"),
+                exclude_pk=self.instance.pk,
+            )
+            if self.duplicates:
+                raise ValidationError(
+                    _(
+                        "This establishment looks already registered. Check the list below; "
+                        "if it is really another one, tick “save anyway”."
+                    ),
+                    code="duplicate",
+                )
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in services.EDITABLE_FIELDS
+        }
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Product name"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    photo = forms.ImageField(
+        label=_("Photo"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB.")
+    )
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        if photo.size > MAX_PHOTO_BYTES:
+            raise ValidationError(_("The photo is larger than 5 MB."), code="photo_size")
+        content_type = getattr(photo, "content_type", None)
+        if content_type and content_type not in PHOTO_TYPES:
+            raise ValidationError(_("Upload a JPEG, PNG or WebP photo."), code="photo_type")
+        return photo
+
+
+class YearlyFigureForm(forms.ModelForm):
+    class Meta:
+        model = YearlyFigure
+        fields = ["year", "workers", "revenue", "output_value", "capital"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("revenue", "output_value", "capital"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
+            self.fields[name].min_value = 0
+            self.fields[name].validators.append(_non_negative)
+        self.fields["year"].widget.attrs["max"] = timezone.localdate().year
+
+
+def _non_negative(value: int | None) -> None:
+    if value is not None and value < 0:
+        raise ValidationError(_("Enter an amount of zero or more."), code="negative")
