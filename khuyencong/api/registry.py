@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -18,8 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.api.permissions import WritingRole
-from khuyencong.places.models import Commune, LegacyCommune, Province
+from khuyencong.places.models import Commune, LegacyCommune
 from khuyencong.registry import services
+from khuyencong.registry.filters import EstablishmentFilter
 from khuyencong.registry.models import Establishment, Sector
 
 # The largest value a PostgreSQL integer holds: a bigger "version" is bad input, not a crash.
@@ -98,34 +98,6 @@ class EstablishmentSerializer(serializers.ModelSerializer):
                 {"craft_village": [_("This craft village lies in another province.")]}
             )
         return attrs
-
-
-class EstablishmentFilter(django_filters.FilterSet):
-    """Interim filters; ``registry.filters.EstablishmentFilter`` replaces them once it lands."""
-
-    province = django_filters.ModelChoiceFilter(
-        queryset=Province.objects.all(), help_text="2025 province code."
-    )
-    commune = django_filters.ModelChoiceFilter(
-        queryset=Commune.objects.all(), help_text="2025 commune code."
-    )
-    sector = django_filters.ModelChoiceFilter(
-        queryset=Sector.objects.all(), help_text="Sector code."
-    )
-    kind = django_filters.ChoiceFilter(choices=Establishment.Kind.choices)
-    status = django_filters.ChoiceFilter(choices=Establishment.Status.choices)
-    q = django_filters.CharFilter(
-        method="search",
-        label=_("Search"),
-        help_text="Name (diacritics and case ignored) or the start of a tax code.",
-    )
-
-    class Meta:
-        model = Establishment
-        fields = ["province", "commune", "kind", "sector", "status", "q"]
-
-    def search(self, queryset: QuerySet[Establishment], name: str, value: str) -> QuerySet:
-        return services.search(queryset, value)
 
 
 @extend_schema_view(
