@@ -58,9 +58,20 @@ class EstablishmentSerializer(serializers.ModelSerializer):
         ),
     )
 
+    allow_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "A likely duplicate (same tax code, or same name in the same commune) is refused "
+            "with 400 on `name`; send true to register it anyway."
+        ),
+    )
+
     class Meta:
         model = Establishment
         fields = [
+            "allow_duplicate",
             "id",
             "name",
             "kind",
@@ -132,7 +143,10 @@ class EstablishmentViewSet(
     def perform_create(self, serializer: EstablishmentSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        serializer.instance = services.create_establishment(actor=self.request.user, data=data)
+        allow_duplicate = data.pop("allow_duplicate", False)
+        serializer.instance = services.create_establishment(
+            actor=self.request.user, data=data, allow_duplicate=allow_duplicate
+        )
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         establishment = self.get_object()
@@ -140,6 +154,7 @@ class EstablishmentViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected_version = data.pop("version", None)
+        data.pop("allow_duplicate", None)  # only meaningful when creating
         updated = services.update_establishment(
             actor=request.user,
             establishment=establishment,

@@ -185,6 +185,7 @@ def seed(ctx: DemoContext) -> None:
             )[0]
             establishment = services.create_establishment(
                 actor=author,
+                allow_duplicate=True,
                 data={
                     "name": name,
                     "kind": kind,

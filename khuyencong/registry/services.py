@@ -128,12 +128,45 @@ def _check_place(actor: Any, establishment: Establishment) -> None:
         )
 
 
+def describe_duplicates(actor: Any, duplicates: list[Duplicate]) -> str:
+    """A message naming the duplicates the actor may see, and only counting the others."""
+    visible = set(
+        establishments_for(actor)
+        .filter(pk__in=[d.establishment.pk for d in duplicates])
+        .values_list("pk", flat=True)
+    )
+    parts = [
+        _("“%(name)s” (no. %(id)s, %(reason)s)")
+        % {"name": d.establishment.name, "id": d.establishment.pk, "reason": d.reason}
+        if d.establishment.pk in visible
+        else _("an establishment in another area (%(reason)s)") % {"reason": d.reason}
+        for d in duplicates
+    ]
+    return _("Likely already registered: %(list)s. Confirm to register it anyway.") % {
+        "list": "; ".join(parts)
+    }
+
+
 @transaction.atomic
-def create_establishment(*, actor: Any, data: dict[str, Any]) -> Establishment:
-    """Register an establishment in a commune the actor may write to."""
+def create_establishment(
+    *, actor: Any, data: dict[str, Any], allow_duplicate: bool = False
+) -> Establishment:
+    """Register an establishment in a commune the actor may write to.
+
+    A likely duplicate (same tax code, or same name in the same commune) is refused unless
+    the caller confirms with ``allow_duplicate=True``: nothing is merged silently.
+    """
     establishment = Establishment(created_by=actor if actor.is_authenticated else None)
     _apply(establishment, data)
     _check_place(actor, establishment)
+    if not allow_duplicate:
+        duplicates = find_duplicates(
+            name=establishment.name,
+            commune_id=establishment.commune_id,
+            tax_code=establishment.tax_code,
+        )
+        if duplicates:
+            raise RegistryError(describe_duplicates(actor, duplicates), field="name")
     establishment._history_user = actor  # type: ignore[attr-defined]
     establishment.save()
     return establishment

@@ -111,8 +111,9 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
     form = EstablishmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
+            # The form has shown any likely duplicate and the user confirmed.
             establishment = services.create_establishment(
-                actor=request.user, data=form.service_data()
+                actor=request.user, data=form.service_data(), allow_duplicate=True
             )
         except DomainError as error:
             form.add_error(error.field, error.message)

@@ -446,3 +446,53 @@ def test_an_admin_registers_anywhere_and_the_province_follows_the_commune(api_fo
 
     assert response.status_code == 201
     assert response.json()["province"] == commune.province_id
+
+
+def test_a_likely_duplicate_is_refused_unless_confirmed(officer_a, commune_a1):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(officer_a)
+    body = {
+        "name": "Cơ sở Gốm Minh Phát",
+        "kind": "household",
+        "commune": commune_a1.pk,
+        "sector": "dd",
+    }
+    assert client.post("/api/v1/establishments/", body, format="json").status_code == 201
+    again = client.post(
+        "/api/v1/establishments/", {**body, "name": "co so gom minh phat"}, format="json"
+    )
+    assert again.status_code == 400
+    assert "name" in again.json()
+    confirmed = client.post(
+        "/api/v1/establishments/", {**body, "allow_duplicate": True}, format="json"
+    )
+    assert confirmed.status_code == 201
+    assert "allow_duplicate" not in confirmed.json()
+    patched = client.patch(
+        f"/api/v1/establishments/{confirmed.json()['id']}/",
+        {"allow_duplicate": True, "phone": "0900"},
+        format="json",
+    )
+    assert patched.status_code == 200
+
+
+def test_a_duplicate_elsewhere_is_not_named(officer_a, officer_b, commune_a1, commune_b1):
+    from rest_framework.test import APIClient
+
+    from khuyencong.registry.factories import EstablishmentFactory
+
+    EstablishmentFactory(name="Cơ sở Bí Mật", commune=commune_b1, tax_code="0100109106")
+    client = APIClient()
+    client.force_authenticate(officer_a)
+    body = {
+        "name": "Khác",
+        "kind": "household",
+        "commune": commune_a1.pk,
+        "sector": "a",
+        "tax_code": "0100109106",
+    }
+    response = client.post("/api/v1/establishments/", body, format="json")
+    assert response.status_code == 400
+    assert "Bí Mật" not in str(response.json())
