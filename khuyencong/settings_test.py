@@ -12,3 +12,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+
+# WhiteNoise warns about a missing STATIC_ROOT, and warnings are errors in the suite.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -106,7 +106,7 @@ def find_duplicates(
     return found
 
 
-def _apply(establishment: Establishment, data: dict[str, Any]) -> None:
+def apply_changes(establishment: Establishment, data: dict[str, Any]) -> None:
     for field, value in data.items():
         if field not in EDITABLE_FIELDS:
             raise ValueError(f"{field} is not an editable field")
@@ -157,7 +157,7 @@ def create_establishment(
     the caller confirms with ``allow_duplicate=True``: nothing is merged silently.
     """
     establishment = Establishment(created_by=actor if actor.is_authenticated else None)
-    _apply(establishment, data)
+    apply_changes(establishment, data)
     _check_place(actor, establishment)
     if not allow_duplicate:
         duplicates = find_duplicates(
@@ -185,7 +185,7 @@ def update_establishment(
     current = lock_current(
         establishments_for(actor, write=True), establishment.pk, expected_version
     )
-    _apply(current, data)
+    apply_changes(current, data)
     _check_place(actor, current)
     current.version += 1
     current._history_user = actor  # type: ignore[attr-defined]

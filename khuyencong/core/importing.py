@@ -1,0 +1,496 @@
+"""A small import framework: read a spreadsheet, check every row, then save all or nothing.
+
+DESIGN.md (Bad input, Long work): an import validates the whole file first and reports
+every problem by row and column, as the user sees them in Excel (the header is row 1); only
+a file without a single error is saved, in one transaction.
+
+The pieces:
+
+- ``Column``: one documented column of a file format (key, Vietnamese header, required,
+  help text, example). Headers are matched ignoring case, diacritics and punctuation, so
+  "Ma so thue", "MÃ SỐ THUẾ" and "Mã số thuế" are the same column.
+- ``read_table``: reads an XLSX (first sheet) or a CSV file (UTF-8 with or without BOM,
+  UTF-16 as Excel's "Unicode text", Windows-1258 as Vietnamese Excel's plain "CSV") into
+  ``SourceRow``s keyed by column key. A problem with the whole file (empty, unknown type,
+  corrupt, missing columns, too many rows) raises ``FileRejected``.
+- ``Importer``: subclass it, declare ``columns`` and implement ``clean_row`` (one row →
+  something to save, reporting ``RowError``s), ``check_rows`` (duplicates within the file and
+  against the database) and ``save``. ``Importer.run`` raises ``ImportRejected`` with every
+  error, or saves inside ``transaction.atomic`` and returns the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import warnings
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain
+from pathlib import PurePath
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl.utils import get_column_letter
+
+from khuyencong.core.errors import DomainError
+from khuyencong.core.text import normalise_name
+
+# Beyond this a file is refused before any row is checked: a larger list is a data migration
+# for an administrator, not an upload.
+DEFAULT_MAX_ROWS = 20_000
+# Upload limit of import forms (bytes). 20,000 rows of an establishment file are ~3 MB.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Errors kept in a job's result: enough to correct a file, small enough for the job page.
+MAX_REPORTED_ERRORS = 1_000
+ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
+
+_XLSX_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and password-protected .xlsx)
+_PARENS = re.compile(r"\([^)]*\)")
+# Rows looked at for the header when a title sits above it.
+_HEADER_SEARCH_ROWS = 10
+
+
+class FileRejected(DomainError):
+    """The file as a whole cannot be imported (type, encoding, columns, size)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import format, as documented in the template's notes sheet.
+
+    ``header`` is the documented Vietnamese header: the file format is Vietnamese whatever
+    the interface language, so a file travels between offices unchanged. ``help`` and
+    ``accepted`` are shown to people and are translatable.
+    """
+
+    key: str
+    header: str
+    required: bool = False
+    help: str = ""
+    accepted: str = ""
+    example: str = ""
+    aliases: tuple[str, ...] = ()
+    width: int = 18
+    # Codes (tax codes, phone numbers, commune codes) stay text in the template, so Excel
+    # keeps their leading zeros.
+    text: bool = True
+
+    def names(self) -> set[str]:
+        """Every spelling of the header that selects this column, reduced by ``header_key``."""
+        spellings = {self.header, self.key, _PARENS.sub(" ", self.header), *self.aliases}
+        return {header_key(name) for name in spellings} - {""}
+
+
+def header_key(text: Any) -> str:
+    """A header reduced for matching: no case, diacritics, punctuation or required mark."""
+    return normalise_name(cell_text(text).replace("*", " "))
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in one cell. ``row`` is the spreadsheet row (header = 1), ``None`` for the
+    file as a whole; ``column`` is the column's header as written in the file."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": str(self.message)}
+
+
+@dataclass
+class SourceRow:
+    """One data row: ``values`` are cell texts by column key ("" when empty); ``raw`` the
+    cell values as read (numbers stay numbers, to tell a code Excel turned into a number)."""
+
+    number: int
+    values: dict[str, str]
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def is_number(self, key: str) -> bool:
+        value = self.raw.get(key)
+        return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+@dataclass
+class Table:
+    """The rows of a file and where each known column was found."""
+
+    rows: list[SourceRow]
+    headers: dict[str, str]  # column key -> header as written in the file
+    letters: dict[str, str]  # column key -> spreadsheet column letter ("C")
+    ignored: list[str]  # headers of the file that match no column (their cells are unused)
+    filename: str = ""
+    positions: dict[str, int] = field(default_factory=dict)  # column key -> index in the file
+
+    def has(self, key: str) -> bool:
+        return key in self.headers
+
+    def column_label(self, key: str, columns: Sequence[Column] = ()) -> str:
+        """'Mã số thuế (C)': the header the user wrote and the column letter they see."""
+        header = self.headers.get(key)
+        if header is None:  # a column the file does not have: its documented header
+            return next((c.header for c in columns if c.key == key), key)
+        letter = self.letters.get(key)
+        return f"{header} ({letter})" if letter else header
+
+
+class ImportRejected(Exception):
+    """Some rows are wrong: nothing was saved. ``errors`` are sorted by row and column."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+    @property
+    def message(self) -> str:
+        count = len(self.errors)
+        return ngettext(
+            "The file has %(count)s error; nothing was imported. Correct it and upload the file again.",
+            "The file has %(count)s errors; nothing was imported. Correct them and upload the file again.",
+            count,
+        ) % {"count": count}
+
+    def errors_as_dicts(self) -> list[dict[str, Any]]:
+        return [error.as_dict() for error in self.errors[:MAX_REPORTED_ERRORS]]
+
+
+class ErrorCollector:
+    """Collects row errors, naming columns as the user's file does."""
+
+    def __init__(self, table: Table, columns: Sequence[Column]) -> None:
+        self.table = table
+        self.columns = columns
+        # Errors of a row read left to right, as the user's file is laid out.
+        spec = {c.key: len(table.positions) + i for i, c in enumerate(columns)}
+        self._order = {**spec, **table.positions}
+        self._errors: list[tuple[int, int, RowError]] = []
+
+    def add(self, row: SourceRow | int | None, column: str, message: str) -> None:
+        number = row.number if isinstance(row, SourceRow) else row
+        label = self.table.column_label(column, self.columns)
+        order = self._order.get(column, len(self._order))
+        self._errors.append((number or 0, order, RowError(number, label, str(message))))
+
+    def __len__(self) -> int:
+        return len(self._errors)
+
+    def sorted(self) -> list[RowError]:
+        return [error for _n, _o, error in sorted(self._errors, key=lambda e: (e[0], e[1]))]
+
+
+# Reading files -----------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the text the user typed (numbers without a trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == datetime.time() else str(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    text = unicodedata.normalize("NFC", str(value)).replace("\xa0", " ")
+    return text.strip()
+
+
+def read_table(
+    file: Any,
+    *,
+    columns: Sequence[Column],
+    filename: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Table:
+    """Read an XLSX or CSV file (a file object or bytes) into a ``Table``.
+
+    Raises ``FileRejected`` with a message for the user when the file cannot be imported at
+    all; rows with wrong values are the importer's business.
+    """
+    name = filename or getattr(file, "name", "") or ""
+    data = file if isinstance(file, bytes) else _read_all(file)
+    if not data.strip():
+        raise FileRejected(_("The file is empty."))
+    records = _records(data, name)
+    try:
+        return _table(records, columns=columns, filename=PurePath(name).name, max_rows=max_rows)
+    finally:
+        records.close()  # an XLSX reader closes its workbook
+
+
+def _read_all(file: Any) -> bytes:
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read()
+    return data.encode() if isinstance(data, str) else data
+
+
+def file_kind(name: str, data: bytes) -> str:
+    """'xlsx' or 'csv'; ``FileRejected`` for anything else, with what to do about it."""
+    extension = PurePath(name).suffix.lower()
+    if data.startswith(_OLE_MAGIC) or extension == ".xls":
+        raise FileRejected(
+            _(
+                "This is an old Excel file (.xls) or a password-protected one. Open it in "
+                "Excel and save it as “Excel Workbook (.xlsx)” without a password."
+            )
+        )
+    if extension in (".xlsx", ".xlsm") or (not extension and data.startswith(_XLSX_MAGIC)):
+        if not data.startswith(_XLSX_MAGIC):
+            raise _corrupt()
+        return "xlsx"
+    if extension in (".csv", ".txt"):
+        return "csv"
+    raise FileRejected(
+        _("“%(name)s” cannot be imported: upload an Excel file (.xlsx) or a CSV file (.csv).")
+        % {"name": PurePath(name).name or "?"}
+    )
+
+
+def _corrupt() -> FileRejected:
+    return FileRejected(
+        _(
+            "The Excel file cannot be read: it is damaged or not really an .xlsx file. "
+            "Open it in Excel, save it again as .xlsx and upload the new file."
+        )
+    )
+
+
+def _records(data: bytes, name: str) -> Generator[tuple[int, list[Any]], None, None]:
+    if file_kind(name, data) == "xlsx":
+        return _xlsx_records(data)
+    return _csv_records(data)
+
+
+def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
+    # openpyxl is imported here: only imports need it on the reading side.
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # Files from other tools trigger harmless "no default style"-type warnings.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors all mean "cannot read"
+        raise _corrupt() from exc
+
+    def rows() -> Generator[tuple[int, list[Any]], None, None]:
+        try:
+            sheet = workbook.worksheets[0]
+            # Some generators write a wrong <dimension>; read what is really there.
+            sheet.reset_dimensions()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    yield number, list(values)
+        except FileRejected:
+            raise
+        except Exception as exc:  # a damaged sheet fails while it is read
+            raise _corrupt() from exc
+        finally:
+            workbook.close()
+
+    return rows()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        # Vietnamese Excel's plain "CSV" is Windows-1258; UTF-8 is tried first because
+        # almost every byte sequence also decodes as 1258.
+        encodings = ("utf-8-sig", "cp1258")
+    for encoding in encodings:
+        try:
+            return unicodedata.normalize("NFC", data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected(
+        _(
+            "The text of this CSV file cannot be read. Save it from Excel as "
+            "“CSV UTF-8 (Comma delimited)” and upload it again."
+        )
+    )
+
+
+def _csv_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
+    text = _decode(data)
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    # Excel writes ";" where the decimal separator is "," (a Vietnamese Windows), tabs for
+    # "Unicode text"; pick the separator the header line uses most.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    try:
+        # Excel's row number is the record's position, even when a cell spans lines.
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise FileRejected(
+            _("The CSV file is malformed near row %(row)s: %(problem)s")
+            % {"row": reader.line_num, "problem": exc}
+        ) from exc
+
+
+def _is_blank(values: Iterable[Any]) -> bool:
+    return all(cell_text(v) == "" for v in values)
+
+
+def _find_header(
+    records: Iterator[tuple[int, list[Any]]], by_name: dict[str, Column]
+) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The header row and the rows after it.
+
+    Official lists often open with a title ("DANH SÁCH CƠ SỞ …") above the headers: the
+    header is the first of the first few non-blank rows naming two known columns, else the
+    first non-blank row (whose missing columns are then reported).
+    """
+    seen: list[tuple[int, list[Any]]] = []
+    for number, values in records:
+        if _is_blank(values):
+            continue
+        seen.append((number, values))
+        known = {by_name[k].key for k in map(header_key, values) if k in by_name}
+        if len(known) >= min(2, len({c.key for c in by_name.values()})):
+            return number, values, records
+        if len(seen) == _HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        raise FileRejected(_("The file is empty."))
+    number, values = seen[0]
+    return number, values, chain(seen[1:], records)
+
+
+def _table(
+    records: Iterator[tuple[int, list[Any]]],
+    *,
+    columns: Sequence[Column],
+    filename: str,
+    max_rows: int,
+) -> Table:
+    by_name: dict[str, Column] = {}
+    for column in columns:
+        for name in column.names():
+            by_name.setdefault(name, column)
+
+    header_number, header, records = _find_header(records, by_name)
+
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    letters: dict[str, str] = {}
+    ignored: list[str] = []
+    for index, value in enumerate(header):
+        text = cell_text(value)
+        if not text:
+            continue
+        column = by_name.get(header_key(text))
+        if column is None:
+            ignored.append(text)
+            continue
+        if column.key in positions:
+            raise FileRejected(
+                _("The columns “%(first)s” and “%(second)s” are the same column: keep one.")
+                % {"first": headers[column.key], "second": text}
+            )
+        positions[column.key] = index
+        headers[column.key] = text
+        letters[column.key] = get_column_letter(index + 1)
+
+    missing = [c.header for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise FileRejected(
+            ngettext(
+                "The required column %(columns)s is missing. The first row must hold the "
+                "column headers, as in the template.",
+                "The required columns %(columns)s are missing. The first row must hold the "
+                "column headers, as in the template.",
+                len(missing),
+            )
+            % {"columns": ", ".join(f"“{h}”" for h in missing)}
+        )
+
+    rows: list[SourceRow] = []
+    for number, values in records:
+        if _is_blank(values):
+            continue
+        if len(rows) >= max_rows:
+            raise FileRejected(
+                _(
+                    "The file has more than %(max)s rows. Split it into several files of at "
+                    "most %(max)s rows each."
+                )
+                % {"max": f"{max_rows:,}".replace(",", ".")}
+            )
+        raw = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+        rows.append(SourceRow(number, {key: cell_text(v) for key, v in raw.items()}, raw))
+    if not rows:
+        raise FileRejected(
+            _("The file has column headers but no rows to import (row %(row)s is the header).")
+            % {"row": header_number}
+        )
+    return Table(rows, headers, letters, ignored, filename, positions)
+
+
+# Importing ---------------------------------------------------------------------------------
+
+
+class Importer:
+    """Base of a file import. Subclasses declare ``columns`` and implement the three steps.
+
+    ``run`` checks every row (``clean_row``), then the rows together (``check_rows``:
+    duplicates within the file and against the database), and only when no error was found
+    calls ``save`` inside one transaction: all rows or none.
+    """
+
+    columns: Sequence[Column] = ()
+    max_rows: int = DEFAULT_MAX_ROWS
+
+    def read(self, file: Any, *, filename: str | None = None) -> Table:
+        table = read_table(file, columns=self.columns, filename=filename, max_rows=self.max_rows)
+        self.check_headers(table)
+        return table
+
+    def check_headers(self, table: Table) -> None:
+        """Raise ``FileRejected`` when columns needed together are missing."""
+
+    def clean_row(self, row: SourceRow, errors: ErrorCollector) -> Any:
+        """Turn a row into what ``save`` needs; report problems with ``errors.add``."""
+        raise NotImplementedError
+
+    def check_rows(self, cleaned: list[tuple[SourceRow, Any]], errors: ErrorCollector) -> None:
+        """Checks across rows (duplicates in the file and in the database)."""
+
+    def save(self, cleaned: list[tuple[SourceRow, Any]]) -> dict[str, Any]:
+        """Write every row (called inside ``transaction.atomic``); return the job result."""
+        raise NotImplementedError
+
+    def run(self, table: Table, *, progress: Any = None) -> dict[str, Any]:
+        errors = ErrorCollector(table, self.columns)
+        cleaned: list[tuple[SourceRow, Any]] = []
+        for row in table.rows:
+            before = len(errors)
+            item = self.clean_row(row, errors)
+            if len(errors) == before and item is not None:
+                cleaned.append((row, item))
+            if progress is not None:
+                progress.advance()
+        self.check_rows(cleaned, errors)
+        if len(errors):
+            raise ImportRejected(errors.sorted())
+        with transaction.atomic():
+            return self.save(cleaned)
