@@ -45,3 +45,15 @@ def test_english_is_available(client, db):
     assert 'lang="en"' in response.content.decode()
     assert "Log in" in response.content.decode()
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_pages_stay_vietnamese_for_an_english_browser(client, db):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in response.content.decode()
+
+
+def test_the_api_follows_accept_language(client, db):
+    english = client.post("/api/v1/auth/token/", {}, HTTP_ACCEPT_LANGUAGE="en")
+    vietnamese = client.post("/api/v1/auth/token/", {})
+    assert english.status_code == vietnamese.status_code == 400
+    assert english.json() != vietnamese.json()
