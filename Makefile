@@ -49,7 +49,7 @@ test: $(STAMP)
 
 # Refresh the catalogue from the source (needs GNU gettext: apt-get install gettext).
 messages: $(STAMP)
-	cd khuyencong && ../$(BIN)/python ../manage.py makemessages -l vi -l en --no-obsolete --ignore 'tests/*'
+	cd khuyencong && ../$(BIN)/python ../manage.py makemessages -l vi --no-obsolete --ignore 'tests/*' --ignore '*/tests/*'
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -140,3 +140,15 @@ def page(live_server, monkeypatch):
         yield tab
         context.close()
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Each test starts in the default language: a request in English earlier in the same
+    thread must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -181,5 +181,5 @@ def test_an_export_reimports_as_duplicates_not_merges(officer_a, registry, clien
         importer.run(table)
     # Every row is recognised (no format error), and each is refused as already registered.
     assert {e.row for e in rejected.value.errors} == {2, 3}
-    assert all("Already registered" in e.message for e in rejected.value.errors)
+    assert all("Đã có trong hệ thống" in e.message for e in rejected.value.errors)
     assert Establishment.objects.count() == 3

@@ -29,7 +29,7 @@ GOOD_ROWS = [
 
 @pytest.fixture(autouse=True)
 def english():
-    # Messages are asserted in English (the msgids); the Vietnamese catalogue is the lead's.
+    # Service-level messages are asserted in English (the msgids); pages in Vietnamese.
     with translation.override("en"):
         yield
 
@@ -110,7 +110,7 @@ def test_the_job_page_reports_the_count(officer_a, places, client_for):
     client = client_for(officer_a)
     response = upload(client, xlsx(HEADERS, GOOD_ROWS))
     page = client.get(response.url)
-    assert "3 establishments were imported." in page.content.decode()
+    assert "Đã nhập 3 cơ sở." in page.content.decode()
 
 
 def test_excel_numbers_get_their_leading_zeros_back(officer_a, places):
@@ -204,7 +204,7 @@ def test_five_bad_rows_give_five_errors_and_save_nothing(officer_a, places, clie
     upload(client_for(officer_a), xlsx(HEADERS, rows))
     job = last_job(officer_a)
     assert job.status == Job.Status.FAILED
-    assert "5 errors; nothing was imported" in job.message
+    assert "Tệp có 5 lỗi; chưa có dòng nào được nhập" in job.message
     assert errors_of(job) == [
         (3, "Mã số thuế (C)"),
         (4, "Loại hình (B)"),
@@ -213,11 +213,11 @@ def test_five_bad_rows_give_five_errors_and_save_nothing(officer_a, places, clie
         (7, "Năm thành lập (G)"),
     ]
     messages = [e["message"] for e in job.result["errors"]]
-    assert "wrong check digit" in messages[0]
-    assert "“Công ty mẹ” is not an accepted value" in messages[1]
-    assert "name of the establishment is missing" in messages[2]
+    assert "sai chữ số kiểm tra" in messages[0]
+    assert "“Công ty mẹ” không phải giá trị hợp lệ" in messages[1]
+    assert "Thiếu tên cơ sở" in messages[2]
     assert "99999" in messages[3]
-    assert "four digits" in messages[4]
+    assert "bốn chữ số" in messages[4]
     assert Establishment.objects.count() == 0
     page = client_for(officer_a).get(reverse("core:job-detail", args=[job.pk])).content.decode()
     assert 'data-testid="job-errors"' in page
@@ -277,7 +277,7 @@ def test_officer_b_cannot_import_into_province_a(officer_b, places, client_for):
     job = last_job(officer_b)
     assert job.status == Job.Status.FAILED
     assert errors_of(job) == [(3, "Mã xã (2025) (E)"), (4, "Mã xã (2025) (E)")]
-    assert "outside your area" in job.result["errors"][0]["message"]
+    assert "ngoài địa bàn phụ trách" in job.result["errors"][0]["message"]
     assert "Xã Ea Kar" in job.result["errors"][0]["message"]
     assert Establishment.objects.count() == 0
 
@@ -485,7 +485,7 @@ def test_a_pre_2025_address_outside_my_area_is_refused(officer_b, places, legacy
 def test_a_wrong_file_type_is_refused_on_the_form(officer_a, client_for):
     response = upload(client_for(officer_a), b"%PDF-1.4 ...", name="co-so.pdf")
     assert response.status_code == 200
-    assert "upload an Excel file (.xlsx) or a CSV file" in response.content.decode()
+    assert "hãy tải lên tệp Excel (.xlsx) hoặc tệp CSV" in response.content.decode()
     assert Job.objects.count() == 0
 
 
@@ -502,14 +502,14 @@ def test_a_file_without_any_place_column_is_refused(officer_a, client_for):
     response = upload(
         client_for(officer_a), xlsx(["Tên cơ sở", "Loại hình", "Lĩnh vực"], [["A", "HKD", "a"]])
     )
-    assert "says nowhere where the establishments are" in response.content.decode()
+    assert "Tệp không cho biết cơ sở ở đâu" in response.content.decode()
 
 
 def test_a_file_over_the_size_limit_is_refused(officer_a, client_for, monkeypatch):
     monkeypatch.setattr(views_io, "MAX_UPLOAD_BYTES", 1024)
     response = upload(client_for(officer_a), b"x" * 2048, name="co-so.csv")
     assert response.status_code == 200
-    assert "the limit is" in response.content.decode()
+    assert "giới hạn là" in response.content.decode()
     assert Job.objects.count() == 0
 
 
