@@ -43,7 +43,7 @@ format: $(STAMP)
 # Lint, then the whole suite (SQLite unless DATABASE_URL says otherwise).
 test: $(STAMP)
 	$(MAKE) --no-print-directory lint
-	$(BIN)/python manage.py compile_translations
+	DJANGO_SETTINGS_MODULE=khuyencong.settings_test $(BIN)/python manage.py compile_translations
 	DJANGO_SETTINGS_MODULE=khuyencong.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 

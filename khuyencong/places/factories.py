@@ -40,3 +40,43 @@ class RegionFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"KV{n}")
     name = factory.Sequence(lambda n: f"Khu vực {n}")
+
+
+def legacy_ea_kar(province, commune):
+    """Thị trấn Ea Kar, huyện Ea Kar, tỉnh Đắk Lắk (pre-2025) → ``commune`` (2025), with the
+    dataset's keys so that free-text addresses parse to it."""
+    from khuyencong.places.models import (
+        CommuneMapping,
+        LegacyCommune,
+        LegacyDistrict,
+        LegacyProvince,
+    )
+
+    old_province = LegacyProvince.objects.create(
+        code="66",
+        name="Tỉnh Đắk Lắk",
+        short_name="Đắk Lắk",
+        key="tinhdaklak",
+        search_name="tinh dak lak",
+        successor=province,
+    )
+    district = LegacyDistrict.objects.create(
+        code="651",
+        name="Huyện Ea Kar",
+        short_name="Ea Kar",
+        kind="Huyện",
+        province=old_province,
+        key="huyeneakar",
+    )
+    old = LegacyCommune.objects.create(
+        code="24400",
+        name="Thị trấn Ea Kar",
+        short_name="Ea Kar",
+        kind="Thị trấn",
+        district=district,
+        province=old_province,
+        key="tinhdaklak_huyeneakar_thitraneakar",
+        search_name="thi tran ea kar",
+    )
+    CommuneMapping.objects.create(legacy_commune=old, commune=commune, is_default=True)
+    return old

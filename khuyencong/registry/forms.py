@@ -87,6 +87,10 @@ class EstablishmentForm(forms.ModelForm):
         communes = writable_communes(user).select_related("province")
         commune_field = self.fields["commune"]
         commune_field.queryset = communes
+        commune_field.required = False  # a pre-2025 address may stand in for it (clean)
+        commune_field.help_text = _(
+            "Or leave it empty and write the pre-2025 address below: it is converted."
+        )
         if is_admin(user):
             # 3,321 communes are too many for one list: show the chosen province's only.
             province = self._chosen_province()
@@ -131,6 +135,13 @@ class EstablishmentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         commune = cleaned.get("commune")
+        if commune is None and not self.has_error("commune") and cleaned.get("legacy_address"):
+            commune = self._convert_legacy_address(cleaned)
+        elif commune is None and not self.has_error("commune"):
+            self.add_error(
+                "commune",
+                _("Choose the commune, or write the pre-2025 address to have it converted."),
+            )
         if cleaned.get("name") and commune and not cleaned.get("confirm_duplicate"):
             self.duplicates = services.find_duplicates(
                 name=cleaned["name"],
@@ -147,6 +158,26 @@ class EstablishmentForm(forms.ModelForm):
                     code="duplicate",
                 )
         return cleaned
+
+    def _convert_legacy_address(self, cleaned: dict[str, Any]) -> Commune | None:
+        """A pre-2025 address without a commune: find the 2025 commune through the official
+        mapping, keeping the address verbatim and the old commune for reports."""
+        from khuyencong.places.conversion import convert_legacy_address
+
+        result = convert_legacy_address(cleaned["legacy_address"])
+        if not result.ok:
+            self.add_error("legacy_address", result.error)
+            return None
+        if not self.fields["commune"].queryset.filter(pk=result.commune.pk).exists():
+            self.add_error(
+                "legacy_address",
+                _("This address lies in %(commune)s, outside your area.")
+                % {"commune": str(result.commune)},
+            )
+            return None
+        cleaned["commune"] = result.commune
+        cleaned["legacy_commune"] = result.legacy_commune
+        return result.commune
 
     def service_data(self) -> dict[str, Any]:
         return {

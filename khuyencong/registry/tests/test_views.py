@@ -16,11 +16,11 @@ def url(name, establishment):
     return reverse(f"registry:establishment-{name}", args=[establishment.pk])
 
 
-def form_data(commune, **extra):
+def form_data(place, **extra):
     values = {
         "name": "Cơ sở Mộc Đức Thành",
         "kind": "household",
-        "commune": commune.pk,
+        "commune": place.pk,
         "sector": "dd",
         "status": "active",
         "address": "Thôn 2",
@@ -288,3 +288,30 @@ def test_the_detail_query_count_does_not_grow_with_history(
     with django_assert_max_num_queries(12):
         response = client.get(url("detail", in_a))
     assert len(response.context["history"]) == edits + 1
+
+
+def test_a_pre_2025_address_is_converted_when_no_commune_is_chosen(
+    client_for, officer_a, officer_b, province_a, commune_a1
+):
+    from khuyencong.places.factories import legacy_ea_kar
+
+    old = legacy_ea_kar(province_a, commune_a1)
+    address = "Thôn 5, thị trấn Ea Kar, huyện Ea Kar, tỉnh Đắk Lắk"
+    outsider = client_for(officer_b).post(
+        CREATE, form_data(commune_a1, commune="", legacy_address=address)
+    )
+    assert "legacy_address" in outsider.context["form"].errors
+    response = client_for(officer_a).post(
+        CREATE, form_data(commune_a1, commune="", legacy_address=address)
+    )
+    assert response.status_code == 302
+    establishment = Establishment.objects.get()
+    assert establishment.commune == commune_a1
+    assert establishment.legacy_commune == old
+    assert establishment.legacy_address == address
+
+
+def test_without_commune_or_old_address_the_commune_is_asked_for(client_for, officer_a, commune_a1):
+    response = client_for(officer_a).post(CREATE, form_data(commune_a1, commune=""))
+    assert "commune" in response.context["form"].errors
+    assert not Establishment.objects.exists()
