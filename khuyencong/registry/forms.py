@@ -56,24 +56,9 @@ class EstablishmentForm(forms.ModelForm):
 
     class Meta:
         model = Establishment
-        fields = [
-            "name",
-            "kind",
-            "tax_code",
-            "registration_number",
-            "representative",
-            "phone",
-            "email",
-            "commune",
-            "address",
-            "legacy_address",
-            "vsic_code",
-            "sector",
-            "craft_village",
-            "founded_year",
-            "status",
-            "notes",
-        ]
+        # What a person edits: the service's fields but the pre-2025 commune, which comes
+        # from converting the pre-2025 address.
+        fields = [f for f in services.EDITABLE_FIELDS if f != "legacy_commune"]
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "tax_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

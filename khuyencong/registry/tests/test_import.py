@@ -13,7 +13,7 @@ from django.utils import translation
 from khuyencong.core.importing import ImportRejected
 from khuyencong.core.models import Job
 from khuyencong.places.factories import CommuneFactory
-from khuyencong.places.models import CommuneMapping, LegacyCommune, LegacyDistrict, LegacyProvince
+from khuyencong.places.factories import legacy_ea_kar as make_legacy_ea_kar
 from khuyencong.registry import services, views_io
 from khuyencong.registry.exporting import build_import_example, build_import_template
 from khuyencong.registry.importing import COLUMNS, import_establishments
@@ -372,34 +372,7 @@ def test_duplicates_of_registered_establishments_are_errors(officer_a, officer_b
 @pytest.fixture
 def legacy_ea_kar(province_a, commune_a1):
     """Thị trấn Ea Kar, huyện Ea Kar, tỉnh Đắk Lắk (pre-2025) → Xã Ea Kar (2025)."""
-    old_province = LegacyProvince.objects.create(
-        code="66",
-        name="Tỉnh Đắk Lắk",
-        short_name="Đắk Lắk",
-        key="tinhdaklak",
-        search_name="tinh dak lak",
-        successor=province_a,
-    )
-    district = LegacyDistrict.objects.create(
-        code="651",
-        name="Huyện Ea Kar",
-        short_name="Ea Kar",
-        kind="Huyện",
-        province=old_province,
-        key="huyeneakar",
-    )
-    old = LegacyCommune.objects.create(
-        code="24400",
-        name="Thị trấn Ea Kar",
-        short_name="Ea Kar",
-        kind="Thị trấn",
-        district=district,
-        province=old_province,
-        key="tinhdaklak_huyeneakar_thitraneakar",
-        search_name="thi tran ea kar",
-    )
-    CommuneMapping.objects.create(legacy_commune=old, commune=commune_a1, is_default=True)
-    return old
+    return make_legacy_ea_kar(province_a, commune_a1)
 
 
 def test_pre_2025_addresses_are_converted_and_listed(officer_a, places, legacy_ea_kar, client_for):
