@@ -152,3 +152,18 @@ def vietnamese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def read_db(query):
+    """Run a database read from a browser test and close the connection it opened.
+
+    Under Playwright's sync API the test body runs in a context of its own; a connection
+    opened there is not closed by Django's teardown and would stop PostgreSQL from dropping
+    the test database.
+    """
+    from django.db import connections
+
+    try:
+        return query()
+    finally:
+        connections.close_all()

@@ -15,3 +15,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 
 # WhiteNoise warns about a missing STATIC_ROOT, and warnings are errors in the suite.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# No persistent connections: the browser tests' live server must not hold one open when the
+# test database is dropped (PostgreSQL refuses to drop a database in use).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -55,9 +55,13 @@ def test_it_seeds_every_role_and_establishments_once(demo_places):
 
 def test_the_demo_is_deterministic(demo_places):
     call_command("seed_demo", stdout=StringIO())
-    first = list(Establishment.objects.order_by("name").values_list("name", "tax_code")[:20])
+    first = list(
+        Establishment.objects.order_by("name", "tax_code").values_list("name", "tax_code")[:20]
+    )
     Establishment.objects.all().delete()
     User.objects.all().delete()
     call_command("seed_demo", stdout=StringIO())
-    second = list(Establishment.objects.order_by("name").values_list("name", "tax_code")[:20])
+    second = list(
+        Establishment.objects.order_by("name", "tax_code").values_list("name", "tax_code")[:20]
+    )
     assert first == second

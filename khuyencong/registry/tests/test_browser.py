@@ -4,6 +4,7 @@ establishment, find it by an unaccented search, edit it and read its history."""
 import pytest
 from django.conf import settings
 
+from conftest import read_db
 from khuyencong.accounts.factories import PASSWORD, UserFactory
 from khuyencong.core.roles import Role
 from khuyencong.places.factories import CommuneFactory, ProvinceFactory
@@ -45,7 +46,7 @@ def test_register_find_edit_and_see_history(page):
     page.fill("#id_phone", "0277111222")
     page.click("[data-testid=save]")
     page.wait_for_selector("h1:has-text('Tàu hủ ky Năm Sáu')")
-    establishment = Establishment.objects.get()
+    establishment = read_db(Establishment.objects.get)
     assert establishment.province_id == "82"
 
     page.goto(f"{base}/establishments/")
