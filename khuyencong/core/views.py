@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from khuyencong.core.dashboard import sections_for
 from khuyencong.core.models import Job
 from khuyencong.core.scoping import is_admin
 
@@ -13,10 +14,8 @@ from khuyencong.core.scoping import is_admin
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    # The dashboard lists what the user can reach; each app adds its own card as it grows.
-    from khuyencong.registry.services import dashboard_counts
-
-    return render(request, "core/home.html", {"counts": dashboard_counts(request.user)})
+    # Each app adds its own section (core/dashboard.py), scoped to the user.
+    return render(request, "core/home.html", {"sections": sections_for(request.user)})
 
 
 def _job_for(request: HttpRequest, pk: int) -> Job:

@@ -123,17 +123,18 @@ class _ProvinceUnits:
             LegacyCommune.objects.filter(province=province).select_related("district")
         )
         successors: dict[str, list[CommuneMapping]] = defaultdict(list)
-        mappings = CommuneMapping.objects.filter(
-            legacy_commune__province=province
-        ).select_related("commune__province")
+        mappings = CommuneMapping.objects.filter(legacy_commune__province=province).select_related(
+            "commune__province"
+        )
         for mapping in mappings:
             successors[mapping.legacy_commune_id].append(mapping)
         self.successors = {
             code: sorted(items, key=lambda m: (not m.is_default, m.commune.name))
             for code, items in successors.items()
         }
-        for commune in self.communes:
+        for commune in self.communes:  # no query per row for names in messages
             commune.province = province
+            commune.district.province = province
         self.by_code = {c.code: c for c in self.communes}
         self.by_key = {c.key: c for c in self.communes}
         self.districts = list({c.district_id: c.district for c in self.communes}.values())
@@ -204,8 +205,7 @@ class LegacyResolver:
         if not mappings:
             return Conversion(
                 legacy_commune=legacy,
-                error=_("%(name)s has no successor in the 2025 structure.")
-                % {"name": legacy.name},
+                error=_("%(name)s has no successor in the 2025 structure.") % {"name": legacy.name},
             )
         return Conversion(
             legacy_commune=legacy,
@@ -229,7 +229,9 @@ class LegacyResolver:
     def _convert(self, province: str, district: str, commune: str) -> Conversion:
         old_province = self.find_province(province) if province else None
         if province and old_province is None:
-            return Conversion(error=_("“%(name)s” is not a pre-2025 province.") % {"name": province})
+            return Conversion(
+                error=_("“%(name)s” is not a pre-2025 province.") % {"name": province}
+            )
         if commune.isdigit():
             units = self._units_of(old_province) if old_province else None
             # "1" may be the name of Phường 1 in that province rather than a code.
@@ -271,7 +273,9 @@ class LegacyResolver:
                 )
         if not matches:
             if old_district is not None:
-                error = _("%(district)s (%(province)s) had no commune “%(commune)s” before July 2025.")
+                error = _(
+                    "%(district)s (%(province)s) had no commune “%(commune)s” before July 2025."
+                )
             else:
                 error = _("%(province)s had no commune “%(commune)s” before July 2025.")
             return Conversion(
@@ -285,7 +289,9 @@ class LegacyResolver:
         if len(matches) > 1:
             options = ", ".join(f"{c.name} ({c.district.name})" for c in matches)
             if old_district is None:
-                error = _("“%(commune)s” is ambiguous in %(province)s (%(options)s): give the district.")
+                error = _(
+                    "“%(commune)s” is ambiguous in %(province)s (%(options)s): give the district."
+                )
             else:
                 error = _(
                     "“%(commune)s” is ambiguous in %(district)s (%(options)s): write it with "
@@ -305,7 +311,9 @@ class LegacyResolver:
     def _convert_code(self, old_province: LegacyProvince | None, code: str) -> Conversion:
         legacy = self._commune_by_code(code)
         if legacy is None:
-            return Conversion(error=_("No pre-2025 commune has the code %(code)s.") % {"code": code})
+            return Conversion(
+                error=_("No pre-2025 commune has the code %(code)s.") % {"code": code}
+            )
         if old_province is not None and legacy.province_id != old_province.code:
             return Conversion(
                 error=_(

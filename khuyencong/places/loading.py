@@ -5,10 +5,19 @@ The package ships an SQLite file with both editions (``admin_units``: 34 provinc
 communes before July 2025) and ``converter_2025.json``, the official mapping of old
 communes to new ones. We copy them into our tables once; nothing is typed by hand.
 
-Quirk handled: five island districts (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) had
-no communes. Each gets one pre-2025 "commune" standing for the whole district, coded
-``D`` + the district code (``D318``), which cannot clash with the 5-digit commune codes,
-so that addresses there convert like any other.
+Quirks handled:
+
+- Five island districts (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo) had no communes
+  (their legacy rows have a NULL ward) and the mapping sends the district itself to a 2025
+  đặc khu (key ``<province>_<district>_``). Each gets one pre-2025 "commune" standing for the
+  whole district, coded ``D`` + the 3-digit district code (``D318``): it cannot clash with
+  the 5-digit commune codes, and addresses there convert like any other.
+- ``wardKeyDuplicated``: 44 old communes share a key-without-diacritics with a neighbour in
+  the same district ("Phường Sa Pa" / "Phường Sa Pả"); the dataset's keys still differ, so
+  they load as distinct units and conversion prefers the spelling with diacritics.
+- Mapping keys naming a unit the dataset lacks are skipped and reported (none in
+  vietnamadminunits 1.0.4), as are old communes without a successor; mappings a newer dataset dropped are
+  deleted.
 """
 
 from __future__ import annotations
@@ -56,15 +65,34 @@ def _rows(sql: str) -> list[sqlite3.Row]:
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+    # Codes of pre-2025 communes that the mapping does not cover.
     unmapped: list[str] = field(default_factory=list)
+    # Mapping keys naming a unit the dataset does not have.
+    missing_keys: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return (
+            any(self.created.values()) or any(self.updated.values()) or any(self.deleted.values())
+        )
 
     def lines(self) -> list[str]:
-        out = [
-            f"{name}: {self.created.get(name, 0)} created, {self.updated.get(name, 0)} updated"
-            for name in self.created
-        ]
-        if self.unmapped:
-            out.append(f"pre-2025 communes without a 2025 successor: {len(self.unmapped)}")
+        out = []
+        for name in self.created:
+            line = f"{name}: {self.created[name]} created, {self.updated.get(name, 0)} updated"
+            if name in self.deleted:
+                line += f", {self.deleted[name]} deleted"
+            out.append(line)
+        out.append(
+            f"pre-2025 communes without a 2025 successor: {len(self.unmapped)}"
+            + (f" ({', '.join(self.unmapped)})" if self.unmapped else "")
+        )
+        if self.missing_keys:
+            out.append(
+                f"mapping keys not found in the dataset: {len(self.missing_keys)} "
+                f"({', '.join(self.missing_keys[:50])})"
+            )
         return out
 
 
@@ -203,26 +231,37 @@ def _load_mapping(
     }
     old_code = {v["key"]: code for code, v in old_communes.items()}
     wanted: dict[tuple[str, str], bool] = {}
+
+    def add(province_key: str, old_key: str, new_key: str, default: bool) -> None:
+        old, new = old_code.get(old_key), new_code.get((province_key, new_key))
+        if old is None or new is None:
+            # Not in this dataset version: reported, never guessed.
+            report.missing_keys.append(old_key if old is None else f"{province_key}/{new_key}")
+            return
+        wanted[(old, new)] = default
+
     for province_key, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for ward_key, old_keys in wards.items():
             for old_key in old_keys:
-                wanted[(old_code[old_key], new_code[(province_key, ward_key)])] = True
+                add(province_key, old_key, ward_key, True)
     for province_key, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, targets in olds.items():
             for target in targets:
-                pair = (old_code[old_key], new_code[(province_key, target["newWardKey"])])
-                wanted[pair] = bool(target["isDefaultNewWard"])
+                add(province_key, old_key, target["newWardKey"], bool(target["isDefaultNewWard"]))
     existing = {(m.legacy_commune_id, m.commune_id): m for m in CommuneMapping.objects.all()}
     to_create = [
         CommuneMapping(legacy_commune_id=old, commune_id=new, is_default=default)
         for (old, new), default in wanted.items()
         if (old, new) not in existing
     ]
+    stale = [m.pk for pair, m in existing.items() if pair not in wanted]
     to_update = []
     for pair, mapping in existing.items():
         if pair in wanted and mapping.is_default != wanted[pair]:
             mapping.is_default = wanted[pair]
             to_update.append(mapping)
+    if stale:  # a newer dataset dropped them
+        CommuneMapping.objects.filter(pk__in=stale).delete()
     # Defaults first off, then on, so the one-default constraint holds at every step.
     CommuneMapping.objects.bulk_update(
         [m for m in to_update if not m.is_default], ["is_default"], batch_size=1000
@@ -233,6 +272,7 @@ def _load_mapping(
     CommuneMapping.objects.bulk_create(to_create, batch_size=1000)
     report.created["commune mappings"] = len(to_create)
     report.updated["commune mappings"] = len(to_update)
+    report.deleted["commune mappings"] = len(stale)
     mapped = {old for old, _new in wanted}
     report.unmapped = sorted(set(old_communes) - mapped)
 

@@ -8,4 +8,4 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Establishment registry")
 
     def ready(self) -> None:
-        from khuyencong.registry import jobs  # noqa: F401  (registers job handlers)
+        from khuyencong.registry import dashboard, jobs  # noqa: F401  (registers handlers)

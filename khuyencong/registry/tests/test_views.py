@@ -315,3 +315,12 @@ def test_without_commune_or_old_address_the_commune_is_asked_for(client_for, off
     response = client_for(officer_a).post(CREATE, form_data(commune_a1, commune=""))
     assert "commune" in response.context["form"].errors
     assert not Establishment.objects.exists()
+
+
+def test_the_overview_counts_only_the_users_province(client_for, officer_b, in_a, in_b):
+    response = client_for(officer_b).get(reverse("core:home"))
+    assert response.status_code == 200
+    (section,) = [
+        s for s in response.context["sections"] if s.template == "registry/dashboard.html"
+    ]
+    assert section.data["establishments"] == 1

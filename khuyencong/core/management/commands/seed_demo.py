@@ -12,7 +12,7 @@ import random
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from khuyencong.core.demokit import DEMO_PASSWORD, DemoContext, demo_present
@@ -25,10 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--print-logins", action="store_true", help="print the demo logins")
 
     def handle(self, *args, **options):
-        from khuyencong.places.models import Province
-
-        if not Province.objects.exists():
-            raise CommandError("Places are not loaded: run `manage.py load_places` first.")
         if demo_present():
             self.stdout.write("The demo data is already loaded.")
         else:
