@@ -1,0 +1,25 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/establishments/?q=a%00b", "/api/v1/regions/N%00/", "/establishments/?q=%00"],
+)
+def test_nul_characters_are_refused_with_400(client_for, officer_a, path):
+    assert client_for(officer_a).get(path).status_code == 400
+
+
+def test_a_json_body_with_nul_is_refused(client_for, officer_a, commune_a1):
+    response = client_for(officer_a).post(
+        "/api/v1/establishments/",
+        '{"name": "A\\u0000B", "kind": "household", "commune": "24100", "sector": "a"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "detail" in response.json()
+
+
+def test_ordinary_requests_pass(client_for, officer_a):
+    assert client_for(officer_a).get("/api/v1/establishments/?q=tau").status_code == 200
