@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 
 
 class VietnameseFirstMiddleware:
@@ -54,8 +56,8 @@ class RejectNulBytesMiddleware:
             return False  # uploaded files are binary; their text fields are checked by forms
         try:
             body = request.body
-        except Exception:  # a body too large is refused later by Django itself
-            return False
+        except (RequestDataTooBig, RawPostDataException):
+            return False  # Django refuses or has already read it; nothing for us to check
         if b"\x00" in body:
             return True
         if content_type.startswith("application/x-www-form-urlencoded"):
