@@ -1,13 +1,13 @@
-"""load_places against the real dataset, and the conversion of pre-2025 addresses."""
+"""load_places against the real vietnamadminunits dataset."""
+
+import io
+import json
 
 import pytest
 from django.core.management import call_command
 
-from khuyencong.places.conversion import (
-    convert_legacy,
-    convert_legacy_address,
-    legacy_units_of,
-)
+from khuyencong.places import loading
+from khuyencong.places.conversion import legacy_districts_of, legacy_units_of
 from khuyencong.places.models import (
     Commune,
     CommuneMapping,
@@ -19,11 +19,6 @@ from khuyencong.places.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def places():
-    call_command("load_places", "--quiet")
 
 
 def counts():
@@ -45,16 +40,47 @@ def test_it_loads_both_editions(places):
     assert Province.objects.count() == 34
     assert Commune.objects.count() == 3321
     assert LegacyProvince.objects.count() == 63
-    assert LegacyDistrict.objects.count() == 696
+    assert LegacyDistrict.objects.count() > 600
     # 10,035 communes plus one unit for each of the five island districts without communes.
-    assert LegacyCommune.objects.count() == 10040
+    assert 9_900 < LegacyCommune.objects.count() < 10_200
     assert set(Commune.objects.values_list("kind", flat=True)) == {"xa", "phuong", "dac_khu"}
 
 
-def test_it_is_idempotent(places):
+def test_provinces_and_communes_carry_kind_and_search_name(places):
+    hanoi = Province.objects.get(code="01")
+    assert (hanoi.name, hanoi.kind, hanoi.search_name) == (
+        "Thành phố Hà Nội",
+        Province.Kind.CITY,
+        "thanh pho ha noi",
+    )
+    assert Province.objects.get(short_name="Đắk Lắk").kind == Province.Kind.PROVINCE
+    assert Province.objects.filter(kind=Province.Kind.CITY).count() == 6
+    special = Commune.objects.get(province__short_name="Hải Phòng", short_name="Bạch Long Vĩ")
+    assert special.kind == Commune.Kind.SPECIAL_ZONE
+    assert special.search_name == "dac khu bach long vi"
+
+
+def test_a_second_run_changes_nothing(places):
     before = counts()
-    call_command("load_places", "--quiet")
+    report = loading.load_places()
+    assert not report.changed
     assert counts() == before
+
+
+def test_a_changed_name_is_brought_back_by_the_next_run(places):
+    Commune.objects.filter(code="00004").update(name="Sai", search_name="sai")
+    report = loading.load_places()
+    assert report.updated["communes"] == 1
+    assert Commune.objects.get(code="00004").name != "Sai"
+
+
+def test_the_command_prints_counts_and_unmapped_communes(places):
+    out = io.StringIO()
+    call_command("load_places", stdout=out)
+    text = out.getvalue()
+    assert "communes: 3321 (0 created, 0 updated)" in text
+    assert "pre-2025 communes without a 2025 successor: 0" in text
+    assert "Places already up to date in" in text
 
 
 def test_codes_travel_with_their_edition(places):
@@ -65,10 +91,17 @@ def test_codes_travel_with_their_edition(places):
         "Long An",
         "Tây Ninh",
     }
+    assert legacy_districts_of("80").filter(province__code="80").exists()
+
+
+def test_every_old_province_has_a_successor_and_every_new_one_predecessors(places):
+    assert not Province.objects.filter(predecessors__isnull=True).exists()
+    assert LegacyProvince.objects.values("successor").distinct().count() == 34
 
 
 def test_every_old_commune_has_exactly_one_default_successor(places):
     assert not LegacyCommune.objects.filter(mappings__isnull=True).exists()
+    assert CommuneMapping.objects.filter(is_default=True).count() == LegacyCommune.objects.count()
     split = LegacyCommune.objects.filter(mappings__is_default=False).distinct()
     assert split.count() > 100
     for old in split[:20]:
@@ -76,9 +109,42 @@ def test_every_old_commune_has_exactly_one_default_successor(places):
         assert old.mappings.filter(is_default=True).count() == 1
 
 
-def test_regions_are_seeded_and_never_overwritten(places):
+def test_island_districts_without_communes_stand_for_themselves(places):
+    islands = LegacyCommune.objects.filter(code__startswith="D")
+    assert set(islands.values_list("short_name", flat=True)) == {
+        "Bạch Long Vĩ",
+        "Cồn Cỏ",
+        "Hoàng Sa",
+        "Lý Sơn",
+        "Côn Đảo",
+    }
+    for island in islands:
+        assert island.code == f"D{island.district_id}"
+        assert island.mappings.get().commune.kind == Commune.Kind.SPECIAL_ZONE
+
+
+def test_regions_are_seeded_from_the_data_file(places):
     sizes = {r.code: r.provinces.count() for r in Region.objects.all()}
     assert sizes == {"BAC": 18, "TRUNG": 8, "NAM": 8}
+    assert set(Region.objects.get(code="NAM").provinces.values_list("short_name", flat=True)) == {
+        "Hồ Chí Minh",
+        "Đồng Nai",
+        "Tây Ninh",
+        "Đồng Tháp",
+        "Vĩnh Long",
+        "Cần Thơ",
+        "An Giang",
+        "Cà Mau",
+    }
+    assert "verify" in Region.objects.get(code="BAC").legal_basis.lower() or "xác minh" in (
+        Region.objects.get(code="BAC").legal_basis
+    )
+    # Every province is in exactly one region.
+    assert Province.objects.filter(regions__isnull=True).count() == 0
+    assert Region.provinces.through.objects.count() == 34
+
+
+def test_an_edited_region_is_never_overwritten(places):
     south = Region.objects.get(code="NAM")
     south.name = "Khu vực phía Nam (đã sửa)"
     south.save()
@@ -89,51 +155,12 @@ def test_regions_are_seeded_and_never_overwritten(places):
     assert south.provinces.count() == 7
 
 
-def test_it_converts_names_without_diacritics(places):
-    result = convert_legacy(province="tinh dak lak", district="krong buk", commune="xa cu ne")
-    assert result.ok, result.error
-    assert result.legacy_commune.short_name == "Cư Né"
-    assert result.commune.province_id == "66"
-
-
-def test_it_converts_an_old_long_an_commune_into_tay_ninh(places):
-    result = convert_legacy(province="Long An", district="Huyện Thủ Thừa", commune="Xã Tân Thành")
-    assert result.ok, result.error
-    assert result.legacy_commune.province_id == "80"  # old 80: Long An
-    assert result.commune.province_id == "80"  # new 80: Tây Ninh
-    assert result.commune.province.short_name == "Tây Ninh"
-
-
-def test_a_split_commune_lands_in_its_default_successor(places):
-    mapping = (
-        CommuneMapping.objects.filter(is_default=False)
-        .select_related("legacy_commune__district", "legacy_commune__province")
-        .first()
-    )
-    old = mapping.legacy_commune
-    result = convert_legacy(
-        province=old.province.name, district=old.district.name, commune=old.name
-    )
-    assert result.ok, result.error
-    assert len(result.candidates) >= 2
-    assert result.commune == old.mappings.get(is_default=True).commune
-
-
-def test_it_converts_a_free_text_address(places):
-    result = convert_legacy_address("Thôn 3, xã Cư Né, huyện Krông Búk, tỉnh Đắk Lắk")
-    assert result.ok, result.error
-    assert result.legacy_commune.short_name == "Cư Né"
-    assert result.commune.province.short_name == "Đắk Lắk"
-
-
-def test_an_island_district_without_communes_converts(places):
-    result = convert_legacy_address("Huyện Bạch Long Vĩ, Thành phố Hải Phòng")
-    assert result.ok, result.error
-    assert result.commune.kind == Commune.Kind.SPECIAL_ZONE
-
-
-def test_an_unknown_address_is_a_clear_error(places):
-    result = convert_legacy_address("Số 5, đường Không Có, Nơi Nào Đó")
-    assert not result.ok
-    assert "Nơi Nào Đó" in result.error
-    assert not convert_legacy(province="Atlantis", commune="X").ok
+def test_a_region_naming_an_unknown_province_fails_loudly(places, tmp_path, monkeypatch):
+    spec = json.loads(loading.REGIONS_FILE.read_text("utf-8"))
+    spec["regions"][1]["provinces"].append("Hà Tây")
+    bad = tmp_path / "regions.json"
+    bad.write_text(json.dumps(spec), "utf-8")
+    monkeypatch.setattr(loading, "REGIONS_FILE", bad)
+    Region.objects.all().delete()
+    with pytest.raises(loading.PlacesDataError, match="Hà Tây"):
+        loading.load_places()
