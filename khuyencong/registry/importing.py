@@ -40,8 +40,8 @@ from khuyencong.core.importing import (
     cell_text,
 )
 from khuyencong.core.scoping import can_write_place, scope_queryset
-from khuyencong.core.text import normalise, normalise_name
-from khuyencong.places.conversion import Conversion, convert_legacy, convert_legacy_address
+from khuyencong.core.text import normalise_name
+from khuyencong.places.conversion import Conversion
 from khuyencong.places.models import Commune, LegacyCommune, Province
 from khuyencong.registry import services
 from khuyencong.registry.models import Establishment, Sector
@@ -395,23 +395,19 @@ class PlaceIndex:
 
 
 class LegacyConverter:
-    """Pre-2025 address -> 2025 commune through ``places.conversion``, cached per address
-    (a file usually repeats the same few old communes)."""
+    """Pre-2025 address -> 2025 commune through ``places.conversion.LegacyResolver``, which
+    loads each old province once and caches every answer, so queries do not grow with rows."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, ...], Conversion] = {}
+        from khuyencong.places.conversion import LegacyResolver
 
-    def convert(self, *, province: str, district: str, commune: str) -> Conversion:
-        key = ("parts", normalise(province), normalise(district), normalise(commune))
-        if key not in self._cache:
-            self._cache[key] = convert_legacy(province=province, district=district, commune=commune)
-        return self._cache[key]
+        self._resolver = LegacyResolver()
 
-    def convert_text(self, text: str) -> Conversion:
-        key = ("text", normalise(text))
-        if key not in self._cache:
-            self._cache[key] = convert_legacy_address(text)
-        return self._cache[key]
+    def convert(self, *, province: str, district: str, commune: str) -> Any:
+        return self._resolver.convert(province=province, district=district, commune=commune)
+
+    def convert_text(self, text: str) -> Any:
+        return self._resolver.convert_address(text)
 
 
 class EstablishmentImporter(Importer):
