@@ -15,7 +15,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import SAFE_METHODS
 
 from khuyencong.accounts.models import User
+from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import IsAdministrator
+from khuyencong.api.schema import AutoSchema
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
 from khuyencong.places.models import Commune, Province
 
@@ -150,6 +152,8 @@ class UserViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = UserSerializer
+    parser_classes = PARSERS
+    schema = AutoSchema()
     permission_classes = [IsAdministrator]
     filterset_fields = ["role", "province", "is_active"]
 

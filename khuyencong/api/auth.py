@@ -12,6 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from khuyencong.api.parsers import PARSERS
+from khuyencong.api.schema import AutoSchema
+
 
 class ObtainTokenView(APIView):
     """The token of an active user; the same token until it is revoked."""
@@ -19,6 +22,8 @@ class ObtainTokenView(APIView):
     # No session authentication here: a script posting credentials needs no CSRF token.
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    parser_classes = PARSERS
+    schema = AutoSchema()
 
     @extend_schema(
         operation_id="auth_token_create",

@@ -2,7 +2,9 @@
 
 - ``400 {"field": ["message"]}`` for invalid input, ``{"detail": "message"}`` when no field;
 - ``409 {"detail": "message"}`` for a stale edit or a step that is not allowed now;
-- DRF's own answers (400 parse errors, 401, 403, 404, 405) are kept as they are.
+- ``404 {"detail": "Not found."}`` (translated) for whatever does not exist or is out of
+  scope: Django's ``Http404`` carries an English text naming the model, which DRF would pass on;
+- DRF's own answers (400 parse errors, 401, 403, 405) are kept as they are.
 
 Domain code never knows about HTTP: a ``DomainError`` says which field it is about, and a
 subclass that means "not now" rather than "bad input" declares ``http_status = 409``.
@@ -13,7 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -55,4 +59,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(domain_error_body(exc, code), status=code)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = NotFound()
     return drf_exception_handler(exc, context)

@@ -13,12 +13,18 @@ from khuyencong.core.scoping import can_write, is_admin
 class IsAdministrator(BasePermission):
     """Superusers and users with the administrator role."""
 
+    # Read by api.schema to document the 403 answers.
+    documents_403 = True
+    refuses_reads = True
+
     def has_permission(self, request: Any, view: Any) -> bool:
         return is_admin(request.user)
 
 
 class ReadAuthenticatedWriteAdministrator(BasePermission):
     """Reference data (regions): everyone signed in reads, administrators change."""
+
+    documents_403 = True
 
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user.is_authenticated:
@@ -29,6 +35,8 @@ class ReadAuthenticatedWriteAdministrator(BasePermission):
 class WritingRole(BasePermission):
     """Scoped domain data: reads for everyone signed in (the queryset is scoped), writes
     only for roles that may change something somewhere. Read-only roles get 403, not 404."""
+
+    documents_403 = True
 
     def has_permission(self, request: Any, view: Any) -> bool:
         if not request.user.is_authenticated:

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import ReadAuthenticatedWriteAdministrator
+from khuyencong.api.schema import AutoSchema
 from khuyencong.core.text import normalise
 from khuyencong.places.models import Commune, LegacyProvince, Province, Region
 
@@ -119,6 +121,7 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Province.objects.all()
     serializer_class = ProvinceSerializer
+    schema = AutoSchema()
     filterset_class = ProvinceFilter
     pagination_class = None
     lookup_field = "code"
@@ -130,6 +133,7 @@ class LegacyProvinceViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = LegacyProvince.objects.all()
     serializer_class = LegacyProvinceSerializer
+    schema = AutoSchema()
     filterset_class = LegacyProvinceFilter
     pagination_class = None
     lookup_field = "code"
@@ -168,6 +172,7 @@ COMMUNE_PAGE_SCHEMA = {
 class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Commune.objects.all()
     serializer_class = CommuneSerializer
+    schema = AutoSchema()
     filterset_class = CommuneFilter
     lookup_field = "code"
 
@@ -183,6 +188,8 @@ class RegionViewSet(viewsets.ModelViewSet):
 
     queryset = Region.objects.prefetch_related("provinces")
     serializer_class = RegionSerializer
+    parser_classes = PARSERS
+    schema = AutoSchema()
     permission_classes = [ReadAuthenticatedWriteAdministrator]
     pagination_class = None
     lookup_field = "code"

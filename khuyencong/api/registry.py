@@ -16,7 +16,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
+from khuyencong.api.schema import AutoSchema
 from khuyencong.places.models import Commune, LegacyCommune
 from khuyencong.registry import services
 from khuyencong.registry.filters import EstablishmentFilter
@@ -132,9 +134,16 @@ class EstablishmentViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = EstablishmentSerializer
+    parser_classes = PARSERS
+    schema = AutoSchema()
     permission_classes = [WritingRole]
     filterset_class = EstablishmentFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    # The 409 answers, documented by api.schema.
+    conflicts = {
+        "partial_update": "Someone saved the establishment after the `version` you sent.",
+        "destroy": "Other records refer to the establishment; set its status to ceased instead.",
+    }
 
     def get_queryset(self) -> QuerySet[Establishment]:
         write = self.request.method not in ("GET", "HEAD", "OPTIONS")
@@ -173,6 +182,7 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = Sector.objects.all()
     serializer_class = SectorSerializer
+    schema = AutoSchema()
     pagination_class = None
     filter_backends: list[Any] = []
     lookup_field = "code"

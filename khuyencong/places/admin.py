@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from khuyencong.places.models import (
     Commune,
+    CommuneMapping,
     LegacyCommune,
     LegacyDistrict,
     LegacyProvince,
@@ -41,6 +42,7 @@ class CommuneAdmin(ReadOnlyAdmin):
 @admin.register(LegacyProvince)
 class LegacyProvinceAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "successor"]
+    list_filter = ["successor"]
     search_fields = ["code", "name", "search_name"]
     list_select_related = ["successor"]
 
@@ -52,11 +54,32 @@ class LegacyDistrictAdmin(ReadOnlyAdmin):
     list_select_related = ["province"]
 
 
+class SuccessorInline(admin.TabularInline):
+    """The 2025 communes an old commune went into (the official mapping, loaded)."""
+
+    model = CommuneMapping
+    fields = ["commune", "is_default"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commune__province")
+
+
 @admin.register(LegacyCommune)
 class LegacyCommuneAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "district", "province"]
+    list_filter = ["province"]
     search_fields = ["code", "name", "search_name"]
     list_select_related = ["district__province", "province"]
+    inlines = [SuccessorInline]
 
 
 @admin.register(Region)

@@ -101,6 +101,10 @@ def _exact(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def _has_diacritics(text: str) -> bool:
+    return normalise(text) != " ".join((text or "").split()).lower()
+
+
 def _compact(text: str) -> str:
     return _NOT_ALNUM.sub("", normalise(text))
 
@@ -130,7 +134,10 @@ class _NameIndex:
         """The units matching ``text`` at the strictest level that matches any, restricted
         to those whose pk is in ``within`` when given."""
         forms = _forms(text, self.prefix)
-        for level, index in enumerate(self.levels):
+        # Text typed without diacritics says nothing about them: "sa pa" may be Phường Sa Pa
+        # or Phường Sa Pả, so it starts at the level that ignores them.
+        start = 0 if _has_diacritics(text) else 1
+        for level, index in enumerate(self.levels[start:], start):
             found = index.get(forms[level], [])
             if within is not None:
                 found = [u for u in found if u.pk in within]
@@ -389,7 +396,11 @@ class LegacyResolver:
         if old_province is not None and district_key:
             units = self._units_of(old_province)
             legacy = units.by_key.get(f"{province_key}_{district_key}_{ward_key or ''}")
-            if legacy is not None and _names_commune(text, legacy):
+            if (
+                legacy is not None
+                and _names_commune(text, legacy)
+                and (_has_diacritics(text) or len(_twins(units, legacy)) == 1)
+            ):
                 return self._finish(legacy)
         # The parser did not settle it: read the last parts as commune, district, province.
         parts = [p.strip() for p in text.split(",") if p.strip()]
@@ -443,6 +454,12 @@ def _ambiguous(
         "district": district.name if district else "",
         "options": options,
     }
+
+
+def _twins(units: _ProvinceUnits, legacy: LegacyCommune) -> list[LegacyCommune]:
+    """The communes of ``legacy``'s district spelt like it without diacritics (Phường Sa Pa,
+    Phường Sa Pả): the parser picks one of them for text typed without diacritics."""
+    return units.commune_index.find(normalise(legacy.name), units.in_district(legacy.district))
 
 
 def _is_code(text: str) -> bool:

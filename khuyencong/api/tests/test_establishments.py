@@ -341,6 +341,8 @@ def test_officer_b_cannot_see_or_touch_province_a(api_for, officer_b, tofu_a1, r
     assert client.get(URL, {"province": "66"}).json()["count"] == 0
     assert client.get(URL, {"commune": "24100"}).json()["count"] == 0
     assert client.get(url).status_code == 404
+    # An id of another province answers exactly like an id that does not exist.
+    assert client.get(url).json() == client.get(f"{URL}999999/").json()
     assert client.patch(url, {"name": "Đã sửa"}, format="json").status_code == 404
     assert client.delete(url).status_code == 404
     created = client.post(

@@ -51,3 +51,16 @@ def test_a_model_validation_error_is_400_by_field():
 
 def test_other_exceptions_are_left_to_drf():
     assert exception_handler(RuntimeError("bug"), {}) is None
+
+
+def test_not_found_names_no_model_and_is_translated():
+    from django.http import Http404
+
+    with override("en"):
+        english = exception_handler(Http404("No Establishment matches the given query."), {})
+    with override("vi"):
+        vietnamese = exception_handler(Http404("No Establishment matches the given query."), {})
+
+    assert english.status_code == vietnamese.status_code == 404
+    assert english.data == {"detail": "Not found."}
+    assert vietnamese.data["detail"] != "Not found."

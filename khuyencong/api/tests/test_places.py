@@ -191,3 +191,17 @@ def test_others_read_regions_but_get_403_on_writes(api_for, request, persona, pr
     region.refresh_from_db()
     assert region.name == "Miền Bắc"
     assert not Region.objects.filter(code="X").exists()
+
+
+def test_region_list_queries_do_not_grow(api_for, officer_a, django_assert_max_num_queries):
+    client = api_for(officer_a)
+    RegionFactory(code="R0").provinces.set([ProvinceFactory(code="10")])
+    with django_assert_max_num_queries(20) as few:
+        client.get("/api/v1/regions/")
+    for n in range(1, 10):
+        RegionFactory(code=f"R{n}").provinces.set([ProvinceFactory(code=f"{10 + n}")])
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/api/v1/regions/")
+
+    assert len(response.json()) == 10

@@ -21,6 +21,29 @@ def test_the_schema_generates_and_validates_without_warnings(tmp_path):
         assert f"{path}:" in schema
 
 
+def test_the_schema_documents_the_error_answers(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+
+    def codes(path, method):
+        return set(paths[path][method]["responses"])
+
+    assert codes("/api/v1/auth/token/", "post") == {"200", "400"}
+    assert codes("/api/v1/provinces/", "get") == {"200", "400", "401"}
+    assert codes("/api/v1/establishments/", "post") == {"201", "400", "401", "403"}
+    assert codes("/api/v1/establishments/{id}/", "get") == {"200", "401", "404"}
+    assert codes("/api/v1/establishments/{id}/", "patch") == {
+        "200", "400", "401", "403", "404", "409",
+    }  # fmt: skip
+    assert codes("/api/v1/establishments/{id}/", "delete") == {"204", "401", "403", "404", "409"}
+    assert codes("/api/v1/users/", "get") >= {"401", "403"}
+    conflict = paths["/api/v1/establishments/{id}/"]["patch"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Detail"
+    }
+    assert {"Detail", "ValidationError"} <= set(schema["components"]["schemas"])
+
+
 def test_the_schema_is_served(client, db):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
 

@@ -210,3 +210,21 @@ def test_users_are_filtered_by_role_and_province(api_for, admin, officer_a, offi
     response = api_for(admin).get(URL, {"role": "provincial_officer", "province": "66"})
 
     assert [u["username"] for u in response.json()["results"]] == ["officer_a"]
+
+
+def test_user_list_queries_do_not_grow(api_for, admin, commune_a1, django_assert_max_num_queries):
+    from khuyencong.accounts.factories import UserFactory
+
+    client = api_for(admin)
+    UserFactory(username="ctv_0", role="collaborator", province=commune_a1.province,
+                communes=[commune_a1])  # fmt: skip
+    with django_assert_max_num_queries(20) as few:
+        client.get(URL)
+    for n in range(1, 15):
+        UserFactory(username=f"ctv_{n}", role="collaborator", province=commune_a1.province,
+                    communes=[commune_a1])  # fmt: skip
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL)
+
+    assert response.json()["count"] == 16

@@ -28,3 +28,12 @@ def test_regions_are_edited_in_the_admin(admin, client_for, province_a, province
     assert response.status_code == 302, response.content[:500]
     assert set(region.provinces.values_list("code", flat=True)) == {"66", "79"}
     assert region.history.count() >= 1
+
+
+def test_an_old_commune_shows_its_successors(admin, client_for, province_a, commune_a1):
+    from khuyencong.places.factories import legacy_ea_kar
+
+    old = legacy_ea_kar(province_a, commune_a1)
+    page = client_for(admin).get(f"/admin/places/legacycommune/{old.pk}/change/")
+    assert page.status_code == 200
+    assert str(commune_a1) in page.content.decode()

@@ -79,6 +79,9 @@ def test_diacritics_decide_between_near_namesakes(places):
     # Thị xã Sa Pa had both Phường Sa Pa and Phường Sa Pả.
     result = convert_legacy(province="Lào Cai", district="Sa Pa", commune="Phường Sa Pả")
     assert result.legacy_commune.name == "Phường Sa Pả"
+    # Typed without diacritics, "sa pa" may be either: never guessed, by name or by address.
+    assert "Sa Pả" in convert_legacy(province="Lào Cai", district="Sa Pa", commune="sa pa").error
+    assert not convert_legacy_address("phuong sa pa, thi xa sa pa, tinh lao cai").ok
     ambiguous = convert_legacy(province="Yên Bái", district="Trấn Yên", commune="minh quan")
     assert not ambiguous.ok
     assert "Minh Quán" in ambiguous.error and "Minh Quân" in ambiguous.error

@@ -155,6 +155,13 @@ def test_an_edited_region_is_never_overwritten(places):
     assert south.provinces.count() == 7
 
 
+def test_a_region_deleted_by_an_administrator_is_not_seeded_again(places):
+    Region.objects.get(code="TRUNG").delete()
+    report = loading.load_places()
+    assert report.created["regions"] == 0
+    assert set(Region.objects.values_list("code", flat=True)) == {"BAC", "NAM"}
+
+
 def test_a_region_naming_an_unknown_province_fails_loudly(places, tmp_path, monkeypatch):
     spec = json.loads(loading.REGIONS_FILE.read_text("utf-8"))
     spec["regions"][1]["provinces"].append("Hà Tây")

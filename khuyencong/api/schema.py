@@ -1,0 +1,99 @@
+"""The OpenAPI schema documents the error answers every endpoint shares (API.md, Errors).
+
+drf-spectacular documents only the success answer of an operation. This schema class adds,
+from what the view declares, the answers a client must handle:
+
+- ``400`` (``ValidationError``) for operations taking a body or query parameters;
+- ``401`` where a token is required, ``403`` where a role may be refused (permission
+  classes with ``documents_403``: for writes, or for every method with
+  ``refuses_reads = True``);
+- ``404`` (``Detail``) for paths naming an object, and for paginated lists (a page past the end);
+- ``409`` (``Detail``) for the actions a view lists in ``conflicts``
+  (``{"partial_update": "why"}``): stale edits and workflow steps not allowed now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular import openapi
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework.permissions import SAFE_METHODS
+
+DETAIL = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {"detail": {"type": "string"}},
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": (
+        "Each invalid field with its messages, in the request's language (Vietnamese unless "
+        "`Accept-Language` asks for English). `non_field_errors` for the object as a whole; "
+        "`detail` (a string) when no field is to blame, e.g. a body that is not JSON."
+    ),
+    "additionalProperties": {
+        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]
+    },
+    "example": {"commune": ["Bạn không được đăng ký cơ sở ở xã này."]},
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def get_operation(
+        self,
+        path: str,
+        path_regex: str,
+        path_prefix: str,
+        method: str,
+        registry: Any,
+    ) -> dict[str, Any] | None:
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code, description, component in self._errors(operation):
+            responses.setdefault(
+                code,
+                {
+                    "description": description,
+                    "content": {"application/json": {"schema": self._component(component)}},
+                },
+            )
+        return operation
+
+    def _errors(self, operation: dict[str, Any]) -> list[tuple[str, str, str]]:
+        errors = []
+        parameters = operation.get("parameters", [])
+        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+            errors.append(("400", "Invalid input (nothing was changed).", "ValidationError"))
+        if operation.get("security") and {} not in operation["security"]:
+            errors.append(("401", "No token, or an invalid one.", "Detail"))
+        if self._may_refuse_role():
+            errors.append(("403", "The caller's role may not do this.", "Detail"))
+        if any(p["in"] == "path" for p in parameters):
+            errors.append(
+                ("404", "No such object, or it lies outside the caller's places.", "Detail")
+            )
+        elif self._is_list_view() and self._get_paginator() is not None:
+            errors.append(("404", "A page past the last one.", "Detail"))
+        conflict = getattr(self.view, "conflicts", {}).get(getattr(self.view, "action", None))
+        if conflict:
+            errors.append(("409", conflict, "Detail"))
+        return errors
+
+    def _may_refuse_role(self) -> bool:
+        for permission in self.view.get_permissions():
+            if not getattr(permission, "documents_403", False):
+                continue
+            if self.method not in SAFE_METHODS or getattr(permission, "refuses_reads", False):
+                return True
+        return False
+
+    def _component(self, name: str) -> dict[str, str]:
+        schema = DETAIL if name == "Detail" else VALIDATION_ERROR
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
