@@ -23,3 +23,10 @@ def test_a_json_body_with_nul_is_refused(client_for, officer_a, commune_a1):
 
 def test_ordinary_requests_pass(client_for, officer_a):
     assert client_for(officer_a).get("/api/v1/establishments/?q=tau").status_code == 200
+
+
+def test_the_nul_refusal_speaks_the_requests_language(client_for, officer_a):
+    english = client_for(officer_a).get("/api/v1/establishments/?q=%00", HTTP_ACCEPT_LANGUAGE="en")
+    vietnamese = client_for(officer_a).get("/api/v1/establishments/?q=%00")
+    assert "NUL character" in english.json()["detail"]
+    assert "ký tự NUL" in vietnamese.json()["detail"]
