@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "khuyencong.places",
     "khuyencong.accounts",
     "khuyencong.registry",
+    "khuyencong.programmes",
     "khuyencong.api",
 ]
 

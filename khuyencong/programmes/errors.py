@@ -1,0 +1,26 @@
+"""The programmes app's domain errors (STYLE.md 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khuyencong.core.errors import DomainError
+
+
+class ProgrammeError(DomainError):
+    """Invalid input for a programme, plan or project (API: 400 on ``field``)."""
+
+
+class WorkflowError(DomainError):
+    """A step that is not allowed now: wrong state, wrong role (API: 409)."""
+
+    http_status = 409
+
+
+class RulesRefused(WorkflowError):
+    """A support cap or an eligibility rule refuses the step; a manager may override it
+    with a reason. ``refusals`` lists the explanations (API: 409 with them)."""
+
+    def __init__(self, message: str, refusals: list[str], **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.refusals = refusals

@@ -1,0 +1,513 @@
+"""The project lifecycle as an explicit state machine (DESIGN.md, Workflow).
+
+draft → submitted → appraised → approved → in progress → accepted → settled, with the side
+exits returned (back to the drafter), adjusted (a new budget/output revision, the status
+stays), suspended (and resumed) and cancelled. ``STEPS`` says, for each action, the states
+it starts from, where it leads and which roles may take it; ``transition_project`` is the
+one function that moves a project, and every move is a ``ProjectTransition`` row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from khuyencong.core.locking import lock_current
+from khuyencong.core.roles import Role
+from khuyencong.core.scoping import is_admin, scope_queryset
+from khuyencong.programmes import caps
+from khuyencong.programmes.errors import ProgrammeError, RulesRefused, WorkflowError
+from khuyencong.programmes.models import (
+    STATE_SOURCES,
+    FundingLevel,
+    Indicator,
+    Project,
+    ProjectRevision,
+    ProjectTransition,
+    SettlementLine,
+    Source,
+)
+
+S = Project.Status
+OFFICERS = frozenset({Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_MANAGER})
+MANAGERS = frozenset({Role.PROVINCIAL_MANAGER})
+# Every state from which a project can still be stopped.
+OPEN_STATES = frozenset(
+    {S.DRAFT, S.SUBMITTED, S.APPRAISED, S.APPROVED, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED}
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: Promise
+    sources: frozenset[str]
+    target: str | None  # None: stays (adjust) or goes back (resume)
+    roles: frozenset[str]
+    note_required: bool = False
+    # Shown on the confirm page: what the step does.
+    help: Promise | str = ""
+
+
+STEPS: dict[str, Step] = {
+    step.action: step
+    for step in [
+        Step(
+            "submit",
+            gettext_lazy("Submit"),
+            frozenset({S.DRAFT, S.RETURNED}),
+            S.SUBMITTED,
+            OFFICERS,
+            help=gettext_lazy("The project file goes to the department for appraisal."),
+        ),
+        Step(
+            "appraise",
+            gettext_lazy("Appraise"),
+            frozenset({S.SUBMITTED}),
+            S.APPRAISED,
+            MANAGERS,
+            help=gettext_lazy("The department has appraised the project file."),
+        ),
+        Step(
+            "approve",
+            gettext_lazy("Approve"),
+            frozenset({S.APPRAISED}),
+            S.APPROVED,
+            MANAGERS,
+            help=gettext_lazy(
+                "The support caps and the beneficiaries' eligibility in force on the approval "
+                "date are checked; the budget and outputs become revision 1."
+            ),
+        ),
+        Step(
+            "start",
+            gettext_lazy("Start"),
+            frozenset({S.APPROVED}),
+            S.IN_PROGRESS,
+            OFFICERS,
+            help=gettext_lazy("The contract is signed and the work begins."),
+        ),
+        Step(
+            "accept",
+            gettext_lazy("Accept"),
+            frozenset({S.IN_PROGRESS}),
+            S.ACCEPTED,
+            MANAGERS,
+            help=gettext_lazy(
+                "Record the acceptance: its date, the minutes and the actual outputs. "
+                "Follow-up inspections of the beneficiaries are scheduled."
+            ),
+        ),
+        Step(
+            "settle",
+            gettext_lazy("Settle"),
+            frozenset({S.ACCEPTED}),
+            S.SETTLED,
+            MANAGERS,
+            help=gettext_lazy("Record what was actually spent, by source."),
+        ),
+        Step(
+            "return",
+            gettext_lazy("Return for revision"),
+            frozenset({S.SUBMITTED, S.APPRAISED}),
+            S.RETURNED,
+            MANAGERS,
+            note_required=True,
+            help=gettext_lazy("The drafter revises the project and submits it again."),
+        ),
+        Step(
+            "adjust",
+            gettext_lazy("Adjust"),
+            frozenset({S.APPROVED, S.IN_PROGRESS}),
+            None,
+            MANAGERS,
+            note_required=True,
+            help=gettext_lazy(
+                "A decision changes the budget, the outputs or the end date: a new revision "
+                "is recorded with its reason; earlier revisions are kept."
+            ),
+        ),
+        Step(
+            "suspend",
+            gettext_lazy("Suspend"),
+            frozenset({S.APPROVED, S.IN_PROGRESS}),
+            S.SUSPENDED,
+            MANAGERS,
+            note_required=True,
+            help=gettext_lazy("Work stops until the project is resumed."),
+        ),
+        Step(
+            "resume",
+            gettext_lazy("Resume"),
+            frozenset({S.SUSPENDED}),
+            None,
+            MANAGERS,
+            help=gettext_lazy("The project goes back to the state it was suspended in."),
+        ),
+        Step(
+            "cancel",
+            gettext_lazy("Cancel"),
+            OPEN_STATES,
+            S.CANCELLED,
+            MANAGERS,
+            note_required=True,
+            help=gettext_lazy("The project is stopped for good; it stays on record."),
+        ),
+    ]
+}
+ACTIONS = tuple(STEPS)
+
+
+def may_take(user: Any, step: Step) -> bool:
+    """Whether the user's role may take this step (their place is checked by scoping)."""
+    if not user.is_authenticated:
+        return False
+    return is_admin(user) or user.role in step.roles
+
+
+def allowed_steps(user: Any, project: Project) -> list[Step]:
+    """The steps the UI offers: allowed from the current state and for the user's role."""
+    return [
+        step for step in STEPS.values() if project.status in step.sources and may_take(user, step)
+    ]
+
+
+def projects_for(user: Any, *, write: bool = False):
+    return scope_queryset(user, Project.objects.all(), write=write)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _parse_date(value: Any, field: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ProgrammeError(_("Enter a valid date."), field=field) from exc
+
+
+def _amounts(value: Any, field: str, *, allowed: set[str]) -> dict[str, int]:
+    """A mapping of codes to non-negative whole numbers, or a clear error on ``field``."""
+    if not isinstance(value, dict):
+        raise ProgrammeError(_("Give an amount for each item."), field=field)
+    result = {}
+    for key, amount in value.items():
+        if key not in allowed:
+            raise ProgrammeError(_("“%(key)s” is not a valid choice.") % {"key": key}, field=field)
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise ProgrammeError(_("%(key)s: enter a whole number.") % {"key": key}, field=field)
+        if amount < 0 or amount > 10**15:
+            raise ProgrammeError(
+                _("%(key)s: enter a number between 0 and 10^15.") % {"key": key}, field=field
+            )
+        result[key] = amount
+    return result
+
+
+@transaction.atomic
+def transition_project(
+    *,
+    actor: Any,
+    project: Project,
+    action: str,
+    note: str = "",
+    expected_version: int | None = None,
+    override_reason: str = "",
+    **params: Any,
+) -> Project:
+    """Take ``action`` on the project, or refuse with ``WorkflowError`` (wrong state or
+    role, 409), ``RulesRefused`` (a cap or eligibility rule; a manager may override with a
+    reason) or ``ProgrammeError`` (bad input for the step, naming the field)."""
+    step = STEPS.get(action)
+    if step is None:
+        raise ProgrammeError(
+            _("“%(action)s” is not a project action.") % {"action": action}, field="action"
+        )
+    try:
+        current = lock_current(projects_for(actor, write=True), project.pk, expected_version)
+    except Project.DoesNotExist as exc:
+        raise Http404 from exc
+    if current.status not in step.sources:
+        raise WorkflowError(
+            _("A project that is “%(status)s” cannot be %(action)s.")
+            % {"status": current.get_status_display(), "action": _label_verb(step)}
+        )
+    if not may_take(actor, step):
+        raise WorkflowError(_("Your role may not take the step “%(step)s”.") % {"step": step.label})
+    note = (note or "").strip()
+    if step.note_required and not note:
+        raise ProgrammeError(_("Give the reason for this step."), field="note")
+
+    from_status = current.status
+    target = step.target
+    record = ProjectTransition(
+        project=current, action=action, from_status=from_status, actor=actor, note=note
+    )
+    handler = _HANDLERS.get(action)
+    accepted = set(inspect.signature(handler).parameters) - _COMMON if handler else set()
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        raise ProgrammeError(
+            _("This step takes no “%(name)s”.") % {"name": unknown[0]}, field=unknown[0]
+        )
+    if handler is not None:
+        handler(current, actor=actor, record=record, override_reason=override_reason, **params)
+    if action == "resume":
+        last = current.transitions.filter(action="suspend").order_by("-at", "-id").first()
+        target = last.from_status if last is not None else S.APPROVED
+    if target is not None:
+        current.status = target
+    record.to_status = current.status
+    current.version += 1
+    current._history_user = actor  # type: ignore[attr-defined]
+    current.save()
+    record.save()
+    if action == "accept":
+        from khuyencong.programmes.inspections import schedule_inspections
+
+        schedule_inspections(current)
+    return current
+
+
+def _label_verb(step: Step) -> str:
+    return str(step.label).lower()
+
+
+def _check_rules(
+    project: Project,
+    *,
+    on: datetime.date,
+    budget: dict[str, int] | None,
+    record: ProjectTransition,
+    override_reason: str,
+) -> None:
+    result = caps.check_project(project, on=on, budget=budget)
+    if not result.refusals:
+        return
+    override_reason = (override_reason or "").strip()
+    if not override_reason:
+        raise RulesRefused(
+            _("The project breaks %(n)s rule(s): %(list)s A manager may override with a reason.")
+            % {"n": len(result.refusals), "list": " ".join(result.refusals)},
+            result.refusals,
+            field="override_reason",
+        )
+    record.override_reason = override_reason
+    record.overridden = result.refusals
+
+
+def _current_budget(project: Project) -> dict[str, int]:
+    return {line.source: line.amount for line in project.budget_lines.all()}
+
+
+def _current_outputs(project: Project) -> dict[str, int]:
+    return {o.indicator_id: o.planned for o in project.outputs.all()}
+
+
+def _approve(
+    project: Project,
+    *,
+    actor: Any,
+    record: ProjectTransition,
+    override_reason: str,
+    decision_number: str = "",
+    decision_date: Any = None,
+) -> None:
+    on = _parse_date(decision_date, "decision_date") or _today()
+    if on > _today():
+        raise ProgrammeError(_("The approval date cannot be in the future."), field="decision_date")
+    budget = _current_budget(project)
+    if not sum(budget.values()):
+        raise ProgrammeError(_("A project needs a budget before it is approved."), field="budget")
+    _check_rules(project, on=on, budget=budget, record=record, override_reason=override_reason)
+    project.approved_on = on
+    project.approval_decision = (decision_number or "").strip()[:60]
+    ProjectRevision.objects.create(
+        project=project,
+        number=1,
+        reason=_("Approved"),
+        decision_number=project.approval_decision,
+        decision_date=on,
+        budget=budget,
+        outputs=_current_outputs(project),
+        created_by=actor,
+    )
+
+
+def _adjust(
+    project: Project,
+    *,
+    actor: Any,
+    record: ProjectTransition,
+    override_reason: str,
+    budget: Any = None,
+    outputs: Any = None,
+    end_date: Any = None,
+    decision_number: str = "",
+    decision_date: Any = None,
+) -> None:
+    from django.db.models import Sum
+
+    old_budget = _current_budget(project)
+    old_outputs = _current_outputs(project)
+    new_budget = (
+        old_budget if budget is None else _amounts(budget, "budget", allowed=set(Source.values))
+    )
+    indicators = set(Indicator.objects.values_list("code", flat=True))
+    new_outputs = (
+        old_outputs if outputs is None else _amounts(outputs, "outputs", allowed=indicators)
+    )
+    new_end = _parse_date(end_date, "end_date")
+    details = {}
+    if new_end is not None and new_end != project.end_date:
+        if project.start_date and new_end < project.start_date:
+            raise ProgrammeError(_("The end date is before the start date."), field="end_date")
+        details["end_date"] = [
+            project.end_date.isoformat() if project.end_date else None,
+            new_end.isoformat(),
+        ]
+    if new_budget == old_budget and new_outputs == old_outputs and not details:
+        raise ProgrammeError(
+            _("The adjustment changes nothing: give a new budget, outputs or end date."),
+            field="budget",
+        )
+    paid = dict(
+        project.disbursements.values_list("source").annotate(total=Sum("amount")).order_by()
+    )
+    for source, total in paid.items():
+        if new_budget.get(source, 0) < total:
+            raise ProgrammeError(
+                _("%(source)s cannot go below the %(paid)s already disbursed.")
+                % {"source": Source(source).label, "paid": caps.format_vnd(total)},
+                field="budget",
+            )
+    if not sum(new_budget.values()):
+        raise ProgrammeError(_("A project needs a budget."), field="budget")
+    _check_rules(
+        project,
+        on=project.approved_on or _today(),
+        budget=new_budget,
+        record=record,
+        override_reason=override_reason,
+    )
+    from khuyencong.programmes.services import write_budget, write_outputs
+
+    write_budget(project, {s: (a, None) for s, a in new_budget.items()})
+    write_outputs(project, new_outputs)
+    if new_end is not None:
+        project.end_date = new_end
+    number = (
+        project.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    ProjectRevision.objects.create(
+        project=project,
+        number=number,
+        reason=record.note,
+        decision_number=(decision_number or "").strip()[:60],
+        decision_date=_parse_date(decision_date, "decision_date"),
+        budget=new_budget,
+        outputs=new_outputs,
+        details=details,
+        created_by=actor,
+    )
+
+
+def _accept(
+    project: Project,
+    *,
+    actor: Any,
+    record: ProjectTransition,
+    override_reason: str,
+    accepted_on: Any = None,
+    minutes: str = "",
+    actual_outputs: Any = None,
+) -> None:
+    on = _parse_date(accepted_on, "accepted_on")
+    if on is None:
+        raise ProgrammeError(_("Give the date of the acceptance."), field="accepted_on")
+    if on > _today():
+        raise ProgrammeError(_("The acceptance date cannot be in the future."), field="accepted_on")
+    if project.approved_on and on < project.approved_on:
+        raise ProgrammeError(
+            _("The acceptance date is before the approval (%(date)s).")
+            % {"date": project.approved_on.strftime("%d/%m/%Y")},
+            field="accepted_on",
+        )
+    minutes = (minutes or "").strip()
+    if not minutes:
+        raise ProgrammeError(_("Summarise the acceptance minutes."), field="minutes")
+    outputs = {o.indicator_id: o for o in project.outputs.all()}
+    actual = _amounts(actual_outputs or {}, "actual_outputs", allowed=set(outputs))
+    missing = [code for code in outputs if code not in actual]
+    if missing:
+        names = ", ".join(str(outputs[code].indicator) for code in missing)
+        raise ProgrammeError(
+            _("Give the actual value of every expected output: %(names)s.") % {"names": names},
+            field="actual_outputs",
+        )
+    for code, value in actual.items():
+        output = outputs[code]
+        output.actual = value
+        output.save(update_fields=["actual"])
+    project.accepted_on = on
+    project.acceptance_minutes = minutes
+
+
+def _settle(
+    project: Project,
+    *,
+    actor: Any,
+    record: ProjectTransition,
+    override_reason: str,
+    settled_on: Any = None,
+    spending: Any = None,
+) -> None:
+    on = _parse_date(settled_on, "settled_on") or _today()
+    if on > _today():
+        raise ProgrammeError(_("The settlement date cannot be in the future."), field="settled_on")
+    if project.accepted_on and on < project.accepted_on:
+        raise ProgrammeError(_("The settlement date is before the acceptance."), field="settled_on")
+    budget = _current_budget(project)
+    spent = _amounts(spending or {}, "spending", allowed=set(Source.values))
+    missing = [source for source, amount in budget.items() if amount and source not in spent]
+    if missing:
+        raise ProgrammeError(
+            _("Give the amount actually spent from every source of the budget: %(list)s.")
+            % {"list": ", ".join(str(Source(s).label) for s in missing)},
+            field="spending",
+        )
+    state = STATE_SOURCES[FundingLevel(project.funding_level)]
+    if spent.get(state, 0) > budget.get(state, 0):
+        raise ProgrammeError(
+            _("%(source)s spent (%(spent)s) is more than its budget (%(budget)s).")
+            % {
+                "source": Source(state).label,
+                "spent": caps.format_vnd(spent[state]),
+                "budget": caps.format_vnd(budget.get(state, 0)),
+            },
+            field="spending",
+        )
+    SettlementLine.objects.filter(project=project).delete()
+    SettlementLine.objects.bulk_create(
+        SettlementLine(project=project, source=source, amount=amount)
+        for source, amount in spent.items()
+    )
+    project.settled_on = on
+
+
+_COMMON = {"project", "actor", "record", "override_reason"}
+_HANDLERS = {"approve": _approve, "adjust": _adjust, "accept": _accept, "settle": _settle}
