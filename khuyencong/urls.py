@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("places/", include("khuyencong.places.urls")),
     path("establishments/", include("khuyencong.registry.urls")),
+    path("programmes/", include("khuyencong.programmes.urls")),
     path("api/", include("khuyencong.api.urls")),
     path("admin/", admin.site.urls),
 ]
