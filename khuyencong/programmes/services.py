@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.formats import format_vnd
 from khuyencong.core.locking import lock_current
-from khuyencong.core.roles import Role
-from khuyencong.core.scoping import can_write_place, is_admin, scope_queryset
+from khuyencong.core.roles import PROVINCIAL_ROLES, Role
+from khuyencong.core.scoping import can_write_place, is_admin, place_filter, scope_queryset
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
 from khuyencong.programmes.models import (
     ActivitySubtype,
@@ -71,21 +71,24 @@ def _is_manager(user: Any) -> bool:
 
 
 def plans_for(user: Any) -> QuerySet[AnnualPlan]:
-    return scope_queryset(user, AnnualPlan.objects.all(), commune_field="projects__commune")
+    """Plans are provincial: commune collaborators see none."""
+    if user.is_authenticated and user.role == Role.COLLABORATOR and not is_admin(user):
+        return AnnualPlan.objects.none()
+    return scope_queryset(user, AnnualPlan.objects.all())
 
 
 def programmes_for(user: Any) -> QuerySet[Programme]:
-    """National programmes are public to every signed-in user; a provincial programme to
+    """National programmes are open to every signed-in user; a provincial programme to
     those who see its province."""
     if not user.is_authenticated:
         return Programme.objects.none()
-    if is_admin(user) or user.role == Role.NATIONAL_OFFICER or user.province_id is None:
-        if user.role == Role.COLLABORATOR:
-            return Programme.objects.filter(level=Programme.Level.NATIONAL)
+    condition = place_filter(user)
+    if condition is None:
         return Programme.objects.all()
-    return Programme.objects.filter(
-        Q(level=Programme.Level.NATIONAL) | Q(province=user.province_id)
-    )
+    national = Q(level=Programme.Level.NATIONAL)
+    if user.role in PROVINCIAL_ROLES or user.role == Role.AUDITOR:
+        return Programme.objects.filter(national | Q(province=user.province_id))
+    return Programme.objects.filter(national)
 
 
 def disbursements_for(user: Any) -> QuerySet[Disbursement]:

@@ -513,3 +513,57 @@ def test_plan_steps_query_count_is_constant(make, django_assert_max_num_queries)
 
 def test_step_params_cover_every_step():
     assert step_params("submit", Project()) == {}
+
+
+# --- programmes and scoping ---------------------------------------------------------------
+
+
+def _programme(actor, **fields):
+    data = {
+        "code": "CTKC-2026-2030",
+        "name": "Chương trình khuyến công quốc gia",
+        "level": "national",
+        "start_year": 2026,
+        "end_year": 2030,
+        "decision_number": "2646/QĐ-BCT",
+        "decision_date": datetime.date(2025, 9, 23),
+    }
+    data.update(fields)
+    return services.create_programme(actor=actor, data=data, targets={"machines.count": 10})
+
+
+def test_programme_rights_and_visibility(
+    admin, manager_a, officer_a, officer_b, collaborator_a1, province_a
+):
+    with pytest.raises(WorkflowError):
+        _programme(manager_a)
+    national = _programme(admin)
+    with pytest.raises(WorkflowError):
+        _programme(officer_a, code="DL", level="provincial", province=province_a)
+    provincial = _programme(manager_a, code="DL", level="provincial", province=province_a)
+    assert set(services.programmes_for(officer_a)) == {national, provincial}
+    assert set(services.programmes_for(officer_b)) == {national}
+    assert set(services.programmes_for(collaborator_a1)) == {national}
+    with pytest.raises(ProgrammeError) as info:
+        _programme(admin, code="X", end_year=2020)
+    assert info.value.field == "end_year"
+
+
+def test_programme_progress_counts_planned_and_achieved_outputs(admin, make, officer_a, officer_b):
+    programme = _programme(admin, start_year=timezone.localdate().year, end_year=2030)
+    make(S.APPROVED)  # 2 machines planned
+    make(S.ACCEPTED)  # 2 planned, 2 achieved
+    make(S.DRAFT)  # not counted
+    make(S.APPROVED, funding_level="local")  # another programme's money
+    (row,) = services.programme_progress(programme, user=officer_a)
+    assert (row["target"], row["planned"], row["achieved"], row["percent"]) == (10, 4, 2, 20.0)
+    (row,) = services.programme_progress(programme, user=officer_b)
+    assert (row["planned"], row["achieved"]) == (0, 0)
+
+
+def test_plans_are_scoped(make, officer_b, collaborator_a1, national, officer_a):
+    project = make()
+    assert list(services.plans_for(officer_a)) == [project.plan]
+    assert list(services.plans_for(national)) == [project.plan]
+    assert not services.plans_for(officer_b).exists()
+    assert not services.plans_for(collaborator_a1).exists()
