@@ -36,7 +36,12 @@ def domain_error_status(exc: DomainError) -> int:
 def domain_error_body(exc: DomainError, code: int) -> dict[str, Any]:
     message = str(exc.message)
     if code == status.HTTP_409_CONFLICT or not exc.field:
-        return {NON_FIELD: message}
+        body: dict[str, Any] = {NON_FIELD: message}
+        # Rules a manager may override (support caps, eligibility) are listed one by one.
+        refusals = getattr(exc, "refusals", None)
+        if refusals:
+            body["refusals"] = [str(r) for r in refusals]
+        return body
     return {exc.field: [message]}
 
 
