@@ -1,0 +1,399 @@
+"""Staff pages of annual plans (board, versions, comparison, export), the money view,
+programmes and follow-up inspections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from khuyencong.core.errors import DomainError
+from khuyencong.core.roles import Role
+from khuyencong.core.scoping import get_scoped_or_404, is_admin, scope_queryset
+from khuyencong.programmes import deadlines, inspections, money, services
+from khuyencong.programmes.errors import RulesRefused
+from khuyencong.programmes.models import AnnualPlan, Inspection, PlanVersion, Programme, Project
+from khuyencong.programmes.pages.forms import FollowUpForm, InspectionForm, PlanDecisionForm
+
+S = Project.Status
+
+
+def _may_manage(user: Any) -> bool:
+    return is_admin(user) or user.role == Role.PROVINCIAL_MANAGER
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+@require_GET
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = services.plans_for(request.user)
+    year = _year(request)
+    if year:
+        plans = plans.filter(year=year)
+    plans = (
+        plans.select_related("province")
+        .annotate(
+            project_count=Count("projects", distinct=True),
+            planned=Sum(
+                "projects__budget_lines__amount",
+                filter=Q(projects__status__in=services.PLANNED_STATES),
+            ),
+        )
+        .order_by("-year", "province_id", "funding_level")
+    )
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    recent = services.plans_for(request.user).filter(year__gte=today.year - 1)
+    return render(
+        request,
+        "programmes/staff/plan_list.html",
+        {
+            "page": page,
+            "year": year,
+            "overdue": deadlines.overdue_steps(recent, today)[:50],
+            "late": [s for s in deadlines.plan_steps(recent) if s.late][:50],
+            "today": today,
+        },
+    )
+
+
+def _plan(request: HttpRequest, pk: int) -> AnnualPlan:
+    if (
+        request.user.is_authenticated
+        and request.user.role == Role.COLLABORATOR
+        and not is_admin(request.user)
+    ):
+        raise Http404
+    return get_scoped_or_404(request.user, AnnualPlan.objects.select_related("province"), pk=pk)
+
+
+@require_GET
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    projects = list(
+        plan.projects.select_related("category")
+        .annotate(total=Sum("budget_lines__amount"))
+        .order_by("code")
+    )
+    columns = [
+        {"status": status, "label": label, "projects": [p for p in projects if p.status == status]}
+        for status, label in S.choices
+    ]
+    today = timezone.localdate()
+    writable = scope_queryset(request.user, AnnualPlan.objects.filter(pk=pk), write=True).exists()
+    manage = writable and _may_manage(request.user)
+    versions = list(plan.versions.select_related("created_by").order_by("number"))
+    return render(
+        request,
+        "programmes/staff/plan_detail.html",
+        {
+            "plan": plan,
+            "columns": [c for c in columns if c["projects"]],
+            "count": len(projects),
+            "money": money.money_total(plan.projects.filter(status__in=services.PLANNED_STATES)),
+            "steps": [
+                (s, s.describe(today), s.overdue(today))
+                for s in deadlines.plan_steps(AnnualPlan.objects.filter(pk=pk))
+            ],
+            "versions": versions,
+            "can_register": manage and plan.status == AnnualPlan.Status.DRAFT,
+            "can_approve": manage
+            and plan.status in (AnnualPlan.Status.DRAFT, AnnualPlan.Status.REGISTERED),
+            "can_adjust": manage
+            and plan.status in (AnnualPlan.Status.APPROVED, AnnualPlan.Status.ADJUSTED),
+        },
+    )
+
+
+STEP_TITLES = {
+    "register": (
+        lambda: _("Register the plan"),
+        lambda: _(
+            "The projects filed so far are frozen as version 1 and the plan is registered with the level above."
+        ),
+    ),
+    "approve": (
+        lambda: _("Record the plan's approval"),
+        lambda: _(
+            "Every appraised project of the plan is approved with this decision (support caps and eligibility checked), and the approved plan is frozen as a new version."
+        ),
+    ),
+    "adjust": (
+        lambda: _("Record an adjustment of the plan"),
+        lambda: _(
+            "The projects as they now stand (adjusted, added, cancelled) are frozen as a new version; earlier versions are kept and can be compared."
+        ),
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEP_TITLES:
+        raise Http404
+    plan = _plan(request, pk)
+    if (
+        not _may_manage(request.user)
+        or not scope_queryset(request.user, AnnualPlan.objects.filter(pk=pk), write=True).exists()
+    ):
+        raise Http404
+    form = PlanDecisionForm(request.POST or None, step=step)
+    refusals: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if step == "register":
+                services.register_plan(actor=request.user, plan=plan, note=data.get("reason") or "")
+            elif step == "approve":
+                services.approve_plan(
+                    actor=request.user,
+                    plan=plan,
+                    decision_number=data.get("decision_number") or "",
+                    decision_date=data.get("decision_date"),
+                    override_reason=data.get("override_reason") or "",
+                )
+            else:
+                services.adjust_plan(
+                    actor=request.user,
+                    plan=plan,
+                    reason=data.get("reason") or "",
+                    decision_number=data.get("decision_number") or "",
+                    decision_date=data.get("decision_date"),
+                )
+        except RulesRefused as error:
+            refusals = error.refusals
+            form.add_error(None, error.message)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The plan was updated."))
+            return redirect("programmes:plan-detail", pk=pk)
+    title, text = STEP_TITLES[step]
+    return render(
+        request,
+        "programmes/staff/plan_step.html",
+        {"plan": plan, "form": form, "title": title(), "text": text(), "refusals": refusals},
+    )
+
+
+@require_GET
+@login_required
+def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    versions = {v.number: v for v in plan.versions.all()}
+    if len(versions) < 2:
+        messages.info(request, _("The plan has fewer than two versions to compare."))
+        return redirect("programmes:plan-detail", pk=pk)
+    numbers = sorted(versions)
+
+    def pick(name: str, default: int) -> PlanVersion:
+        value = request.GET.get(name, "")
+        number = int(value) if value.isdigit() else default
+        if number not in versions:
+            raise Http404
+        return versions[number]
+
+    old = pick("a", numbers[-2])
+    new = pick("b", numbers[-1])
+    return render(
+        request,
+        "programmes/staff/plan_compare.html",
+        {"plan": plan, "diff": services.compare_versions(old, new), "numbers": numbers},
+    )
+
+
+@require_GET
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from khuyencong.programmes.exporting import plan_workbook
+
+    plan = _plan(request, pk)
+    version = None
+    value = request.GET.get("version", "")
+    if value:
+        if not value.isdigit():
+            raise Http404
+        version = plan.versions.filter(number=int(value)).first()
+        if version is None:
+            raise Http404
+    content = plan_workbook(plan, version=version)
+    name = f"ke-hoach-{plan.province_id}-{plan.year}-{plan.funding_level}{'-v' + str(version.number) if version else ''}.xlsx"
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@login_required
+def money_view(request: HttpRequest) -> HttpResponse:
+    """Planned vs disbursed vs settled for a year: by province for national users, by plan
+    for a province."""
+    from khuyencong.places.models import Province
+    from khuyencong.programmes.workflow import projects_for
+
+    year = _year(request) or timezone.localdate().year
+    projects = projects_for(request.user).filter(year=year, status__in=services.PLANNED_STATES)
+    national_view = is_admin(request.user) or request.user.province_id is None
+    if national_view:
+        by = money.money_by(projects, "province")
+        names = dict(Province.objects.filter(pk__in=list(by)).values_list("pk", "name"))
+        rows = [{"label": names.get(k, k), "money": v} for k, v in sorted(by.items())]
+    else:
+        by = money.money_by(projects, "plan")
+        plans = {p.pk: p for p in AnnualPlan.objects.filter(pk__in=list(by))}
+        rows = [{"label": str(plans[k]), "url_pk": k, "money": v} for k, v in sorted(by.items())]
+    return render(
+        request,
+        "programmes/staff/money.html",
+        {
+            "year": year,
+            "rows": rows,
+            "total": money.money_total(projects),
+            "national_view": national_view,
+        },
+    )
+
+
+# --- programmes ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = services.programmes_for(request.user).select_related("province")
+    return render(request, "programmes/staff/programme_list.html", {"programmes": programmes})
+
+
+@require_GET
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        programme = services.programmes_for(request.user).select_related("province").get(pk=pk)
+    except Programme.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "programmes/staff/programme_detail.html",
+        {
+            "programme": programme,
+            "progress": services.programme_progress(programme, user=request.user),
+        },
+    )
+
+
+# --- inspections --------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    queryset = inspections.inspections_for(request.user).select_related(
+        "project", "establishment__commune"
+    )
+    show = request.GET.get("show", "overdue")
+    today = timezone.localdate()
+    if show == "overdue":
+        queryset = inspections.overdue(queryset, today=today)
+    elif show == "due":
+        queryset = queryset.filter(done_on__isnull=True)
+    elif show == "done":
+        queryset = queryset.filter(done_on__isnull=False)
+    page = Paginator(queryset.order_by("due_date", "id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/staff/inspection_list.html",
+        {"page": page, "show": show, "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    writable = (
+        inspections.inspections_for(request.user, write=True).filter(pk=pk).exists()
+        and request.user.role != Role.COLLABORATOR
+    )
+    form = InspectionForm(request.POST or None, initial=_initial(inspection))
+    follow_form = FollowUpForm()
+    if request.method == "POST":
+        if not writable:
+            raise Http404
+        if form.is_valid():
+            try:
+                inspections.record_inspection(
+                    actor=request.user, inspection=inspection, **form.cleaned_data
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The inspection was recorded."))
+                return redirect("programmes:inspection-record", pk=pk)
+    return render(
+        request,
+        "programmes/staff/inspection_form.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "follow_form": follow_form,
+            "writable": writable,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    try:
+        return (
+            inspections.inspections_for(request.user)
+            .select_related("project", "establishment")
+            .get(pk=pk)
+        )
+    except Inspection.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _initial(inspection: Inspection) -> dict[str, Any]:
+    if not inspection.done_on:
+        return {"done_on": timezone.localdate()}
+    return {
+        name: getattr(inspection, name)
+        for name in ("done_on", "inspector", "finding", "notes", "follow_up", "follow_up_due")
+    }
+
+
+@require_http_methods(["POST"])
+@login_required
+def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk)
+    if not inspections.inspections_for(request.user, write=True).filter(pk=pk).exists():
+        raise Http404
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            inspections.complete_follow_up(
+                actor=request.user, inspection=inspection, done_on=form.cleaned_data["done_on"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The follow-up was recorded as done."))
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("programmes:inspection-record", pk=pk)

@@ -1,0 +1,374 @@
+"""Staff pages of projects (đề án). Objects are fetched through the scoped entry point
+(``workflow.projects_for``); every change goes through the services."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.roles import Role
+from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin
+from khuyencong.core.text import normalise
+from khuyencong.programmes import caps, money, services
+from khuyencong.programmes.errors import RulesRefused
+from khuyencong.programmes.models import Project, ProjectDocument, ProjectRevision, Source
+from khuyencong.programmes.pages.forms import (
+    DisbursementForm,
+    DocumentForm,
+    ProjectFilterForm,
+    ProjectForm,
+    TransitionForm,
+)
+from khuyencong.programmes.workflow import STEPS, allowed_steps, may_take, projects_for
+from khuyencong.registry.models import Establishment
+
+PAGE_SIZE = 25
+
+
+def may_draft(user: Any) -> bool:
+    return can_write(user) and (
+        is_admin(user) or user.role in (Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_MANAGER)
+    )
+
+
+@require_GET
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    form = ProjectFilterForm(request.GET or None)
+    queryset = (
+        projects_for(request.user)
+        .select_related("category", "province")
+        .annotate(total=Sum("budget_lines__amount"))
+    )
+    if not (is_admin(request.user) or request.user.province_id is None):
+        del form.fields["province"]
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            term = data["q"].strip()
+            queryset = queryset.filter(Q(code__icontains=term) | Q(title__icontains=term))
+        for name in ("year", "status", "funding_level", "category", "province"):
+            if data.get(name) not in (None, ""):
+                queryset = queryset.filter(**{name: data[name]})
+    elif form.is_bound:
+        queryset = queryset.none()
+    page = Paginator(queryset.order_by("-year", "code"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programmes/staff/project_list.html",
+        {"form": form, "page": page, "can_create": may_draft(request.user)},
+    )
+
+
+def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Project:
+    return get_scoped_or_404(
+        request.user,
+        Project.objects.select_related("category", "subtype", "province", "commune", "plan"),
+        write=write,
+        pk=pk,
+    )
+
+
+def _writable(request: HttpRequest, project: Project) -> bool:
+    return projects_for(request.user, write=True).filter(pk=project.pk).exists()
+
+
+def revision_diffs(project: Project) -> list[dict[str, Any]]:
+    """Each revision with what it changed against the one before (budget by source,
+    outputs): the diff of every adjustment."""
+    revisions = list(
+        ProjectRevision.objects.filter(project=project)
+        .select_related("created_by")
+        .order_by("number")
+    )
+    result = []
+    previous = None
+    for revision in revisions:
+        changes = []
+        if previous is not None:
+            for source in Source.values:
+                old, new = previous.budget.get(source, 0), revision.budget.get(source, 0)
+                if old != new:
+                    changes.append(
+                        {
+                            "label": Source(source).label,
+                            "old": old,
+                            "new": new,
+                            "change": new - old,
+                            "money": True,
+                        }
+                    )
+            for code in sorted(set(previous.outputs) | set(revision.outputs)):
+                old, new = previous.outputs.get(code, 0), revision.outputs.get(code, 0)
+                if old != new:
+                    changes.append(
+                        {"label": code, "old": old, "new": new, "change": new - old, "money": False}
+                    )
+            for name, (old, new) in revision.details.items():
+                changes.append(
+                    {"label": name, "old": old, "new": new, "change": None, "money": False}
+                )
+        result.append(
+            {"revision": revision, "total": sum(revision.budget.values()), "changes": changes}
+        )
+        previous = revision
+    return result
+
+
+@require_GET
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get(request, pk)
+    writable = _writable(request, project)
+    on = project.approved_on or timezone.localdate()
+    return render(
+        request,
+        "programmes/staff/project_detail.html",
+        {
+            "project": project,
+            "money": money.project_money(project),
+            "budget_lines": project.budget_lines.all(),
+            "outputs": project.outputs.select_related("indicator"),
+            "beneficiaries": project.beneficiaries.select_related("commune", "sector"),
+            "check": caps.check_project(project, on=on),
+            "check_date": on,
+            "transitions": project.transitions.select_related("actor").order_by("at", "id"),
+            "revisions": revision_diffs(project),
+            "documents": project.documents.select_related("uploaded_by"),
+            "disbursements": project.disbursements.select_related("created_by"),
+            "inspections": project.inspections.select_related("establishment"),
+            "steps": allowed_steps(request.user, project) if writable else [],
+            "can_edit": writable and project.status in services.EDITABLE_STATES,
+            "can_pay": writable and project.status in services.PAYABLE_STATES,
+            "can_delete": writable and project.status == Project.Status.DRAFT,
+            "writable": writable,
+            "disbursement_form": DisbursementForm(),
+            "document_form": DocumentForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not may_draft(request.user):
+        raise Http404
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(actor=request.user, data=form.service_data())
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(
+                request, _("The project %(code)s was drafted.") % {"code": project.code}
+            )
+            return redirect("programmes:project-detail", pk=project.pk)
+    return render(request, "programmes/staff/project_form.html", {"form": form, "project": None})
+
+
+def _field_error(form: Any, error: DomainError) -> None:
+    field = error.field
+    if field == "budget_lines" or field == "outputs":
+        field = None
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get(request, pk, write=True)
+    if project.status not in services.EDITABLE_STATES:
+        messages.error(request, _("A submitted project is no longer edited directly."))
+        return redirect("programmes:project-detail", pk=pk)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(
+                actor=request.user,
+                project=project,
+                data=form.service_data(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("programmes:project-detail", pk=pk)
+    return render(request, "programmes/staff/project_form.html", {"form": form, "project": project})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get(request, pk, write=True)
+    if request.method == "POST":
+        try:
+            services.delete_project(actor=request.user, project=project)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("programmes:project-detail", pk=pk)
+        messages.success(request, _("The draft %(code)s was deleted.") % {"code": project.code})
+        return redirect("programmes:project-list")
+    return render(
+        request,
+        "programmes/staff/confirm.html",
+        {
+            "title": _("Delete the draft %(code)s?") % {"code": project.code},
+            "text": _("Only a draft that was never submitted can be deleted."),
+            "button": _("Delete"),
+            "back": project.get_absolute_url() if hasattr(project, "get_absolute_url") else None,
+            "project": project,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def project_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    from khuyencong.programmes.workflow import transition_project
+
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404
+    project = _get(request, pk, write=True)
+    if project.status not in step.sources or not may_take(request.user, step):
+        messages.error(
+            request,
+            _("The step “%(step)s” is not open for this project now (%(status)s).")
+            % {"step": step.label, "status": project.get_status_display()},
+        )
+        return redirect("programmes:project-detail", pk=pk)
+    form = TransitionForm(request.POST or None, project=project, action=action)
+    refusals: list[str] = []
+    if request.method == "GET":
+        check_on = project.approved_on or timezone.localdate()
+        if action in ("approve", "adjust"):
+            refusals = caps.check_project(project, on=check_on).refusals
+    elif form.is_valid():
+        try:
+            transition_project(
+                actor=request.user,
+                project=project,
+                action=action,
+                note=form.cleaned_data.get("note") or "",
+                expected_version=form.cleaned_data.get("version"),
+                override_reason=form.cleaned_data.get("override_reason") or "",
+                **form.step_params(),
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+            return redirect("programmes:project-detail", pk=pk)
+        except RulesRefused as error:
+            refusals = error.refusals
+            form.add_error(
+                "override_reason" if "override_reason" in form.fields else None,
+                _("The rules refuse this step. A manager may go ahead by giving a reason."),
+            )
+        except DomainError as error:
+            if getattr(error, "http_status", None) == 409:
+                messages.error(request, error.message)
+                return redirect("programmes:project-detail", pk=pk)
+            target = error.field if error.field in form.fields else None
+            form.add_error(target, error.message)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            return redirect("programmes:project-detail", pk=pk)
+    return render(
+        request,
+        "programmes/staff/transition_form.html",
+        {"form": form, "project": project, "step": step, "refusals": refusals},
+    )
+
+
+@require_POST
+@login_required
+def disbursement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get(request, pk, write=True)
+    form = DisbursementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_disbursement(actor=request.user, project=project, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The disbursement was recorded."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}")
+    return redirect(f"{_detail_url(pk)}#money")
+
+
+def _detail_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("programmes:project-detail", args=[pk])
+
+
+@require_POST
+@login_required
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get(request, pk, write=True)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attach_document(actor=request.user, project=project, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The document was attached."))
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect(f"{_detail_url(pk)}#documents")
+
+
+@require_GET
+@login_required
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    project = _get(request, pk)
+    try:
+        document = project.documents.get(pk=doc_pk)
+    except ProjectDocument.DoesNotExist as exc:
+        raise Http404 from exc
+    name = document.file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+
+
+@require_GET
+@login_required
+def beneficiary_search(request: HttpRequest) -> HttpResponse:
+    """Establishments of a province matching a name (diacritics ignored), for the project
+    form's beneficiary picker: 20 at most."""
+    province = request.GET.get("province") or request.user.province_id
+    term = normalise(request.GET.get("q", ""))
+    results = Establishment.objects.none()
+    if term and province:
+        from khuyencong.registry.services import establishments_for
+
+        results = (
+            establishments_for(request.user)
+            .filter(province_id=province, search_name__contains=term)
+            .select_related("commune")
+            .order_by("search_name")[:20]
+        )
+    return render(request, "programmes/staff/beneficiary_results.html", {"results": results})

@@ -1,0 +1,427 @@
+"""Staff pages of projects, plans, programmes and inspections: personas per tier
+(outsider, read-only, wrong method), the forms through the services, query counts."""
+
+from __future__ import annotations
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from khuyencong.programmes import services
+from khuyencong.programmes.factories import advance, draft_project
+from khuyencong.programmes.models import Inspection, Project, ProjectTransition
+from khuyencong.programmes.workflow import transition_project
+from khuyencong.registry.factories import EstablishmentFactory
+
+S = Project.Status
+MILLION = 1_000_000
+
+
+@pytest.fixture
+def beneficiary(commune_a1):
+    return EstablishmentFactory(commune=commune_a1, name="HTX Cà phê Ea Kar")
+
+
+@pytest.fixture
+def make(officer_a, manager_a, province_a, beneficiary):
+    def make(status=S.DRAFT, **overrides):
+        overrides.setdefault("beneficiaries", [beneficiary.pk])
+        project = draft_project(actor=officer_a, province=province_a, **overrides)
+        return advance(project, status, manager=manager_a)
+
+    return make
+
+
+def url(name, *args):
+    return reverse(f"programmes:{name}", args=args)
+
+
+def form_data(province, **extra):
+    data = {
+        "province": province.pk,
+        "year": timezone.localdate().year,
+        "funding_level": "national",
+        "title": "Hỗ trợ máy sấy cà phê",
+        "category": "03",
+        "subtype": "03-MAYMOC",
+        "kind": "ordinary",
+        "implementer": "Trung tâm Khuyến công Đắk Lắk",
+        "budget_national": "200000000",
+        "budget_counterpart": "300000000",
+        "output_machines.count": "1",
+    }
+    data.update(extra)
+    return data
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+def test_officer_drafts_a_project_through_the_form(client_for, officer_a, province_a, beneficiary):
+    response = client_for(officer_a).post(
+        url("project-create"), form_data(province_a, beneficiaries=[beneficiary.pk])
+    )
+    project = Project.objects.get()
+    assert response.status_code == 302 and response.url == url("project-detail", project.pk)
+    assert project.status == S.DRAFT
+    assert dict(project.budget_lines.values_list("source", "amount")) == {
+        "national": 200 * MILLION,
+        "counterpart": 300 * MILLION,
+    }
+    assert list(project.beneficiaries.all()) == [beneficiary]
+    assert project.outputs.get().planned == 1
+
+
+def test_form_errors_name_the_field_and_save_nothing(client_for, officer_a, province_a):
+    response = client_for(officer_a).post(
+        url("project-create"), form_data(province_a, budget_national="-1", title="")
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "budget_national" in form.errors and "title" in form.errors
+    response = client_for(officer_a).post(
+        url("project-create"), form_data(province_a, budget_other="5", other_programme="")
+    )
+    assert (
+        "other" in response.content.decode().lower() or response.context["form"].non_field_errors()
+    )
+    assert not Project.objects.exists()
+
+
+def test_second_of_two_open_edit_forms_is_refused(client_for, make, officer_a, manager_a):
+    project = make()
+    first = client_for(officer_a)
+    second = client_for(manager_a)
+    version = project.version
+    data = form_data(project.province, version=version, title="Bản của cán bộ")
+    assert first.post(url("project-edit", project.pk), data).status_code == 302
+    data["title"] = "Bản của giám đốc"
+    response = second.post(url("project-edit", project.pk), data, follow=True)
+    project.refresh_from_db()
+    assert project.title == "Bản của cán bộ"
+    assert (
+        "changed by someone else" in response.content.decode()
+        or "người khác" in response.content.decode()
+    )
+
+
+def test_list_and_detail_are_scoped(client_for, make, officer_b, officer_a):
+    project = make()
+    assert client_for(officer_b).get(url("project-detail", project.pk)).status_code == 404
+    assert client_for(officer_b).get(url("project-edit", project.pk)).status_code == 404
+    assert project.code not in client_for(officer_b).get(url("project-list")).content.decode()
+    assert project.code in client_for(officer_a).get(url("project-list")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["auditor_a", "national"])
+def test_read_only_users_see_but_cannot_change(request, client_for, make, persona):
+    project = make(S.SUBMITTED)
+    client = client_for(request.getfixturevalue(persona))
+    page = client.get(url("project-detail", project.pk))
+    assert page.status_code == 200
+    assert url("project-transition", project.pk, "appraise") not in page.content.decode()
+    assert client.post(url("project-transition", project.pk, "appraise")).status_code == 404
+    assert client.get(url("project-create")).status_code == 404
+    project.refresh_from_db()
+    assert project.status == S.SUBMITTED
+
+
+def test_anonymous_is_sent_to_login(client, make):
+    project = make()
+    response = client.get(url("project-detail", project.pk))
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_wrong_methods(client_for, make, officer_a):
+    project = make()
+    client = client_for(officer_a)
+    assert client.post(url("project-detail", project.pk)).status_code == 405
+    assert client.get(url("disbursement-add", project.pk)).status_code == 405
+    assert client.get(url("project-transition", project.pk, "fly")).status_code == 404
+
+
+def test_detail_shows_only_the_steps_the_user_may_take(client_for, make, officer_a, manager_a):
+    project = make(S.SUBMITTED)
+    officer_page = client_for(officer_a).get(url("project-detail", project.pk)).content.decode()
+    manager_page = client_for(manager_a).get(url("project-detail", project.pk)).content.decode()
+    assert url("project-transition", project.pk, "appraise") not in officer_page
+    assert url("project-transition", project.pk, "appraise") in manager_page
+    assert url("project-transition", project.pk, "settle") not in manager_page
+
+
+def test_transition_page_asks_for_what_the_step_needs(client_for, make, manager_a):
+    project = make(S.IN_PROGRESS)
+    client = client_for(manager_a)
+    page = client.get(url("project-transition", project.pk, "accept"))
+    assert "actual_machines.count" in page.content.decode()
+    response = client.post(
+        url("project-transition", project.pk, "accept"),
+        {
+            "accepted_on": timezone.localdate().isoformat(),
+            "minutes": "",
+            "actual_machines.count": "2",
+        },
+    )
+    assert response.status_code == 200 and "minutes" in response.context["form"].errors
+    response = client.post(
+        url("project-transition", project.pk, "accept"),
+        {
+            "accepted_on": timezone.localdate().isoformat(),
+            "minutes": "BB 01",
+            "actual_machines.count": "2",
+            "version": project.version,
+        },
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == S.ACCEPTED
+
+
+def test_a_refused_approval_can_be_overridden_with_a_reason(client_for, make, manager_a):
+    project = make(
+        S.APPRAISED,
+        budget_lines=[
+            {"source": "national", "amount": 400 * MILLION},
+            {"source": "counterpart", "amount": 100 * MILLION},
+        ],
+    )
+    client = client_for(manager_a)
+    page = client.get(url("project-transition", project.pk, "approve"))
+    assert page.context["refusals"]
+    data = {"decision_number": "9/QĐ", "decision_date": timezone.localdate().isoformat()}
+    response = client.post(url("project-transition", project.pk, "approve"), data)
+    assert response.status_code == 200 and response.context["refusals"]
+    project.refresh_from_db()
+    assert project.status == S.APPRAISED
+    data["override_reason"] = "Ưu tiên của tỉnh"
+    assert client.post(url("project-transition", project.pk, "approve"), data).status_code == 302
+    assert (
+        ProjectTransition.objects.get(project=project, action="approve").override_reason
+        == "Ưu tiên của tỉnh"
+    )
+
+
+def test_step_not_allowed_now_is_refused_with_a_message(client_for, make, manager_a):
+    project = make(S.DRAFT)
+    response = client_for(manager_a).post(
+        url("project-transition", project.pk, "settle"), follow=True
+    )
+    assert "not open" in response.content.decode() or "không thực hiện được" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == S.DRAFT
+
+
+def test_disbursement_and_document(client_for, make, officer_a, officer_b):
+    project = make(S.IN_PROGRESS)
+    client = client_for(officer_a)
+    client.post(
+        url("disbursement-add", project.pk),
+        {
+            "kind": "payment",
+            "source": "national",
+            "amount": "50000000",
+            "date": timezone.localdate().isoformat(),
+        },
+    )
+    assert project.disbursements.get().amount == 50 * MILLION
+    response = client.post(
+        url("disbursement-add", project.pk),
+        {
+            "kind": "payment",
+            "source": "national",
+            "amount": "999000000",
+            "date": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    assert project.disbursements.count() == 1
+    assert response.status_code == 200
+    upload = SimpleUploadedFile("qd.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    client.post(
+        url("document-add", project.pk),
+        {"kind": "decision", "title": "QĐ phê duyệt", "file": upload},
+    )
+    document = project.documents.get()
+    download = client.get(url("document-download", project.pk, document.pk))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert (
+        client_for(officer_b).get(url("document-download", project.pk, document.pk)).status_code
+        == 404
+    )
+
+
+def test_project_pages_query_counts_do_not_grow(
+    client_for, make, officer_a, django_assert_max_num_queries
+):
+    projects = [make(S.IN_PROGRESS) for _ in range(3)]
+    client = client_for(officer_a)
+    with django_assert_max_num_queries(12):
+        assert client.get(url("project-list")).status_code == 200
+    for _ in range(5):
+        make()
+    with django_assert_max_num_queries(12):
+        client.get(url("project-list"))
+    with django_assert_max_num_queries(40):
+        assert client.get(url("project-detail", projects[0].pk)).status_code == 200
+
+
+def test_beneficiary_search_is_scoped(client_for, officer_a, officer_b, beneficiary, province_a):
+    found = client_for(officer_a).get(url("beneficiary-search"), {"q": "ca phe", "province": "66"})
+    assert "HTX Cà phê Ea Kar" in found.content.decode()
+    other = client_for(officer_b).get(url("beneficiary-search"), {"q": "ca phe", "province": "66"})
+    assert "HTX" not in other.content.decode()
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+def test_plan_board_register_approve_adjust_compare_export(
+    client_for, make, manager_a, officer_b, auditor_a
+):
+    a = make(S.APPRAISED)
+    make(S.APPRAISED)
+    plan = a.plan
+    client = client_for(manager_a)
+    board = client.get(url("plan-detail", plan.pk))
+    assert board.status_code == 200 and a.code in board.content.decode()
+    assert (
+        client.post(url("plan-step", plan.pk, "register"), {"reason": "Đăng ký"}).status_code == 302
+    )
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        url("plan-step", plan.pk, "approve"), {"decision_number": "", "decision_date": today}
+    )
+    assert "decision_number" in response.context["form"].errors
+    assert (
+        client.post(
+            url("plan-step", plan.pk, "approve"),
+            {"decision_number": "12/QĐ-UBND", "decision_date": today},
+        ).status_code
+        == 302
+    )
+    a.refresh_from_db()
+    assert a.status == S.APPROVED
+    transition_project(
+        actor=manager_a,
+        project=a,
+        action="adjust",
+        note="Tăng",
+        budget={"national": 230 * MILLION, "counterpart": 300 * MILLION},
+    )
+    assert (
+        client.post(url("plan-step", plan.pk, "adjust"), {"reason": "Điều chỉnh"}).status_code
+        == 302
+    )
+    assert plan.versions.count() == 3
+    compare = client.get(url("plan-compare", plan.pk), {"a": 2, "b": 3})
+    diff = compare.context["diff"]
+    assert diff["difference"] == 30 * MILLION
+    assert client.get(url("plan-compare", plan.pk), {"a": 9, "b": 3}).status_code == 404
+
+    export = client.get(url("plan-export", plan.pk), {"version": 2})
+    sheet = load_workbook(BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    total = next(r for r in rows if r[2] in ("Tổng cộng", "Total", "Tổng"))
+    assert total[7] == 1000 * MILLION and total[8] == 400 * MILLION
+    now = load_workbook(BytesIO(client.get(url("plan-export", plan.pk)).content)).active
+    total = next(
+        r for r in now.iter_rows(values_only=True) if r[2] in ("Tổng cộng", "Total", "Tổng")
+    )
+    assert total[7] == 1030 * MILLION
+
+    assert client_for(officer_b).get(url("plan-detail", plan.pk)).status_code == 404
+    assert client_for(officer_b).get(url("plan-export", plan.pk)).status_code == 404
+    read_only = client_for(auditor_a)
+    assert read_only.get(url("plan-detail", plan.pk)).status_code == 200
+    assert read_only.post(url("plan-step", plan.pk, "adjust"), {"reason": "x"}).status_code == 404
+
+
+def test_plan_list_shows_overdue_steps(client_for, make, manager_a, django_assert_max_num_queries):
+    make(S.SUBMITTED)
+    client = client_for(manager_a)
+    with django_assert_max_num_queries(15):
+        page = client.get(url("plan-list"))
+    assert page.context["overdue"]
+    assert 'data-testid="overdue-steps"' in page.content.decode()
+
+
+def test_money_view(client_for, make, officer_a, national):
+    make(S.IN_PROGRESS)
+    page = client_for(officer_a).get(url("money"))
+    assert page.context["total"]["planned_total"] == 500 * MILLION
+    page = client_for(national).get(url("money"))
+    assert (
+        page.context["national_view"]
+        and page.context["rows"][0]["money"]["planned_total"] == 500 * MILLION
+    )
+
+
+# --- programmes and inspections ------------------------------------------------------------
+
+
+def test_programme_pages(client_for, admin, officer_b, make):
+    programme = services.create_programme(
+        actor=admin,
+        data={
+            "code": "CTKCQG",
+            "name": "Chương trình khuyến công quốc gia",
+            "level": "national",
+            "start_year": 2026,
+            "end_year": 2030,
+            "decision_number": "2646/QĐ-BCT",
+            "decision_date": datetime.date(2025, 9, 23),
+        },
+        targets={"machines.count": 100},
+    )
+    make(S.ACCEPTED)
+    page = client_for(officer_b).get(url("programme-detail", programme.pk))
+    assert page.status_code == 200 and "2646/QĐ-BCT" in page.content.decode()
+    assert (
+        client_for(admin)
+        .get(url("programme-detail", programme.pk))
+        .context["progress"][0]["achieved"]
+        == 2
+    )
+    assert client_for(officer_b).get(url("programme-list")).status_code == 200
+
+
+def test_inspection_pages(client_for, make, officer_a, officer_b):
+    project = make(S.ACCEPTED)
+    inspection = Inspection.objects.get(project=project)
+    Inspection.objects.filter(pk=inspection.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    client = client_for(officer_a)
+    listing = client.get(url("inspection-list"))
+    assert list(listing.context["page"].object_list) == [inspection]
+    assert client.get(url("inspection-list"), {"show": "done"}).context["page"].paginator.count == 0
+    response = client.post(
+        url("inspection-record", inspection.pk),
+        {"done_on": timezone.localdate().isoformat(), "finding": "sold"},
+    )
+    assert "follow_up" in response.context["form"].errors
+    response = client.post(
+        url("inspection-record", inspection.pk),
+        {
+            "done_on": timezone.localdate().isoformat(),
+            "finding": "in_use",
+            "inspector": "Nguyễn Văn A",
+        },
+    )
+    assert response.status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.finding == "in_use"
+    assert client.get(url("inspection-list")).context["page"].paginator.count == 0
+    assert client_for(officer_b).get(url("inspection-record", inspection.pk)).status_code == 404
+
+
+def test_overview_page_shows_the_programmes_section(client_for, make, officer_a):
+    make(S.IN_PROGRESS)
+    page = client_for(officer_a).get("/")
+    assert page.status_code == 200
+    assert reverse("programmes:money") in page.content.decode()
