@@ -211,7 +211,10 @@ def test_step_not_allowed_now_is_refused_with_a_message(client_for, make, manage
     response = client_for(manager_a).post(
         url("project-transition", project.pk, "settle"), follow=True
     )
-    assert "not open" in response.content.decode() or "không thực hiện được" in response.content.decode()
+    assert (
+        "not open" in response.content.decode()
+        or "không thực hiện được" in response.content.decode()
+    )
     project.refresh_from_db()
     assert project.status == S.DRAFT
 
