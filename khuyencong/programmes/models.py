@@ -340,9 +340,13 @@ class PlanDeadline(models.Model):
         ordering = ["funding_level", "year_offset", "month", "day"]
         constraints = [
             models.UniqueConstraint(
-                fields=["step", "funding_level", "province"],
-                name="deadline_unique_per_place",
-                nulls_distinct=False,
+                fields=["step", "funding_level", "province"], name="deadline_unique_per_province"
+            ),
+            # The nationwide row (no province): a partial index, which SQLite supports too.
+            models.UniqueConstraint(
+                fields=["step", "funding_level"],
+                condition=models.Q(province__isnull=True),
+                name="deadline_unique_nationwide",
             ),
         ]
 
@@ -826,10 +830,16 @@ class InspectionRule(models.Model):
         verbose_name_plural = _("inspection rules")
         ordering = ["category", "subtype"]
         constraints = [
+            models.UniqueConstraint(fields=["category", "subtype"], name="inspection_rule_unique"),
             models.UniqueConstraint(
-                fields=["category", "subtype"],
-                name="inspection_rule_unique",
-                nulls_distinct=False,
+                fields=["category"],
+                condition=models.Q(subtype__isnull=True),
+                name="inspection_rule_unique_category",
+            ),
+            models.UniqueConstraint(
+                fields=["subtype"],
+                condition=models.Q(category__isnull=True),
+                name="inspection_rule_unique_subtype",
             ),
         ]
 
