@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from khuyencong.api import accounts, places, registry
+from khuyencong.api import accounts, places, projects, registry
 from khuyencong.api.auth import ObtainTokenView
 
 router = SimpleRouter()
@@ -15,9 +15,19 @@ router.register("communes", places.CommuneViewSet, basename="api-commune")
 router.register("regions", places.RegionViewSet, basename="api-region")
 router.register("sectors", registry.SectorViewSet, basename="api-sector")
 router.register("establishments", registry.EstablishmentViewSet, basename="api-establishment")
+router.register("project-categories", projects.CategoryViewSet, basename="api-project-category")
+router.register("indicators", projects.IndicatorViewSet, basename="api-indicator")
+router.register("projects", projects.ProjectViewSet, basename="api-project")
+router.register("programmes", projects.ProgrammeViewSet, basename="api-programme")
+router.register("plans", projects.PlanViewSet, basename="api-plan")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path(
+        "v1/plan-optimisations/",
+        projects.PlanOptimisationView.as_view(),
+        name="api-plan-optimisation",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

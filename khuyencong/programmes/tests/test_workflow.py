@@ -84,7 +84,7 @@ def test_officer_may_not_take_manager_steps(project_in, officer_a, action):
     step = STEPS[action]
     start = next(state for state in PATH if state in step.sources)
     project = project_in(start)
-    with pytest.raises(WorkflowError, match="(role|Vai trò)"):
+    with pytest.raises(WorkflowError, match=r"(role|Vai trò)"):
         transition_project(
             actor=officer_a,
             project=project,
