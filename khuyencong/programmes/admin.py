@@ -12,6 +12,8 @@ from khuyencong.programmes.models import (
     InspectionRule,
     PlanDeadline,
     PriorityCriterion,
+    Programme,
+    ProgrammeTarget,
     Project,
     SupportCap,
 )
@@ -95,3 +97,18 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TargetInline(admin.TabularInline):
+    model = ProgrammeTarget
+    extra = 1
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    """National programmes are recorded here by administrators (the API's
+    ``/api/v1/programmes/`` does the same with the same rules)."""
+
+    list_display = ["code", "name", "level", "province", "start_year", "end_year", "decision_number"]
+    list_filter = ["level", "province"]
+    inlines = [TargetInline]
