@@ -109,6 +109,14 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     """National programmes are recorded here by administrators (the API's
     ``/api/v1/programmes/`` does the same with the same rules)."""
 
-    list_display = ["code", "name", "level", "province", "start_year", "end_year", "decision_number"]
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "province",
+        "start_year",
+        "end_year",
+        "decision_number",
+    ]
     list_filter = ["level", "province"]
     inlines = [TargetInline]

@@ -33,7 +33,9 @@ urlpatterns = [
     path("plans/<int:pk>/<str:step>/", plans.plan_step, name="plan-step"),
     path("money/", plans.money_view, name="money"),
     path("", plans.programme_list, name="programme-list"),
+    path("new/", plans.programme_edit, name="programme-create"),
     path("<int:pk>/", plans.programme_detail, name="programme-detail"),
+    path("<int:pk>/edit/", plans.programme_edit, name="programme-edit"),
     path("inspections/", plans.inspection_list, name="inspection-list"),
     path("inspections/<int:pk>/", plans.inspection_record, name="inspection-record"),
     path(

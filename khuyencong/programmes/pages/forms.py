@@ -382,3 +382,88 @@ class InspectionForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=DATE, initial=datetime.date.today)
+
+
+class ProgrammeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=300)
+    level = forms.ChoiceField(label=_("Level"), choices=[])
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Province.objects.none(), required=False
+    )
+    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DATE)
+    signer = forms.CharField(label=_("Signed by"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, programme: Any = None, **kwargs: Any) -> None:
+        from khuyencong.programmes.models import Programme
+
+        if programme is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "code": programme.code,
+                "name": programme.name,
+                "level": programme.level,
+                "province": programme.province_id,
+                "start_year": programme.start_year,
+                "end_year": programme.end_year,
+                "decision_number": programme.decision_number,
+                "decision_date": programme.decision_date,
+                "signer": programme.signer,
+                "description": programme.description,
+                "version": programme.version,
+            }
+        super().__init__(*args, **kwargs)
+        if is_admin(user):
+            self.fields["level"].choices = Programme.Level.choices
+            self.fields["province"].queryset = Province.objects.all()
+        else:
+            self.fields["level"].choices = [
+                (Programme.Level.PROVINCIAL, Programme.Level.PROVINCIAL.label)
+            ]
+            self.fields["province"].queryset = Province.objects.filter(pk=user.province_id)
+            self.fields["province"].initial = user.province_id
+        targets = {}
+        if programme is not None:
+            targets = {t.indicator_id: t.value for t in programme.targets.all()}
+        self.target_fields = []
+        for indicator in Indicator.objects.all():
+            name = f"target_{indicator.code}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{indicator.display_name} ({indicator.unit})",
+                required=False,
+                min_value=0,
+                max_value=10**15,
+                initial=targets.get(indicator.code),
+            )
+            self.target_fields.append(name)
+
+    def service_data(self) -> tuple[dict[str, Any], dict[str, int]]:
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in (
+                "code",
+                "name",
+                "level",
+                "province",
+                "start_year",
+                "end_year",
+                "decision_number",
+                "decision_date",
+                "signer",
+                "description",
+            )
+        }
+        data["signer"] = data["signer"] or ""
+        data["description"] = data["description"] or ""
+        targets = {
+            name.removeprefix("target_"): self.cleaned_data[name]
+            for name in self.target_fields
+            if self.cleaned_data.get(name) is not None
+        }
+        return data, targets

@@ -277,7 +277,11 @@ def money_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = services.programmes_for(request.user).select_related("province")
-    return render(request, "programmes/staff/programme_list.html", {"programmes": programmes})
+    return render(
+        request,
+        "programmes/staff/programme_list.html",
+        {"programmes": programmes, "can_create": _may_record_programmes(request.user)},
+    )
 
 
 @require_GET
@@ -397,3 +401,51 @@ def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Enter a valid date."))
     return redirect("programmes:inspection-record", pk=pk)
+
+
+def _may_record_programmes(user: Any) -> bool:
+    return is_admin(user) or (user.role == Role.PROVINCIAL_MANAGER and user.province_id is not None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    from khuyencong.core.errors import StaleEditError
+    from khuyencong.programmes.pages.forms import ProgrammeForm
+
+    if not _may_record_programmes(request.user):
+        raise Http404
+    programme = None
+    if pk is not None:
+        try:
+            programme = services.programmes_for(request.user).get(pk=pk)
+        except Programme.DoesNotExist as exc:
+            raise Http404 from exc
+        if not is_admin(request.user) and programme.province_id != request.user.province_id:
+            raise Http404
+    form = ProgrammeForm(request.POST or None, user=request.user, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data, targets = form.service_data()
+        try:
+            if programme is None:
+                programme = services.create_programme(
+                    actor=request.user, data=data, targets=targets
+                )
+            else:
+                services.update_programme(
+                    actor=request.user,
+                    programme=programme,
+                    data=data,
+                    targets=targets,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The programme was saved."))
+            return redirect("programmes:programme-detail", pk=programme.pk)
+    return render(
+        request, "programmes/staff/programme_form.html", {"form": form, "programme": programme}
+    )

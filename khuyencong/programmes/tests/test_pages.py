@@ -428,3 +428,35 @@ def test_overview_page_shows_the_programmes_section(client_for, make, officer_a)
     page = client_for(officer_a).get("/")
     assert page.status_code == 200
     assert reverse("programmes:money") in page.content.decode()
+
+
+def test_manager_records_and_edits_the_provinces_programme(
+    client_for, manager_a, officer_a, officer_b
+):
+    data = {
+        "code": "CTKC-66",
+        "name": "Chương trình khuyến công tỉnh Đắk Lắk 2026–2030",
+        "level": "provincial",
+        "province": "66",
+        "start_year": "2026",
+        "end_year": "2030",
+        "decision_number": "12/QĐ-UBND",
+        "decision_date": "2025-12-20",
+        "target_trainees.count": "3000",
+    }
+    assert client_for(officer_a).get(url("programme-create")).status_code == 404
+    client = client_for(manager_a)
+    response = client.post(url("programme-create"), data)
+    from khuyencong.programmes.models import Programme
+
+    programme = Programme.objects.get()
+    assert response.status_code == 302
+    assert dict(programme.targets.values_list("indicator_id", "value")) == {"trainees.count": 3000}
+    bad = client.post(url("programme-create"), {**data, "code": "X", "end_year": "2020"})
+    assert "end_year" in bad.context["form"].errors
+    stale = {**data, "name": "Tên mới", "version": programme.version}
+    assert client.post(url("programme-edit", programme.pk), stale).status_code == 302
+    client.post(url("programme-edit", programme.pk), {**stale, "name": "Tên cũ"})
+    programme.refresh_from_db()
+    assert programme.name == "Tên mới"  # the second save came from a stale form
+    assert client_for(officer_b).get(url("programme-edit", programme.pk)).status_code == 404
