@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
@@ -139,8 +138,3 @@ def overdue_steps(
         (s for s in plan_steps(plans) if s.overdue(today)),
         key=lambda s: (s.due, s.plan.province_id, s.plan.funding_level),
     )
-
-
-def late_or_overdue(plans: QuerySet[AnnualPlan], today: Any = None) -> list[StepStatus]:
-    today = today or timezone.localdate()
-    return [s for s in plan_steps(plans) if s.late or s.overdue(today)]

@@ -27,8 +27,6 @@ from khuyencong.core.scoping import is_admin, scope_queryset
 from khuyencong.programmes import caps
 from khuyencong.programmes.errors import ProgrammeError, RulesRefused, WorkflowError
 from khuyencong.programmes.models import (
-    STATE_SOURCES,
-    FundingLevel,
     Indicator,
     Project,
     ProjectRevision,
@@ -490,7 +488,7 @@ def _settle(
             % {"list": ", ".join(str(Source(s).label) for s in missing)},
             field="spending",
         )
-    state = STATE_SOURCES[FundingLevel(project.funding_level)]
+    state = project.state_source
     if spent.get(state, 0) > budget.get(state, 0):
         raise ProgrammeError(
             _("%(source)s spent (%(spent)s) is more than its budget (%(budget)s).")

@@ -325,9 +325,6 @@ class DisbursementForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
-MAX_DOCUMENT_MB = 20
-
-
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProjectDocument.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
