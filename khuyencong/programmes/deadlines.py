@@ -131,10 +131,12 @@ def plan_steps(plans: QuerySet[AnnualPlan]) -> list[StepStatus]:
 
 
 def overdue_steps(
-    plans: QuerySet[AnnualPlan], today: datetime.date | None = None
+    plans: QuerySet[AnnualPlan] | list[StepStatus], today: datetime.date | None = None
 ) -> list[StepStatus]:
+    """The overdue steps of ``plans`` (or of steps already read by ``plan_steps``)."""
     today = today or timezone.localdate()
+    steps = plans if isinstance(plans, list) else plan_steps(plans)
     return sorted(
-        (s for s in plan_steps(plans) if s.overdue(today)),
+        (s for s in steps if s.overdue(today)),
         key=lambda s: (s.due, s.plan.province_id, s.plan.funding_level),
     )

@@ -469,6 +469,9 @@ class Project(VersionedModel):
             models.Index(fields=["province", "year", "status"], name="project_prov_year_idx"),
             # National lists and reports by year and status.
             models.Index(fields=["year", "status"], name="project_year_status_idx"),
+            # The national project list's order (newest year first, then code), so a page is
+            # read from the index instead of sorting every project.
+            models.Index(fields=["-year", "code"], name="project_list_order_idx"),
         ]
 
     def __str__(self) -> str:

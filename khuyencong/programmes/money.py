@@ -3,9 +3,10 @@ only, one query per table whatever the number of projects (DESIGN.md performance
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Sum
 
 from khuyencong.programmes.models import BudgetLine, Disbursement, Project, SettlementLine, Source
 
@@ -72,6 +73,29 @@ def money_total(projects: QuerySet[Project]) -> dict[str, Any]:
         ):
             row[name][source] = total
     return _finish(row)
+
+
+def combine(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The total of rows already grouped by ``money_by`` (no further query)."""
+    total = _empty()
+    for row in rows:
+        for name in ("planned", "disbursed", "settled"):
+            for source in SOURCES:
+                total[name][source] += row[name][source]
+    return _finish(total)
+
+
+def budget_total() -> Subquery:
+    """Each project's budget as a correlated subquery: computed only for the rows a page
+    shows, where ``annotate(Sum(...))`` would group every project before paginating."""
+    lines = (
+        BudgetLine.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(lines, output_field=BigIntegerField())
 
 
 def project_money(project: Project) -> dict[str, Any]:

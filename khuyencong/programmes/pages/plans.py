@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,14 @@ from khuyencong.core.roles import Role
 from khuyencong.core.scoping import get_scoped_or_404, is_admin, scope_queryset
 from khuyencong.programmes import deadlines, inspections, money, services
 from khuyencong.programmes.errors import RulesRefused
-from khuyencong.programmes.models import AnnualPlan, Inspection, PlanVersion, Programme, Project
+from khuyencong.programmes.models import (
+    AnnualPlan,
+    BudgetLine,
+    Inspection,
+    PlanVersion,
+    Programme,
+    Project,
+)
 from khuyencong.programmes.pages.forms import FollowUpForm, InspectionForm, PlanDecisionForm
 
 S = Project.Status
@@ -42,20 +49,30 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     if year:
         plans = plans.filter(year=year)
-    plans = (
-        plans.select_related("province")
-        .annotate(
-            project_count=Count("projects", distinct=True),
-            planned=Sum(
-                "projects__budget_lines__amount",
-                filter=Q(projects__status__in=services.PLANNED_STATES),
-            ),
-        )
-        .order_by("-year", "province_id", "funding_level")
-    )
+    plans = plans.select_related("province").order_by("-year", "province_id", "funding_level")
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    # Counts and money for the plans shown only: grouping every plan of the country before
+    # paginating cost ~300 ms at national scale (bench/programmes.py).
+    shown = [plan.pk for plan in page]
+    counts = dict(
+        Project.objects.filter(plan__in=shown)
+        .values_list("plan")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    planned = dict(
+        BudgetLine.objects.filter(
+            project__plan__in=shown, project__status__in=services.PLANNED_STATES
+        )
+        .values_list("project__plan")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for plan in page:
+        plan.project_count = counts.get(plan.pk, 0)
+        plan.planned = planned.get(plan.pk)
     today = timezone.localdate()
-    recent = services.plans_for(request.user).filter(year__gte=today.year - 1)
+    recent = deadlines.plan_steps(services.plans_for(request.user).filter(year__gte=today.year - 1))
     return render(
         request,
         "programmes/staff/plan_list.html",
@@ -63,7 +80,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "year": year,
             "overdue": deadlines.overdue_steps(recent, today)[:50],
-            "late": [s for s in deadlines.plan_steps(recent) if s.late][:50],
+            "late": [s for s in recent if s.late][:50],
             "today": today,
         },
     )
@@ -264,7 +281,7 @@ def money_view(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "rows": rows,
-            "total": money.money_total(projects),
+            "total": money.combine(by.values()),
             "national_view": national_view,
         },
     )

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,7 +49,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         projects_for(request.user)
         .select_related("category", "province")
-        .annotate(total=Sum("budget_lines__amount"))
+        .annotate(total=money.budget_total())
     )
     if not (is_admin(request.user) or request.user.province_id is None):
         del form.fields["province"]

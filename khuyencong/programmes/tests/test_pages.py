@@ -347,20 +347,39 @@ def test_plan_board_register_approve_adjust_compare_export(
 def test_plan_list_shows_overdue_steps(client_for, make, manager_a, django_assert_max_num_queries):
     make(S.SUBMITTED)
     client = client_for(manager_a)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(12):
         page = client.get(url("plan-list"))
     assert page.context["overdue"]
     assert 'data-testid="overdue-steps"' in page.content.decode()
 
 
+def test_plan_list_counts_and_money_per_plan(
+    client_for, make, manager_a, national, django_assert_max_num_queries
+):
+    make(S.IN_PROGRESS)
+    make(S.DRAFT)
+    client = client_for(national)
+    client.get(url("plan-list"))
+    with django_assert_max_num_queries(12):
+        page = client.get(url("plan-list"))
+    (plan,) = page.context["page"].object_list
+    # Both projects count; only the approved one's budget is planned money.
+    assert plan.project_count == 2
+    assert plan.planned == 500 * MILLION
+
+
 def test_money_view(client_for, make, officer_a, national):
     make(S.IN_PROGRESS)
+    make(S.SETTLED)
     page = client_for(officer_a).get(url("money"))
-    assert page.context["total"]["planned_total"] == 500 * MILLION
+    assert page.context["total"]["planned_total"] == 1000 * MILLION
+    assert page.context["total"]["settled_total"] == sum(
+        row["money"]["settled_total"] for row in page.context["rows"]
+    )
     page = client_for(national).get(url("money"))
     assert (
         page.context["national_view"]
-        and page.context["rows"][0]["money"]["planned_total"] == 500 * MILLION
+        and page.context["rows"][0]["money"]["planned_total"] == 1000 * MILLION
     )
 
 
