@@ -1,0 +1,142 @@
+"""Staff pages of difficulties: the province's list with counts by topic and status, a
+difficulty's page with its history and the form recording how it is handled."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.scoping import is_admin
+from khuyencong.network import services
+from khuyencong.network.history import history_entries
+from khuyencong.network.models import Difficulty
+from khuyencong.network.pages.collaborators import (
+    chosen_province,
+    field_error,
+    get_or_404,
+    may_manage,
+)
+from khuyencong.network.pages.forms import (
+    DifficultyChangeForm,
+    DifficultyFilterForm,
+    DifficultyRecordForm,
+)
+
+PAGE_SIZE = 25
+
+
+@require_GET
+@login_required
+def difficulty_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    province = None if services.is_collaborator_user(user) else chosen_province(request)
+    form = DifficultyFilterForm(request.GET or None, province_id=province.pk if province else None)
+    if not (is_admin(user) or user.province_id is None):
+        del form.fields["province"]
+    if province is None:
+        del form.fields["commune"]
+    difficulties = services.difficulties_for(user)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        for name in ("status", "topic", "commune", "province"):
+            if data.get(name) not in (None, ""):
+                difficulties = difficulties.filter(**{name: data[name]})
+    elif form.is_bound:
+        difficulties = difficulties.none()
+    page = Paginator(
+        difficulties.select_related(
+            "commune", "province", "handler", "report__collaborator"
+        ).order_by("-created_at", "-id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    record_form = None
+    if province is not None and may_manage(user, province.pk):
+        record_form = DifficultyRecordForm(user=user, province_id=province.pk)
+    return render(
+        request,
+        "network/staff/difficulty_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rollup": services.difficulty_rollup(difficulties),
+            "statuses": Difficulty.Status.choices,
+            "record_form": record_form,
+            "province": province,
+            "own": services.is_collaborator_user(user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def difficulty_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    province = chosen_province(request)
+    if province is None or not may_manage(user, province.pk):
+        raise Http404
+    form = DifficultyRecordForm(request.POST, user=user, province_id=province.pk)
+    if form.is_valid():
+        try:
+            difficulty = services.record_difficulty(actor=user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The difficulty was recorded."))
+            return redirect("network:difficulty-detail", pk=difficulty.pk)
+    else:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}")
+    return redirect("network:difficulty-list")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def difficulty_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    difficulty = get_or_404(
+        services.difficulties_for(user).select_related(
+            "commune", "province", "handler", "report__collaborator"
+        ),
+        pk=pk,
+    )
+    writable = (
+        services.is_province_staff(user)
+        and services.difficulties_for(user, write=True).filter(pk=pk).exists()
+        and difficulty.status != Difficulty.Status.RESOLVED
+    )
+    form = DifficultyChangeForm(request.POST or None, difficulty=difficulty) if writable else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.change_difficulty(
+                    actor=user,
+                    difficulty=difficulty,
+                    status=data["status"],
+                    forwarded_to=data.get("forwarded_to") or "",
+                    resolution=data.get("resolution") or "",
+                    handler=data.get("handler"),
+                    expected_status=data.get("expected_status") or None,
+                )
+            except StaleEditError as error:
+                messages.error(request, error.message)
+                return redirect("network:difficulty-detail", pk=pk)
+            except DomainError as error:
+                field_error(form, error)
+            else:
+                messages.success(request, _("The difficulty was updated."))
+                return redirect("network:difficulty-detail", pk=pk)
+    return render(
+        request,
+        "network/staff/difficulty_detail.html",
+        {"difficulty": difficulty, "form": form, "history": history_entries(difficulty)},
+    )

@@ -1,0 +1,366 @@
+"""Staff pages of quarterly reports: the list (a collaborator's own, or the province's),
+the late list, the report form with its sector lines and difficulties, the report page with
+its timeline and the workflow steps. A collaborator files from a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.scoping import is_admin
+from khuyencong.network import deadlines, services
+from khuyencong.network.history import history_entries
+from khuyencong.network.models import Collaborator, Difficulty, QuarterlyReport
+from khuyencong.network.pages.collaborators import chosen_province, field_error, get_or_404
+from khuyencong.network.pages.forms import (
+    DifficultyFormSet,
+    ReportFilterForm,
+    ReportForm,
+    TransitionForm,
+    difficulty_items,
+    recent_periods,
+)
+from khuyencong.network.quarters import parse_period
+from khuyencong.network.workflow import STEPS, allowed_steps, may_take, transition_report
+from khuyencong.places.models import Province
+
+PAGE_SIZE = 25
+S = QuarterlyReport.Status
+
+
+def fileable(user: Any):
+    """The collaborators the user may file reports for: a collaborator their own record,
+    provincial staff the collaborators of their province."""
+    if services.is_collaborator_user(user):
+        return services.collaborators_for(user)
+    if not services.is_province_staff(user):
+        return Collaborator.objects.none()
+    return services.collaborators_for(user, write=True)
+
+
+def _to_file(user: Any, today: Any) -> list[dict[str, Any]]:
+    """For a collaborator: the recent quarters they were active in and have not filed yet,
+    newest first (the current quarter first, so it is one tap away on a phone)."""
+    record = services.collaborators_for(user).first()
+    if record is None:
+        return []
+    periods = recent_periods(today)
+    filed = {
+        (year, quarter)
+        for year, quarter in QuarterlyReport.objects.filter(collaborator=record).values_list(
+            "year", "quarter"
+        )
+    }
+    return [
+        {"collaborator": record, "period": period}
+        for period in periods
+        if (period.year, period.quarter) not in filed
+        and record.appointed_on <= period.end
+        and (record.active_until is None or record.active_until >= period.start)
+    ]
+
+
+@require_GET
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = services.today()
+    own = services.is_collaborator_user(user)
+    form = ReportFilterForm(
+        request.GET or None,
+        collaborators=services.collaborators_for(user).order_by("full_name"),
+        today=today,
+    )
+    if not (is_admin(user) or user.province_id is None) or own:
+        del form.fields["province"]
+    if own:
+        del form.fields["collaborator"]
+    reports = services.reports_for(user).select_related("collaborator", "province")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data.get("period"):
+            reports = reports.filter(year=data["period"].year, quarter=data["period"].quarter)
+        for name in ("status", "collaborator", "province"):
+            if data.get(name) not in (None, ""):
+                reports = reports.filter(**{name: data[name]})
+    elif form.is_bound:
+        reports = reports.none()
+    page = Paginator(
+        reports.order_by("-year", "-quarter", "collaborator__full_name", "id"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    deadlines.mark_timeliness(list(page.object_list), today)
+    return render(
+        request,
+        "network/staff/report_list.html",
+        {
+            "form": form,
+            "page": page,
+            "own": own,
+            "to_file": _to_file(user, today) if own else [],
+            "has_record": own and services.collaborators_for(user).exists(),
+            "can_create": not own and fileable(user).exists(),
+            "today": today,
+        },
+    )
+
+
+@require_GET
+@login_required
+def report_late(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = services.collaborators_for(user)
+    province = chosen_province(request)
+    if province is not None:
+        scope = scope.filter(province=province)
+    today = services.today()
+    return render(
+        request,
+        "network/staff/late_list.html",
+        {
+            "entries": deadlines.late_reports(scope, today),
+            "province": province,
+            "provinces": None
+            if user.province_id and not is_admin(user)
+            else Province.objects.all(),
+            "today": today,
+            "own": services.is_collaborator_user(user),
+        },
+    )
+
+
+def _get(request: HttpRequest, pk: int, *, write: bool = False) -> QuarterlyReport:
+    return get_or_404(
+        services.reports_for(request.user, write=write).select_related(
+            "collaborator", "province", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+def _difficulty_formset(request: HttpRequest, collaborator: Collaborator, report: Any = None):
+    communes = list(collaborator.communes.order_by("name"))
+    initial = []
+    if report is not None:
+        initial = [
+            {"topic": d.topic, "text": d.text, "commune": d.commune_id or ""}
+            for d in report.difficulties.filter(status=Difficulty.Status.OPEN).order_by("id")
+        ]
+    return DifficultyFormSet(
+        request.POST or None,
+        initial=initial,
+        prefix="difficulties",
+        form_kwargs={"communes": communes},
+    )
+
+
+def _submit_now(request: HttpRequest, report: QuarterlyReport) -> None:
+    """The form's "save and submit" button: the draft is saved, then submitted; if the
+    step is refused the draft stays and says why."""
+    try:
+        transition_report(actor=request.user, report=report, action="submit")
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The report was submitted."))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    collaborators = fileable(user).order_by("full_name", "id")
+    if services.is_collaborator_user(user) and not collaborators.exists():
+        messages.error(
+            request,
+            _("Your login is not linked to a collaborator record yet: ask the provincial centre."),
+        )
+        return redirect("network:report-list")
+    if not collaborators.exists():
+        raise Http404
+    today = services.today()
+    chosen = request.GET.get("collaborator") or request.POST.get("collaborator")
+    collaborator = None
+    if chosen:
+        collaborator = get_or_404(collaborators, pk=chosen)
+    elif collaborators.count() == 1:
+        collaborator = collaborators.get()
+    if collaborator is None:
+        # Staff pick the collaborator first: the communes offered depend on them.
+        return render(
+            request,
+            "network/staff/report_form.html",
+            {
+                "chooser": collaborators,
+                "periods": recent_periods(today),
+                "report": None,
+            },
+        )
+    period = parse_period(request.GET.get("period", "")) or recent_periods(today)[0]
+    form = ReportForm(
+        request.POST or None,
+        collaborators=collaborators,
+        today=today,
+        initial={"collaborator": collaborator.pk, "period": period.period},
+    )
+    form.fields["collaborator"].disabled = True
+    formset = _difficulty_formset(request, collaborator)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.service_data()
+        data["difficulties"] = difficulty_items(formset)
+        chosen_period = form.cleaned_data["period"]
+        try:
+            report = services.create_report(
+                actor=user,
+                collaborator=collaborator,
+                year=chosen_period.year,
+                quarter=chosen_period.quarter,
+                data=data,
+            )
+        except DomainError as error:
+            _report_error(form, formset, error)
+        else:
+            messages.success(request, _("The report was saved as a draft."))
+            if "submit" in request.POST:
+                _submit_now(request, report)
+            return redirect("network:report-detail", pk=report.pk)
+    return render(
+        request,
+        "network/staff/report_form.html",
+        {"form": form, "formset": formset, "collaborator": collaborator, "report": None},
+    )
+
+
+def _report_error(form: Any, formset: Any, error: DomainError) -> None:
+    if error.field == "difficulties":
+        formset._non_form_errors = formset.error_class([error.message])
+    elif error.field == "sector_lines":
+        form.add_error(None, error.message)
+    else:
+        field_error(form, error)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get(request, pk, write=True)
+    if not services.may_file_for(request.user, report.collaborator):
+        raise Http404
+    if report.status not in services.EDITABLE_STATES:
+        messages.error(request, _("A submitted report is no longer edited."))
+        return redirect("network:report-detail", pk=pk)
+    form = ReportForm(
+        request.POST or None,
+        collaborators=Collaborator.objects.filter(pk=report.collaborator_id),
+        today=services.today(),
+        report=report,
+    )
+    formset = _difficulty_formset(request, report.collaborator, report)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.service_data()
+        data["difficulties"] = difficulty_items(formset)
+        try:
+            updated = services.update_report(
+                actor=request.user,
+                report=report,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+        except DomainError as error:
+            if getattr(error, "http_status", None) == 409:
+                messages.error(request, error.message)
+                return redirect("network:report-detail", pk=pk)
+            _report_error(form, formset, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            if "submit" in request.POST:
+                _submit_now(request, updated)
+            return redirect("network:report-detail", pk=pk)
+    return render(
+        request,
+        "network/staff/report_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "collaborator": report.collaborator,
+            "report": report,
+            "handled": report.difficulties.exclude(status=Difficulty.Status.OPEN).order_by("id"),
+        },
+    )
+
+
+@require_GET
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get(request, pk)
+    writable = services.reports_for(request.user, write=True).filter(pk=pk).exists()
+    deadlines.mark_timeliness([report])
+    return render(
+        request,
+        "network/staff/report_detail.html",
+        {
+            "report": report,
+            "lines": report.sector_lines.select_related("sector"),
+            "difficulties": report.difficulties.select_related("commune", "handler").order_by("id"),
+            "transitions": report.transitions.select_related("actor").order_by("at", "id"),
+            "history": history_entries(report),
+            "steps": allowed_steps(request.user, report) if writable else [],
+            "can_edit": writable
+            and report.status in services.EDITABLE_STATES
+            and services.may_file_for(request.user, report.collaborator),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404
+    report = _get(request, pk, write=True)
+    if report.status not in step.sources or not may_take(request.user, step, report):
+        messages.error(
+            request,
+            _("The step “%(step)s” is not open for this report now (%(status)s).")
+            % {"step": step.label, "status": report.get_status_display()},
+        )
+        return redirect("network:report-detail", pk=pk)
+    # Bound on any POST, even an empty one (a step may need no field at all).
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None, report=report, action=action
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            transition_report(
+                actor=request.user,
+                report=report,
+                action=action,
+                note=form.cleaned_data.get("note") or "",
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+            return redirect("network:report-detail", pk=pk)
+        except DomainError as error:
+            if getattr(error, "http_status", None) == 409:
+                messages.error(request, error.message)
+                return redirect("network:report-detail", pk=pk)
+            form.add_error("note", error.message)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            return redirect("network:report-detail", pk=pk)
+    return render(
+        request,
+        "network/staff/transition_form.html",
+        {"form": form, "report": report, "step": step},
+    )
