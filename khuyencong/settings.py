@@ -52,7 +52,10 @@ INSTALLED_APPS = [
     "khuyencong.places",
     "khuyencong.accounts",
     "khuyencong.registry",
+    "khuyencong.network",
     "khuyencong.programmes",
+    "khuyencong.surveys",
+    "khuyencong.portal",
     "khuyencong.api",
 ]
 
@@ -171,6 +174,12 @@ TASKS = {
 # Imports and exports with more rows than this go to the background; smaller ones run inline.
 JOBS_INLINE_MAX_ROWS = env_int("JOBS_INLINE_MAX_ROWS", 300)
 
+# The public online application (surveys, portal): sends per client address and hour, shared
+# by the public form and POST /api/v1/applications/; proxies in front that set
+# X-Forwarded-For (0 = use the connection's address).
+APPLICATIONS_PER_HOUR = env_int("APPLICATIONS_PER_HOUR", 10)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -199,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "khuyencong.surveys.services.QUESTION_KINDS",
+        "EstablishmentKindEnum": "khuyencong.registry.models.Establishment.Kind",
+    },
 }
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -22,6 +22,9 @@ urlpatterns = [
     path("places/", include("khuyencong.places.urls")),
     path("establishments/", include("khuyencong.registry.urls")),
     path("programmes/", include("khuyencong.programmes.urls")),
+    path("network/", include("khuyencong.network.urls")),
+    path("surveys/", include("khuyencong.surveys.urls")),
+    path("public/", include("khuyencong.portal.urls")),
     path("api/", include("khuyencong.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from khuyencong.api import accounts, places, projects, registry
+from khuyencong.api import accounts, network, places, projects, registry, surveys
 from khuyencong.api.auth import ObtainTokenView
 
 router = SimpleRouter()
@@ -20,6 +20,12 @@ router.register("indicators", projects.IndicatorViewSet, basename="api-indicator
 router.register("projects", projects.ProjectViewSet, basename="api-project")
 router.register("programmes", projects.ProgrammeViewSet, basename="api-programme")
 router.register("plans", projects.PlanViewSet, basename="api-plan")
+router.register("collaborators", network.CollaboratorViewSet, basename="api-collaborator")
+router.register("collaborator-reports", network.ReportViewSet, basename="api-collaborator-report")
+router.register("survey-campaigns", surveys.CampaignViewSet, basename="api-survey-campaign")
+router.register("survey-responses", surveys.ResponseViewSet, basename="api-survey-response")
+router.register("needs", surveys.NeedViewSet, basename="api-need")
+router.register("applications", surveys.ApplicationViewSet, basename="api-application")
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),

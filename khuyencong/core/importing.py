@@ -27,7 +27,7 @@ import io
 import re
 import unicodedata
 import warnings
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
@@ -218,11 +218,13 @@ def read_table(
     columns: Sequence[Column],
     filename: str | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
+    header_transform: Callable[[str], str] | None = None,
 ) -> Table:
     """Read an XLSX or CSV file (a file object or bytes) into a ``Table``.
 
     Raises ``FileRejected`` with a message for the user when the file cannot be imported at
-    all; rows with wrong values are the importer's business.
+    all; rows with wrong values are the importer's business. ``header_transform`` rewrites
+    each header before it is matched (e.g. drops KoboToolbox's "group/" prefixes).
     """
     name = filename or getattr(file, "name", "") or ""
     data = file if isinstance(file, bytes) else _read_all(file)
@@ -230,7 +232,13 @@ def read_table(
         raise FileRejected(_("The file is empty."))
     records = _records(data, name)
     try:
-        return _table(records, columns=columns, filename=PurePath(name).name, max_rows=max_rows)
+        return _table(
+            records,
+            columns=columns,
+            filename=PurePath(name).name,
+            max_rows=max_rows,
+            header_transform=header_transform,
+        )
     finally:
         records.close()  # an XLSX reader closes its workbook
 
@@ -352,7 +360,9 @@ def _is_blank(values: Iterable[Any]) -> bool:
 
 
 def _find_header(
-    records: Iterator[tuple[int, list[Any]]], by_name: dict[str, Column]
+    records: Iterator[tuple[int, list[Any]]],
+    by_name: dict[str, Column],
+    key_of: Callable[[Any], str] = header_key,
 ) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]]]:
     """The header row and the rows after it.
 
@@ -365,7 +375,7 @@ def _find_header(
         if _is_blank(values):
             continue
         seen.append((number, values))
-        known = {by_name[k].key for k in map(header_key, values) if k in by_name}
+        known = {by_name[k].key for k in map(key_of, values) if k in by_name}
         if len(known) >= min(2, len({c.key for c in by_name.values()})):
             return number, values, records
         if len(seen) == _HEADER_SEARCH_ROWS:
@@ -382,13 +392,18 @@ def _table(
     columns: Sequence[Column],
     filename: str,
     max_rows: int,
+    header_transform: Callable[[str], str] | None = None,
 ) -> Table:
+    def key_of(value: Any) -> str:
+        text = cell_text(value)
+        return header_key(header_transform(text) if header_transform else text)
+
     by_name: dict[str, Column] = {}
     for column in columns:
         for name in column.names():
             by_name.setdefault(name, column)
 
-    header_number, header, records = _find_header(records, by_name)
+    header_number, header, records = _find_header(records, by_name, key_of)
 
     positions: dict[str, int] = {}
     headers: dict[str, str] = {}
@@ -398,7 +413,7 @@ def _table(
         text = cell_text(value)
         if not text:
             continue
-        column = by_name.get(header_key(text))
+        column = by_name.get(key_of(text))
         if column is None:
             ignored.append(text)
             continue
@@ -461,9 +476,19 @@ class Importer:
     max_rows: int = DEFAULT_MAX_ROWS
 
     def read(self, file: Any, *, filename: str | None = None) -> Table:
-        table = read_table(file, columns=self.columns, filename=filename, max_rows=self.max_rows)
+        table = read_table(
+            file,
+            columns=self.columns,
+            filename=filename,
+            max_rows=self.max_rows,
+            header_transform=self.transform_header,
+        )
         self.check_headers(table)
         return table
+
+    def transform_header(self, header: str) -> str:
+        """A file's header as matched against the columns (unchanged by default)."""
+        return header
 
     def check_headers(self, table: Table) -> None:
         """Raise ``FileRejected`` when columns needed together are missing."""

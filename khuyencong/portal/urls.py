@@ -1,0 +1,14 @@
+"""The public site (namespace ``portal``): no account needed."""
+
+from django.urls import path
+
+from khuyencong.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("apply/", views.apply, name="apply"),
+    path("apply/communes/", views.communes, name="communes"),
+    path("apply/sent/<str:code>/", views.application_sent, name="application-sent"),
+    path("track/", views.status_lookup, name="status-lookup"),
+    path("track/<str:code>/", views.status, name="status"),
+]

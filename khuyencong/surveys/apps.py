@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "khuyencong.surveys"
+    label = "surveys"
+    verbose_name = _("Needs surveys and applications")
+
+    def ready(self) -> None:
+        from khuyencong.surveys import dashboard  # noqa: F401  (registers the overview section)
