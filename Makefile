@@ -53,6 +53,8 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/programmes.py
+	$(BIN)/python bench/surveys.py
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .ruff_cache
