@@ -33,6 +33,7 @@ from khuyencong.network.workflow import STEPS, allowed_steps, may_take, transiti
 from khuyencong.places.models import Province
 
 PAGE_SIZE = 25
+LATE_PAGE_SIZE = 50
 S = QuarterlyReport.Status
 
 
@@ -125,7 +126,10 @@ def report_late(request: HttpRequest) -> HttpResponse:
         request,
         "network/staff/late_list.html",
         {
-            "entries": deadlines.late_reports(scope, today),
+            # Nationally thousands of rows: a page at a time (computing them is cheap).
+            "page": Paginator(deadlines.late_reports(scope, today), LATE_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
             "province": province,
             "provinces": None
             if user.province_id and not is_admin(user)

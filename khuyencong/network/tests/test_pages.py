@@ -436,10 +436,20 @@ def test_a_step_not_open_now_is_refused_with_a_message(
 
 def test_late_list(client_for, officer_a, ctv_a1, ctv_b1):
     response = client_for(officer_a).get(url("report-late"))
-    entries = response.context["entries"]
+    entries = response.context["page"].object_list
     # Nothing filed: every finished quarter of the last four is missing, for A only.
     assert {e.collaborator.pk for e in entries} == {ctv_a1.pk}
     assert len(entries) == 4 and all(e.missing for e in entries)
+
+
+def test_the_national_late_list_comes_a_page_at_a_time(client_for, national, province_a):
+    for _ in range(13):  # 13 collaborators × 4 quarters missing = 52 rows
+        CollaboratorFactory(province=province_a, appointed_on=datetime.date(2020, 1, 1))
+    client = client_for(national)
+    first = client.get(url("report-late"))
+    assert len(first.context["page"].object_list) == 50
+    second = client.get(url("report-late") + "?page=2")
+    assert len(second.context["page"].object_list) == 2
 
 
 # --- difficulties --------------------------------------------------------------------------
