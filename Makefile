@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/programmes.py
 	$(BIN)/python bench/surveys.py
+	$(BIN)/python bench/network.py
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .ruff_cache

@@ -10,16 +10,27 @@ and that day has passed. Submitting on the due day itself is on time.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from khuyencong.network.models import Collaborator, QuarterlyReport, ReportDeadline
 from khuyencong.network.quarters import Quarter, finished_quarters
+from khuyencong.places.models import Province
 
 # Used only when an administrator has removed the nationwide row (data migration 0002).
 DEFAULT_DAYS = 10
@@ -94,53 +105,161 @@ class LateEntry:
         return self.state == MISSING
 
 
+class LateList:
+    """The late and missing reports of some collaborators, newest quarter first, then by
+    province and name, computed by the database: a ``UNION`` of one query per quarter, each
+    joining the collaborators active in it to their report of that quarter (if any) and
+    keeping the rows whose first submission came after the due day, or that have none while
+    the due day has passed. Counting and slicing run in SQL, so a page of the national list
+    reads only its own rows (``Paginator`` takes it as it is)."""
+
+    def __init__(
+        self,
+        province_scope: QuerySet[Collaborator],
+        today: datetime.date,
+        quarters: int,
+    ) -> None:
+        self.today = today
+        self.periods = finished_quarters(today, quarters)
+        deadlines = deadline_days()
+        parts = [self._part(province_scope, period, deadlines) for period in self.periods]
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        self.query = union.order_by("-year", "-quarter", "province_id", "full_name", "id")
+        self._count: int | None = None
+
+    def _part(
+        self, scope: QuerySet[Collaborator], period: Quarter, deadlines: dict[str | None, int]
+    ) -> QuerySet[Collaborator]:
+        # The due day (and the first moment that is late) per province: a province's own
+        # deadline, else the nationwide one.
+        by_days: dict[int, list[str]] = {}
+        for province_id, days in deadlines.items():
+            if province_id is not None:
+                by_days.setdefault(days, []).append(province_id)
+        default = days_for(None, deadlines)
+
+        def cutoff(days: int) -> datetime.datetime:
+            day = period.due(days) + datetime.timedelta(days=1)
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+        due = Case(
+            *(
+                When(province_id__in=codes, then=Value(period.due(d)))
+                for d, codes in by_days.items()
+            ),
+            default=Value(period.due(default)),
+            output_field=DateField(),
+        )
+        late_from = Case(
+            *(When(province_id__in=codes, then=Value(cutoff(d))) for d, codes in by_days.items()),
+            default=Value(cutoff(default)),
+            output_field=DateTimeField(),
+        )
+        return (
+            scope.filter(Collaborator.active_between(period.start, period.end))
+            .annotate(
+                report=FilteredRelation(
+                    "reports",
+                    condition=Q(reports__year=period.year, reports__quarter=period.quarter),
+                ),
+                year=Value(period.year, output_field=IntegerField()),
+                quarter=Value(period.quarter, output_field=IntegerField()),
+                due=due,
+                late_from=late_from,
+                report_id=F("report__id"),
+                report_status=F("report__status"),
+                submitted_at=F("report__submitted_at"),
+            )
+            .filter(
+                Q(submitted_at__isnull=True, due__lt=self.today)
+                | Q(submitted_at__gte=F("late_from"))
+            )
+            .order_by()
+            .values(
+                "id",
+                "full_name",
+                "province_id",
+                "year",
+                "quarter",
+                "due",
+                "report_id",
+                "report_status",
+                "submitted_at",
+            )
+        )
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.query.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[LateEntry]:
+        return self._entries(self.query[index])
+
+    def __iter__(self) -> Iterator[LateEntry]:
+        return iter(self._entries(self.query))
+
+    def _entries(self, rows: Any) -> list[LateEntry]:
+        rows = list(rows)
+        names = dict(
+            Province.objects.filter(pk__in={r["province_id"] for r in rows}).values_list(
+                "pk", "short_name"
+            )
+        )
+        entries = []
+        for row in rows:
+            submitted = submitted_on(row)
+            entries.append(
+                LateEntry(
+                    collaborator=LateCollaborator(
+                        row["id"],
+                        row["full_name"],
+                        row["province_id"],
+                        LateProvince(row["province_id"], names.get(row["province_id"], "")),
+                    ),
+                    period=Quarter(row["year"], row["quarter"]),
+                    due=_as_date(row["due"]),
+                    state=LATE if submitted is not None else MISSING,
+                    report_id=row["report_id"],
+                    report_status=row["report_status"],
+                    submitted=submitted,
+                    today=self.today,
+                )
+            )
+        return entries
+
+
+@dataclass(frozen=True)
+class LateProvince:
+    pk: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class LateCollaborator:
+    pk: int
+    full_name: str
+    province_id: str
+    province: LateProvince
+
+
+def _as_date(value: Any) -> datetime.date:
+    # SQLite hands a CASE of dates back as text.
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
 def late_reports(
     province_scope: QuerySet[Collaborator],
     today: datetime.date | None = None,
     quarters: int = LOOKBACK,
 ) -> list[LateEntry]:
-    """For each collaborator of ``province_scope`` (the caller's scoped collaborators,
-    optionally narrowed to a province) active during each of the last ``quarters``
-    finished quarters, the report if it is missing or was submitted late. Three queries,
-    whatever the number of collaborators: the collaborators, their reports of those
-    quarters, the deadlines."""
-    today = today or timezone.localdate()
-    periods = finished_quarters(today, quarters)
-    active = province_scope.filter(Collaborator.active_between(periods[0].start, periods[-1].end))
-    collaborators = list(
-        active.select_related("province").order_by("province_id", "full_name", "id")
-    )
-    in_periods = reduce(or_, (Q(year=p.year, quarter=p.quarter) for p in periods))
-    reports = {
-        (row["collaborator_id"], row["year"], row["quarter"]): row
-        for row in QuarterlyReport.objects.filter(in_periods, collaborator__in=active.values("pk"))
-        .order_by()
-        .values("id", "collaborator_id", "year", "quarter", "status", "submitted_at")
-    }
-    deadlines = deadline_days()
-    entries = []
-    for period in reversed(periods):
-        for collaborator in collaborators:
-            if not (
-                collaborator.appointed_on <= period.end
-                and (collaborator.active_until is None or collaborator.active_until >= period.start)
-            ):
-                continue
-            due = period.due(days_for(collaborator.province_id, deadlines))
-            row = reports.get((collaborator.pk, period.year, period.quarter))
-            submitted = submitted_on(row) if row else None
-            state = timeliness(due, submitted, today)
-            if state in (LATE, MISSING):
-                entries.append(
-                    LateEntry(
-                        collaborator=collaborator,
-                        period=period,
-                        due=due,
-                        state=state,
-                        report_id=row["id"] if row else None,
-                        report_status=row["status"] if row else None,
-                        submitted=submitted,
-                        today=today,
-                    )
-                )
-    return entries
+    """Every late or missing report of the collaborators of ``province_scope`` (the
+    caller's scoped collaborators, optionally narrowed to a province) active during each of
+    the last ``quarters`` finished quarters (see ``LateList``, which pages use to read one
+    page at a time)."""
+    return list(LateList(province_scope, today or timezone.localdate(), quarters))

@@ -193,7 +193,7 @@ def _handle(ctx: DemoContext, reports: list[QuarterlyReport], officer: Any) -> N
     """The province handles the difficulties of older submitted reports: some forwarded,
     some resolved, the newest left open."""
     visible = list(
-        Difficulty.objects.filter(report__in=reports, report__submitted_at__isnull=False)
+        Difficulty.objects.filter(report__in=reports, shared=True)
         .select_related("commune")
         .order_by("report__year", "report__quarter", "id")
     )

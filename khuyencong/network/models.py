@@ -289,6 +289,11 @@ class QuarterlyReport(VersionedModel):
             models.Index(
                 fields=["province", "-year", "-quarter", "status"], name="report_prov_period_idx"
             ),
+            # The national report list, newest quarter first.
+            models.Index(
+                fields=["-year", "-quarter", "province", "collaborator"],
+                name="report_national_order_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -420,6 +425,9 @@ class Difficulty(models.Model):
         related_name="+",
     )
     resolution = models.TextField(_("resolution"), blank=True)
+    # False while its report is a draft of the collaborator's: the province sees the
+    # difficulty once the report is first submitted (a flag, so the lists need no join).
+    shared = models.BooleanField(_("passed on to the province"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -431,6 +439,9 @@ class Difficulty(models.Model):
         indexes = [
             # The province's difficulty list and its counts by topic and status.
             models.Index(fields=["province", "status", "topic"], name="difficulty_prov_status_idx"),
+            # The lists, newest first: a province's, and the country's by status.
+            models.Index(fields=["province", "-created_at"], name="difficulty_prov_list_idx"),
+            models.Index(fields=["status", "-created_at"], name="difficulty_status_list_idx"),
         ]
 
     def __str__(self) -> str:

@@ -116,9 +116,7 @@ def reports_for(user: Any, *, write: bool = False) -> QuerySet[QuarterlyReport]:
 def difficulties_for(user: Any, *, write: bool = False) -> QuerySet[Difficulty]:
     """Difficulties the user may see (or handle). Those of a report become visible when the
     report is submitted; until then they are part of the collaborator's draft."""
-    visible = Difficulty.objects.filter(
-        Q(report__isnull=True) | Q(report__submitted_at__isnull=False)
-    )
+    visible = Difficulty.objects.filter(shared=True)
     if is_collaborator_user(user):
         return visible.none() if write else visible.filter(report__collaborator__user=user)
     return scope_queryset(user, visible, write=write)
@@ -622,6 +620,7 @@ def _write_difficulties(actor: Any, report: QuarterlyReport, value: Any) -> None
             continue
         row = Difficulty(
             report=report,
+            shared=report.submitted_at is not None,
             province_id=report.province_id,
             commune=item["commune"],
             topic=item["topic"],

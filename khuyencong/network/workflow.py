@@ -143,6 +143,8 @@ def transition_report(
     if action == "submit":
         if current.submitted_at is None:
             current.submitted_at = now
+            # The report's difficulties now reach the province's list.
+            current.difficulties.filter(shared=False).update(shared=True)
         current.return_reason = ""
     else:
         current.reviewed_by = actor

@@ -556,3 +556,12 @@ def test_pages_render_dates_the_vietnamese_way(client_for, officer_a, ctv_a1):
     body = client_for(officer_a).get(url("collaborator-detail", ctv_a1.pk)).content.decode()
     assert ctv_a1.appointed_on.strftime("%d/%m/%Y") in body
     assert datetime.date(2024, 1, 15).isoformat() not in body
+
+
+def test_the_national_report_list_offers_collaborators_once_a_province_is_chosen(
+    client_for, national, ctv_a1, ctv_b1
+):
+    client = client_for(national)
+    assert "collaborator" not in client.get(url("report-list")).context["form"].fields
+    form = client.get(url("report-list") + "?province=66").context["form"]
+    assert list(form.fields["collaborator"].queryset) == [ctv_a1]
