@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "khuyencong.registry",
     "khuyencong.network",
     "khuyencong.programmes",
+    "khuyencong.activities",
+    "khuyencong.awards",
     "khuyencong.surveys",
     "khuyencong.portal",
     "khuyencong.api",

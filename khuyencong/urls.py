@@ -23,6 +23,8 @@ urlpatterns = [
     path("establishments/", include("khuyencong.registry.urls")),
     path("programmes/", include("khuyencong.programmes.urls")),
     path("network/", include("khuyencong.network.urls")),
+    path("activities/", include("khuyencong.activities.urls")),
+    path("awards/", include("khuyencong.awards.urls")),
     path("surveys/", include("khuyencong.surveys.urls")),
     path("public/", include("khuyencong.portal.urls")),
     path("api/", include("khuyencong.api.urls")),

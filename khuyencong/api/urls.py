@@ -4,7 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from khuyencong.api import accounts, network, places, projects, registry, surveys
+from khuyencong.api import (
+    accounts,
+    activities,
+    awards,
+    network,
+    places,
+    projects,
+    registry,
+    surveys,
+)
 from khuyencong.api.auth import ObtainTokenView
 
 router = SimpleRouter()
@@ -26,6 +35,8 @@ router.register("survey-campaigns", surveys.CampaignViewSet, basename="api-surve
 router.register("survey-responses", surveys.ResponseViewSet, basename="api-survey-response")
 router.register("needs", surveys.NeedViewSet, basename="api-need")
 router.register("applications", surveys.ApplicationViewSet, basename="api-application")
+activities.register(router)
+awards.register(router)
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import khuyencong.portal.catalogue as catalogue
 from khuyencong.portal import views
 
 app_name = "portal"
@@ -11,4 +12,6 @@ urlpatterns = [
     path("apply/sent/<str:code>/", views.application_sent, name="application-sent"),
     path("track/", views.status_lookup, name="status-lookup"),
     path("track/<str:code>/", views.status, name="status"),
+    path("products/", catalogue.product_list, name="catalogue"),
+    path("products/<int:pk>/", catalogue.product_detail, name="catalogue-detail"),
 ]

@@ -64,6 +64,18 @@ def test_the_demo_is_deterministic(demo_places):
     from django.apps import apps
 
     for label in (
+        "awards.AwardComplaint",
+        "awards.ScoreSheet",
+        "awards.AwardEntry",
+        "awards.AwardRound",
+        "activities.FairParticipation",
+        "activities.Fair",
+        "activities.Showroom",
+        "activities.BrandRegistration",
+        "activities.TrainingCourse",
+        "activities.ConsultingContract",
+        "activities.CommunicationItem",
+        "activities.Workshop",
         "surveys.Need",
         "surveys.SurveyResponse",
         "surveys.Application",

@@ -1,0 +1,565 @@
+"""``/api/v1/trainings/``, ``fairs/`` (with ``fairs/{id}/participations/``), ``showrooms/``,
+``brands/``, ``workshops/``, ``consulting-contracts/`` (with ``…/receipts/``) and
+``communications/`` (API.md, Activities); ``trainings/{id}/trainees/`` keeps a course's list.
+
+Reads go through ``activities.services.records_for`` (scoped: out of scope is 404); every
+write calls the activities services, so the API, the staff pages and the demo share one set
+of rules. Edits (PUT or PATCH) take the ``version`` read: a stale one is refused with 409.
+Domain errors become 400 naming the field in ``api.exceptions``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from khuyencong.activities import services
+from khuyencong.activities.models import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    Activity,
+    BrandRegistration,
+    CommunicationItem,
+    ConsultingContract,
+    ConsultingReceipt,
+    Fair,
+    FairParticipation,
+    Showroom,
+    Trainee,
+    TrainingCourse,
+    Workshop,
+)
+from khuyencong.api.parsers import PARSERS
+from khuyencong.api.permissions import WritingRole
+from khuyencong.api.schema import AutoSchema
+from khuyencong.core.scoping import is_admin
+from khuyencong.core.text import normalise
+from khuyencong.places.models import Commune, Province
+from khuyencong.programmes.models import Project
+from khuyencong.registry.models import Establishment
+
+MAX_INT = 2_147_483_647
+COMMON = ["id", "province", "commune", "project", "notes", "version", "created_at", "updated_at"]
+STALE = "Someone saved the record after the `version` you sent."
+
+
+def _write(request: Request) -> bool:
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def _establishment_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Establishment.objects.all(),
+        help_text="Id of an establishment of the record's province.",
+        **kwargs,
+    )
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """Fields every kind shares."""
+
+    province = serializers.PrimaryKeyRelatedField(
+        queryset=Province.objects.all(),
+        required=False,
+        help_text="2025 province code; a provincial user's own province when omitted. "
+        "Fixed once created.",
+    )
+    commune = serializers.PrimaryKeyRelatedField(
+        queryset=Commune.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="2025 commune code, of the province.",
+    )
+    project = serializers.PrimaryKeyRelatedField(
+        queryset=Project.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the project (đề án) that paid for it, of the same province.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_INT,
+        help_text="Send the version you read with a PUT or PATCH: a stale edit is refused "
+        "with 409.",
+    )
+
+    class Meta:
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class TrainingSerializer(ActivitySerializer):
+    employed_percent = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="employed_after / participants in percent, one decimal; null when unknown.",
+    )
+    trainees_listed = serializers.IntegerField(read_only=True, source="trainee_count")
+
+    class Meta(ActivitySerializer.Meta):
+        model = TrainingCourse
+        fields = [
+            *COMMON[:1],
+            "title",
+            "topic",
+            *COMMON[1:4],
+            "start_date",
+            "end_date",
+            "place",
+            "participants",
+            "employed_after",
+            "employed_percent",
+            "trainees_listed",
+            *COMMON[4:],
+        ]
+        extra_kwargs = {
+            "participants": {"min_value": 0, "max_value": MAX_COUNT},
+            "employed_after": {"min_value": 0, "max_value": MAX_COUNT},
+        }
+
+
+class FairSerializer(ActivitySerializer):
+    participations = serializers.IntegerField(
+        read_only=True, source="participation_count", help_text="Participation rows (lượt)."
+    )
+
+    class Meta(ActivitySerializer.Meta):
+        model = Fair
+        fields = [
+            *COMMON[:1],
+            "name",
+            "level",
+            *COMMON[1:4],
+            "start_date",
+            "end_date",
+            "place",
+            "country",
+            "participations",
+            *COMMON[4:],
+        ]
+
+
+class ShowroomSerializer(ActivitySerializer):
+    establishment = _establishment_field()
+
+    class Meta(ActivitySerializer.Meta):
+        model = Showroom
+        fields = [
+            *COMMON[:1],
+            "name",
+            "establishment",
+            *COMMON[1:4],
+            "address",
+            "opened_on",
+            "cost",
+            "supported_amount",
+            *COMMON[4:],
+        ]
+        extra_kwargs = {
+            "cost": {"min_value": 0, "max_value": MAX_AMOUNT, "help_text": "Đồng."},
+            "supported_amount": {"min_value": 0, "max_value": MAX_AMOUNT, "help_text": "Đồng."},
+        }
+
+
+class BrandSerializer(ActivitySerializer):
+    establishment = _establishment_field()
+
+    class Meta(ActivitySerializer.Meta):
+        model = BrandRegistration
+        fields = [
+            *COMMON[:1],
+            "establishment",
+            "mark_name",
+            "kind",
+            *COMMON[1:4],
+            "application_number",
+            "filed_on",
+            "status",
+            "certificate_number",
+            "certificate_date",
+            "supported_amount",
+            *COMMON[4:],
+        ]
+        extra_kwargs = {
+            "supported_amount": {"min_value": 0, "max_value": MAX_AMOUNT, "help_text": "Đồng."},
+        }
+
+
+class ConsultingSerializer(ActivitySerializer):
+    client = serializers.CharField(
+        source="client_name",
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="The client's name; that of `client_establishment` when left empty.",
+    )
+    client_establishment = _establishment_field(required=False, allow_null=True)
+
+    class Meta(ActivitySerializer.Meta):
+        model = ConsultingContract
+        fields = [
+            *COMMON[:1],
+            "title",
+            "client",
+            "client_establishment",
+            "service",
+            *COMMON[1:4],
+            "contract_number",
+            "value",
+            "signed_on",
+            "completed_on",
+            "status",
+            *COMMON[4:],
+        ]
+        extra_kwargs = {"value": {"min_value": 0, "max_value": MAX_AMOUNT, "help_text": "Đồng."}}
+
+
+class CommunicationSerializer(ActivitySerializer):
+    class Meta(ActivitySerializer.Meta):
+        model = CommunicationItem
+        fields = [
+            *COMMON[:1],
+            "kind",
+            "title",
+            "date",
+            *COMMON[1:4],
+            "outlet",
+            "topic",
+            "reach",
+            "quantity",
+            "cost",
+            *COMMON[4:],
+        ]
+        extra_kwargs = {"cost": {"min_value": 0, "max_value": MAX_AMOUNT, "help_text": "Đồng."}}
+
+
+class WorkshopSerializer(ActivitySerializer):
+    establishments = _establishment_field(many=True, required=False)
+
+    class Meta(ActivitySerializer.Meta):
+        model = Workshop
+        fields = [
+            *COMMON[:1],
+            "title",
+            "kind",
+            "topic",
+            "date",
+            *COMMON[1:4],
+            "place",
+            "attendees",
+            "establishments",
+            *COMMON[4:],
+        ]
+        extra_kwargs = {"attendees": {"min_value": 0, "max_value": MAX_COUNT}}
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    establishment = _establishment_field()
+
+    class Meta:
+        model = FairParticipation
+        fields = [
+            "id",
+            "establishment",
+            "supported_amount",
+            "booths",
+            "contracts_signed",
+            "sales",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {
+            "supported_amount": {"min_value": 0, "max_value": MAX_AMOUNT, "help_text": "Đồng."},
+            "sales": {"min_value": 0, "max_value": MAX_AMOUNT, "help_text": "Đồng."},
+            "booths": {"min_value": 0, "max_value": 1000},
+            "contracts_signed": {"min_value": 0, "max_value": MAX_COUNT},
+        }
+
+
+class TraineeSerializer(serializers.ModelSerializer):
+    establishment = _establishment_field(required=False, allow_null=True)
+
+    class Meta:
+        model = Trainee
+        fields = ["id", "name", "gender", "birth_year", "establishment", "employed_after"]
+        read_only_fields = ["id"]
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsultingReceipt
+        fields = ["id", "date", "amount", "reference"]
+        read_only_fields = ["id"]
+        extra_kwargs = {"amount": {"min_value": 1, "max_value": MAX_AMOUNT, "help_text": "Đồng."}}
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+class ActivityFilter(filters.FilterSet):
+    province = filters.CharFilter(field_name="province_id", label="2025 province code")
+    commune = filters.CharFilter(field_name="commune_id", label="2025 commune code")
+    project = filters.NumberFilter(field_name="project_id", label="Project id")
+    year = filters.NumberFilter(method="filter_year", label="Year of the record's date")
+    q = filters.CharFilter(method="search", label="Name contains (diacritics ignored)")
+
+    def filter_year(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset.filter(**{f"{queryset.model.PERIOD_FIELD}__year": int(value)})
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        term = normalise(value)
+        return queryset.filter(search_text__contains=term) if term else queryset
+
+
+def _filter(model: type[Activity], choices: tuple[str, ...]) -> type[ActivityFilter]:
+    meta = type("Meta", (), {"model": model, "fields": list(choices)})
+    return type(f"{model.__name__}Filter", (ActivityFilter,), {"Meta": meta})
+
+
+# --- viewsets -----------------------------------------------------------------------------
+
+
+class ActivityViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, record, read and edit one kind of activity."""
+
+    model: type[Activity]
+    related: tuple[str, ...] = ()
+    parser_classes = PARSERS
+    schema = AutoSchema()
+    permission_classes = [WritingRole]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    conflicts = {"update": STALE, "partial_update": STALE}
+
+    def get_queryset(self) -> QuerySet[Any]:
+        model = self.model
+        return (
+            services.records_for(self.request.user, model, write=_write(self.request))
+            .select_related(*self.related)
+            .order_by(f"-{model.PERIOD_FIELD}", "-id")
+        )
+
+    def _check_role(self) -> None:
+        if not services.may_record_somewhere(self.request.user):
+            raise PermissionDenied(_("Only provincial officers and managers record activities."))
+
+    def _province(self, data: dict[str, Any]) -> Any:
+        province = data.pop("province", None)
+        if province is None:
+            user = self.request.user
+            if is_admin(user) or user.province_id is None:
+                raise serializers.ValidationError({"province": [_("This field is required.")]})
+            return user.province_id
+        return province
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._check_role()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        data["province"] = self._province(data)
+        record = services.create_activity(actor=request.user, model=self.model, data=data)
+        return Response(self._read(record), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._check_role()
+        record = self.get_object()
+        serializer = self.get_serializer(record, data=request.data, partial=kwargs.get("partial"))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected_version = data.pop("version", None)
+        updated = services.update_activity(
+            actor=request.user, record=record, data=data, expected_version=expected_version
+        )
+        return Response(self._read(updated))
+
+    def _read(self, record: Activity) -> dict[str, Any]:
+        fresh = services.records_for(self.request.user, self.model).get(pk=record.pk)
+        return self.get_serializer(self._decorate(fresh)).data
+
+    def _decorate(self, record: Any) -> Any:
+        """Figures a kind's serializer shows that the list annotates."""
+        return record
+
+    def _rows(
+        self,
+        request: Request,
+        rows: QuerySet[Any],
+        serializer_class: type[serializers.Serializer],
+        add: Any,
+    ) -> Response:
+        """GET a record's rows, or POST one through ``add(validated_data)``."""
+        if request.method == "GET":
+            return Response(serializer_class(rows, many=True).data)
+        self._check_role()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = add(dict(serializer.validated_data))
+        return Response(serializer_class(created).data, status=status.HTTP_201_CREATED)
+
+
+def _describe(kind: str) -> Any:
+    return extend_schema_view(
+        list=extend_schema(description=f"{kind} in the caller's scope, newest first."),
+        create=extend_schema(
+            description=f"Record one ({kind.lower()}). A province the caller may not write to "
+            "is refused with 400 on `province`."
+        ),
+        update=extend_schema(description="Replace the record; send `version` (409 if stale)."),
+        partial_update=extend_schema(
+            description="Change some fields; send `version` to refuse a stale edit (409)."
+        ),
+    )
+
+
+@_describe("Training courses")
+@extend_schema(tags=["activities"])
+class TrainingViewSet(ActivityViewSet):
+    model = TrainingCourse
+    serializer_class = TrainingSerializer
+    filterset_class = _filter(TrainingCourse, ("topic",))
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().annotate(trainee_count=Count("trainees"))
+
+    def _decorate(self, record: Any) -> Any:
+        record.trainee_count = record.trainees.count()
+        return record
+
+    @extend_schema(methods=["GET"], responses=TraineeSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=TraineeSerializer,
+        responses={201: TraineeSerializer},
+        description="Add a name to the list; the participants count grows with the list.",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def trainees(self, request: Request, pk: str | None = None) -> Response:
+        course = self.get_object()
+        return self._rows(
+            request,
+            course.trainees.order_by("id"),
+            TraineeSerializer,
+            lambda data: services.add_trainee(actor=request.user, course=course, data=data),
+        )
+
+
+@_describe("Trade fairs")
+@extend_schema(tags=["activities"])
+class FairViewSet(ActivityViewSet):
+    model = Fair
+    serializer_class = FairSerializer
+    filterset_class = _filter(Fair, ("level",))
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().annotate(participation_count=Count("participations"))
+
+    def _decorate(self, record: Any) -> Any:
+        record.participation_count = record.participations.count()
+        return record
+
+    @extend_schema(methods=["GET"], responses=ParticipationSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ParticipationSerializer,
+        responses={201: ParticipationSerializer},
+        description="An establishment of the fair's province takes part (once per fair).",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def participations(self, request: Request, pk: str | None = None) -> Response:
+        fair = self.get_object()
+
+        def add(data: dict[str, Any]) -> FairParticipation:
+            establishment = data.pop("establishment")
+            return services.add_participation(
+                actor=request.user, fair=fair, establishment=establishment, **data
+            )
+
+        return self._rows(request, fair.participations.order_by("id"), ParticipationSerializer, add)
+
+
+@_describe("Showrooms")
+@extend_schema(tags=["activities"])
+class ShowroomViewSet(ActivityViewSet):
+    model = Showroom
+    serializer_class = ShowroomSerializer
+    filterset_class = _filter(Showroom, ("establishment",))
+
+
+@_describe("Brand registrations")
+@extend_schema(tags=["activities"])
+class BrandViewSet(ActivityViewSet):
+    model = BrandRegistration
+    serializer_class = BrandSerializer
+    filterset_class = _filter(BrandRegistration, ("kind", "status", "establishment"))
+
+
+@_describe("Consulting contracts")
+@extend_schema(tags=["activities"])
+class ConsultingViewSet(ActivityViewSet):
+    model = ConsultingContract
+    serializer_class = ConsultingSerializer
+    filterset_class = _filter(ConsultingContract, ("service", "status"))
+
+    @extend_schema(methods=["GET"], responses=ReceiptSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ReceiptSerializer,
+        responses={201: ReceiptSerializer},
+        description="Money received: within the contract's value, not before its signing.",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def receipts(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        return self._rows(
+            request,
+            contract.receipts.order_by("date", "id"),
+            ReceiptSerializer,
+            lambda data: services.add_receipt(actor=request.user, contract=contract, **data),
+        )
+
+
+@_describe("Communication items")
+@extend_schema(tags=["activities"])
+class CommunicationViewSet(ActivityViewSet):
+    model = CommunicationItem
+    serializer_class = CommunicationSerializer
+    filterset_class = _filter(CommunicationItem, ("kind", "topic"))
+
+
+@_describe("Workshops and conferences")
+@extend_schema(tags=["activities"])
+class WorkshopViewSet(ActivityViewSet):
+    model = Workshop
+    serializer_class = WorkshopSerializer
+    filterset_class = _filter(Workshop, ("kind", "topic"))
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().prefetch_related("establishments")
+
+
+def register(router: SimpleRouter) -> None:
+    """Register this module's viewsets on the API router."""
+    router.register("trainings", TrainingViewSet, basename="api-training")
+    router.register("fairs", FairViewSet, basename="api-fair")
+    router.register("showrooms", ShowroomViewSet, basename="api-showroom")
+    router.register("brands", BrandViewSet, basename="api-brand")
+    router.register("consulting-contracts", ConsultingViewSet, basename="api-consulting")
+    router.register("communications", CommunicationViewSet, basename="api-communication")
+    router.register("workshops", WorkshopViewSet, basename="api-workshop")

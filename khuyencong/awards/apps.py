@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AwardsConfig(AppConfig):
+    name = "khuyencong.awards"
+    label = "awards"
+    verbose_name = _("Typical rural industrial products")
+
+    def ready(self) -> None:
+        from khuyencong.awards import dashboard  # noqa: F401  (registers the overview section)

@@ -1,0 +1,16 @@
+"""The awards app's domain errors (STYLE.md 3)."""
+
+from __future__ import annotations
+
+from khuyencong.core.errors import DomainError
+
+
+class AwardError(DomainError):
+    """Invalid input for a round, an entry, a score sheet or a complaint (API: 400 on
+    ``field``)."""
+
+
+class WorkflowError(DomainError):
+    """A step that is not allowed now: wrong state, wrong role (API: 409)."""
+
+    http_status = 409

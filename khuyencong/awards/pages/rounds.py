@@ -1,0 +1,245 @@
+"""Staff pages of award rounds: the list with filters, the round form (with its criteria
+groups), the round page (criteria, entries with results, workflow steps, complaints,
+timeline, history) and the confirm-then-act workflow steps. Objects are fetched through
+the scoped entry points of ``awards.services``; every change goes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from khuyencong.awards import scoring, services
+from khuyencong.awards.history import history_entries
+from khuyencong.awards.models import AwardComplaint, AwardRound
+from khuyencong.awards.pages.forms import (
+    CriterionFormSet,
+    RoundFilterForm,
+    RoundForm,
+    TransitionForm,
+    criteria_initial,
+    criteria_items,
+)
+from khuyencong.awards.workflow import STEPS, allowed_steps, transition_round
+from khuyencong.core.errors import DomainError, StaleEditError
+
+PAGE_SIZE = 25
+ENTRY_PAGE_SIZE = 50
+
+
+def field_error(form: Any, error: DomainError) -> None:
+    """A service error on the form field it names (or on the form as a whole)."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@require_GET
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = RoundFilterForm(request.GET or None, user=user)
+    rounds = services.rounds_for(user).select_related("province", "region", "legacy_district")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        for name in ("level", "year", "province", "status"):
+            if data.get(name) not in (None, ""):
+                rounds = rounds.filter(**{name: data[name]})
+    elif form.is_bound:
+        rounds = rounds.none()
+    rounds = services.with_counts(rounds, user).order_by("-year", "level", "province_id", "id")
+    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/staff/round_list.html",
+        {"form": form, "page": page, "can_create": services.may_create_round(user)},
+    )
+
+
+def _criteria_formset(request: HttpRequest, round: AwardRound | None) -> Any:
+    from khuyencong.awards.models import default_criteria
+
+    if request.method == "POST":
+        # No ``initial`` when bound: rows equal to it would count as unchanged and be dropped.
+        return CriterionFormSet(request.POST, prefix="criteria")
+    criteria = round.criteria if round is not None else default_criteria()
+    return CriterionFormSet(initial=criteria_initial(criteria), prefix="criteria")
+
+
+def _criteria_error(form: Any, formset: Any, error: DomainError) -> None:
+    if error.field == "criteria":
+        formset._non_form_errors = formset.error_class([error.message])
+    else:
+        field_error(form, error)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not services.may_create_round(user):
+        raise Http404
+    form = RoundForm(request.POST or None, user=user)
+    formset = _criteria_formset(request, None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.service_data()
+        data["criteria"] = criteria_items(formset)
+        try:
+            round = services.create_round(actor=user, data=data)
+        except DomainError as error:
+            _criteria_error(form, formset, error)
+        else:
+            messages.success(request, _("The round was created."))
+            return redirect("awards:round-detail", pk=round.pk)
+    return render(
+        request,
+        "awards/staff/round_form.html",
+        {"form": form, "formset": formset, "round": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round = services.get_round(request.user, pk, write=True)
+    if round.status == AwardRound.Status.CLOSED:
+        messages.error(
+            request, _("A closed round can no longer be changed: its results are final.")
+        )
+        return redirect("awards:round-detail", pk=pk)
+    form = RoundForm(request.POST or None, user=request.user, instance=round)
+    editable_criteria = round.status == AwardRound.Status.OPEN
+    formset = _criteria_formset(request, round) if editable_criteria else None
+    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+        data = form.service_data()
+        if formset is not None:
+            data["criteria"] = criteria_items(formset)
+        try:
+            services.update_round(
+                actor=request.user,
+                round=round,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+        except DomainError as error:
+            if getattr(error, "http_status", None) == 409:
+                messages.error(request, error.message)
+                return redirect("awards:round-detail", pk=pk)
+            if formset is not None:
+                _criteria_error(form, formset, error)
+            else:
+                field_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("awards:round-detail", pk=pk)
+    return render(
+        request,
+        "awards/staff/round_form.html",
+        {"form": form, "formset": formset, "round": round},
+    )
+
+
+@require_GET
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    round = services.get_round(user, pk)
+    manages = services.may_manage(user, round)
+    entries = (
+        services.entries_for(user)
+        .filter(round=round)
+        .select_related("establishment", "commune", "qualifying_entry")
+        .annotate(live_sheets=Count("sheets"))
+        .order_by("-certified", "-average", "product_name", "id")
+    )
+    page = Paginator(entries, ENTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    complaints = (
+        services.complaints_for(user)
+        .filter(round=round)
+        .select_related("entry")
+        .order_by("received_on", "id")
+    )
+    today = services.today()
+    complaint_rows = [(c, c.overdue_on(today)) for c in complaints]
+    return render(
+        request,
+        "awards/staff/round_detail.html",
+        {
+            "round": round,
+            "criteria": [
+                {"code": c["code"], "label": scoring.criterion_label(c), "max": c["max_points"]}
+                for c in round.criteria
+            ],
+            "page": page,
+            "complaints": complaint_rows,
+            "window": services.complaint_window(round),
+            "judges": services.judge_count(round),
+            "steps": allowed_steps(user, round),
+            "manages": manages,
+            "can_enter": services.may_enter(user, round),
+            "transitions": round.transitions.select_related("actor").order_by("at", "id"),
+            "history": history_entries(round),
+            "today": today,
+            "open_complaints": sum(
+                1 for c, _late in complaint_rows if c.status == AwardComplaint.Status.OPEN
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404
+    round = services.get_round(request.user, pk, write=True)
+    if round.status not in step.sources:
+        messages.error(
+            request,
+            _("The step “%(step)s” is not open for this round now (%(status)s).")
+            % {"step": step.label, "status": round.get_status_display()},
+        )
+        return redirect("awards:round-detail", pk=pk)
+    form = TransitionForm(
+        request.POST if request.method == "POST" else None, round=round, action=action
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            transition_round(
+                actor=request.user,
+                round=round,
+                action=action,
+                note=form.cleaned_data.get("note") or "",
+                closing_date=form.cleaned_data.get("closing_date"),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+            return redirect("awards:round-detail", pk=pk)
+        except DomainError as error:
+            if getattr(error, "http_status", None) == 409:
+                messages.error(request, error.message)
+                return redirect("awards:round-detail", pk=pk)
+            field_error(form, error)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            return redirect("awards:round-detail", pk=pk)
+    return render(
+        request,
+        "awards/staff/transition_form.html",
+        {
+            "form": form,
+            "round": round,
+            "step": step,
+            "entries": round.entries.count(),
+            "sheets": round.entries.filter(sheets__isnull=False).distinct().count(),
+        },
+    )
