@@ -59,7 +59,10 @@ def test_the_docs_use_only_local_assets(client, db):
     assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
     assert assets
     assert all(url.startswith("/static/") for url in assets), assets
-    assert "cdn" not in html.lower()
+    # A CDN host such as cdn.jsdelivr.net (a bare "cdn" may turn up in the page's random
+    # CSRF token, which has no dots).
+    assert not re.search(r"cdn[a-z0-9-]*\.", html, re.IGNORECASE)
+    assert not re.search(r"https?://(?!testserver)", " ".join(assets))
     assert "//" not in "".join(assets)
     for url in assets:
         served = client.get(url)
