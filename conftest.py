@@ -140,6 +140,12 @@ def page(live_server, monkeypatch):
         yield tab
         context.close()
         browser.close()
+        # What the test wrote while Playwright's event loop ran in this thread went through
+        # a connection of that context: close it here, or the test database cannot be
+        # dropped at the end of the run (PostgreSQL: "being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)

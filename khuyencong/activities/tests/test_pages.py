@@ -59,7 +59,7 @@ def one_of_each(record, officer_a, province_a, est_a1, course_a, fair_a):
             mark_name="MÂY TRE EA KAR", kind="collective", filed_on=DAY,
         ),
         "consulting": record(
-            officer_a, ConsultingContract, province_a, title="Kiểm toán năng lượng",
+            officer_a, ConsultingContract, province_a, title="Kiểm toán năng lượng lò sấy Ea Kar",
             client_establishment=est_a1, service="energy_audit", value=80 * M, signed_on=DAY,
         ),
         "communications": record(
