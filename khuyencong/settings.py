@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "khuyencong.activities",
     "khuyencong.awards",
     "khuyencong.surveys",
+    "khuyencong.reports",
     "khuyencong.portal",
     "khuyencong.api",
 ]

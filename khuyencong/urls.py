@@ -26,6 +26,7 @@ urlpatterns = [
     path("activities/", include("khuyencong.activities.urls")),
     path("awards/", include("khuyencong.awards.urls")),
     path("surveys/", include("khuyencong.surveys.urls")),
+    path("reports/", include("khuyencong.reports.urls")),
     path("public/", include("khuyencong.portal.urls")),
     path("api/", include("khuyencong.api.urls")),
     path("admin/", admin.site.urls),

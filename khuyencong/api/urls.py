@@ -12,6 +12,7 @@ from khuyencong.api import (
     places,
     projects,
     registry,
+    reports,
     surveys,
 )
 from khuyencong.api.auth import ObtainTokenView
@@ -37,6 +38,7 @@ router.register("needs", surveys.NeedViewSet, basename="api-need")
 router.register("applications", surveys.ApplicationViewSet, basename="api-application")
 activities.register(router)
 awards.register(router)
+reports.register(router)
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -45,6 +47,7 @@ urlpatterns = [
         projects.PlanOptimisationView.as_view(),
         name="api-plan-optimisation",
     ),
+    path("v1/", include(reports.urlpatterns)),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -64,6 +64,7 @@ def test_the_demo_is_deterministic(demo_places):
     from django.apps import apps
 
     for label in (
+        "reports.AggregateValue",
         "awards.AwardComplaint",
         "awards.ScoreSheet",
         "awards.AwardEntry",

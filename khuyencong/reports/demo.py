@@ -1,0 +1,107 @@
+"""Demo historical figures, entered through the services by each province's manager: yearly
+values 2012–2024 of the main indicators for the demo provinces, under the pre-2025
+provinces where the 2025 province was a merger (Đắk Lắk = Phú Yên + Đắk Lắk; Đồng Tháp =
+Tiền Giang + Đồng Tháp), a declared 2012–2023 total beside the yearly values (never added
+to them), and one declared total that does not match the sum of its sources, so the
+data-quality page has something to show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khuyencong.accounts.demo import DEMO_PROVINCES
+from khuyencong.core.demokit import DemoContext
+from khuyencong.places.models import LegacyProvince
+from khuyencong.reports import services
+
+YEARS = range(2012, 2025)
+MILLION = 1_000_000
+# Disbursed money of a unit in 2012, in millions of đồng; later years grow.
+BASE = {"01": 9_800, "54": 3_100, "66": 4_600, "82": 3_900, "87": 4_200}
+SHARES = {"national": 0.30, "local": 0.25, "counterpart": 0.40, "other": 0.05}
+
+
+def _units(province_code: str) -> list[str]:
+    olds = list(
+        LegacyProvince.objects.filter(successor_id=province_code)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if len(olds) > 1:
+        return [f"legacy-province:{code}" for code in olds]
+    return [f"province:{province_code}"]
+
+
+def _rows(unit: str, rng: Any) -> tuple[list[dict[str, Any]], int]:
+    code = unit.partition(":")[2]
+    base = BASE.get(code, 3_000)
+    rows: list[dict[str, Any]] = []
+    total_2012_2023 = 0
+
+    def add(indicator: str, year: int, value: int, **extra: Any) -> None:
+        rows.append(
+            {
+                "indicator": indicator,
+                "unit": unit,
+                "start": f"{year}-01-01",
+                "end": f"{year}-12-31",
+                "value": value,
+                "source_note": f"Báo cáo tổng kết công tác khuyến công năm {year}",
+                **extra,
+            }
+        )
+
+    for index, year in enumerate(YEARS):
+        disbursed_m = int(base * (1 + 0.07 * index) * rng.uniform(0.9, 1.1))
+        parts = {source: int(disbursed_m * share) * MILLION for source, share in SHARES.items()}
+        disbursed = sum(parts.values())
+        if year <= 2023:
+            total_2012_2023 += disbursed
+        planned = int(disbursed / rng.uniform(0.82, 0.97)) // MILLION * MILLION
+        add("funding.disbursed", year, disbursed, is_declared_total=True)
+        for source, amount in parts.items():
+            add(f"funding.disbursed.{source}", year, amount)
+        add("funding.planned", year, planned)
+        add("projects.approved", year, rng.randint(6, 18))
+        add("establishments.supported", year, rng.randint(25, 90))
+        add("trainees.count", year, rng.randint(120, 420))
+        add("trainees.employed_percent", year, round(rng.uniform(72, 92), 1))
+        add("fairs.participations", year, rng.randint(10, 45))
+    return rows, total_2012_2023
+
+
+def seed(ctx: DemoContext) -> None:
+    entered = 0
+    inconsistent = ""
+    for code, slug, *_names in DEMO_PROVINCES:
+        manager = ctx.users[f"manager_{slug}"]
+        for unit in _units(code):
+            rows, total = _rows(unit, ctx.rng)
+            # The 2012–2023 review as its report declared it, beside the yearly values.
+            rows.append(
+                {
+                    "indicator": "funding.disbursed",
+                    "unit": unit,
+                    "start": "2012-01-01",
+                    "end": "2023-12-31",
+                    "value": total,
+                    "is_declared_total": True,
+                    "source_note": "Báo cáo tổng kết 12 năm thực hiện Nghị định 45/2012/NĐ-CP",
+                }
+            )
+            if not inconsistent and code == "66":
+                # A typing slip in the 2019 report: the total is 150 million above its sources.
+                row = next(
+                    r
+                    for r in rows
+                    if r["indicator"] == "funding.disbursed" and r["start"] == "2019-01-01"
+                )
+                row["value"] += 150 * MILLION
+                inconsistent = unit
+            saved, _counts = services.enter_aggregates(actor=manager, items=rows)
+            entered += len(saved)
+    ctx.log(
+        f"Reports: {entered} historical aggregate values 2012–2024"
+        + (f", one inconsistent declared total ({inconsistent}, 2019)" if inconsistent else "")
+        + "."
+    )

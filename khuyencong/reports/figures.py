@@ -1,0 +1,351 @@
+"""Figures of a unit and a period, combining records and aggregate values without double
+counting (docs/reports.md, "Combining").
+
+For each 2025 province of the unit, the records are complete from a day
+(``RecordsSince``). A requested period is cut there: the days from it on are read from the
+records, the days before from aggregate values that exactly tile them (``tiling``). Provinces
+with the same day are read from the records together, in one set of grouped queries, so the
+number of queries does not grow with the number of provinces.
+
+- A province's aggregate share is its own values, else the sum of the pre-2025 provinces
+  merged into it; an indicator with parts (``funding.disbursed``) may also be answered by the
+  sum of its parts (national + local + counterpart + other) for the same place and period.
+- If any piece cannot be answered exactly, the figure is None, with an explanation naming
+  the place and period, and its source is ``none``.
+- How pieces add up follows the indicator's counting: sums add over places and periods;
+  distinct counts add over places but a distinct count cut into two periods is refused (the
+  same establishment may be in both); a percentage is never added (only one piece may answer
+  it); a level is read at the period's last day, from the records or the values.
+- ``source`` says where the figure came from: ``records``, ``aggregates``, ``mixed`` or
+  ``none``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from khuyencong.reports import records, tiling
+from khuyencong.reports.models import PERCENT_SCALE, AggregateValue, Indicator, RecordsSince
+from khuyencong.reports.periods import Period, day_before
+from khuyencong.reports.units import ResolvedUnit, Unit
+
+RECORDS = "records"
+AGGREGATES = "aggregates"
+MIXED = "mixed"
+NONE = "none"
+C = Indicator.Counting
+
+
+@dataclass
+class Figure:
+    code: str
+    value: int | float | None
+    source: str
+    note: str = ""
+
+
+@dataclass
+class Catalogue:
+    """The indicators, by code, with their parts (one query)."""
+
+    indicators: dict[str, Indicator]
+    parts: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        indicators = {i.code: i for i in Indicator.objects.order_by("order", "code")}
+        parts: dict[str, list[str]] = defaultdict(list)
+        for indicator in indicators.values():
+            if indicator.parent_id:
+                parts[indicator.parent_id].append(indicator.code)
+        return cls(indicators, dict(parts))
+
+    def summary(self) -> list[Indicator]:
+        return [i for i in self.indicators.values() if i.in_summary]
+
+
+# --- where records begin ----------------------------------------------------------------------
+
+
+def records_since() -> tuple[datetime.date, dict[str, datetime.date]]:
+    """(the nationwide day, {province: its own day}); one query. Without a nationwide row the
+    records answer every period."""
+    default = datetime.date.min
+    own: dict[str, datetime.date] = {}
+    for province_id, since in RecordsSince.objects.values_list("province_id", "since"):
+        if province_id is None:
+            default = since
+        else:
+            own[province_id] = since
+    return default, own
+
+
+# --- aggregate values -------------------------------------------------------------------------
+
+
+class StoredValues:
+    """The aggregate values of some units and indicators, loaded in one query, answering
+    (indicator, unit, period) exactly or explaining why not."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        units: set[Unit],
+        codes: set[str],
+        first: datetime.date,
+        last: datetime.date,
+        labels: dict[Unit, str],
+    ) -> None:
+        self.catalogue = catalogue
+        self.labels = labels
+        self.by_key: dict[tuple[str, Unit], list[tiling.Stored]] = defaultdict(list)
+        by_kind: dict[str, set[str]] = defaultdict(set)
+        for unit in units:
+            by_kind[unit.kind].add(unit.code)
+        if not by_kind or not codes:
+            return
+        where = Q()
+        for kind, unit_codes in by_kind.items():
+            where |= Q(unit_kind=kind, unit_code__in=sorted(unit_codes))
+        wanted = set(codes)
+        for code in codes:  # parts answer their whole
+            wanted.update(self._all_parts(code))
+        rows = AggregateValue.objects.filter(
+            where, indicator__in=sorted(wanted), start__lte=last, end__gte=first
+        ).values_list("indicator_id", "unit_kind", "unit_code", "start", "end", "value")
+        for code, kind, unit_code, start, end, value in rows:
+            self.by_key[(code, Unit(kind, unit_code))].append(tiling.Stored(start, end, value))
+
+    def _all_parts(self, code: str) -> list[str]:
+        found = []
+        for part in self.catalogue.parts.get(code, []):
+            found.append(part)
+            found.extend(self._all_parts(part))
+        return found
+
+    def answer_unit(self, code: str, unit: Unit, period: Period) -> int | None:
+        counting = self.catalogue.indicators[code].counting
+        pieces = tiling.answer(
+            self.by_key.get((code, unit), ()), period.start, period.end, counting
+        )
+        if pieces is not None:
+            return sum(p.value for p in pieces)
+        parts = self.catalogue.parts.get(code)
+        if parts and counting == C.SUM:
+            values = [self.answer_unit(part, unit, period) for part in parts]
+            if all(v is not None for v in values):
+                return sum(v for v in values if v is not None)
+        return None
+
+    def answer_part(self, code: str, part: Any, period: Period) -> tuple[int | None, str]:
+        """A province's (or smaller unit's) share: its own values, else its predecessors'."""
+        own = self.answer_unit(code, part.own, period)
+        if own is not None:
+            return own, ""
+        if part.alternatives:
+            values = [self.answer_unit(code, alt, period) for alt in part.alternatives]
+            missing = [alt for alt, v in zip(part.alternatives, values, strict=True) if v is None]
+            if not missing:
+                return sum(v for v in values if v is not None), ""
+            if self.catalogue.indicators[code].counting == C.RATIO:
+                missing = list(part.alternatives)
+            names = ", ".join(self.labels.get(u, str(u)) for u in [part.own, *missing])
+        else:
+            names = self.labels.get(part.own, str(part.own))
+        return None, _(
+            "Cannot be answered exactly: no stored values of %(places)s cover %(start)s–%(end)s "
+            "exactly."
+        ) % {
+            "places": names,
+            "start": period.start.strftime("%d/%m/%Y"),
+            "end": period.end.strftime("%d/%m/%Y"),
+        }
+
+
+# --- combining ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pieces:
+    """What a figure is made of while it is being put together."""
+
+    record_values: list[int | float | None] = field(default_factory=list)
+    aggregate_values: list[int | None] = field(default_factory=list)
+    # A province whose share is cut into a records part and an aggregates part.
+    split_in_time: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _split(
+    period: Period, since: datetime.date, by_year: bool
+) -> tuple[Period | None, Period | None]:
+    """(the aggregates part, the records part) of a period for a province whose records
+    begin on ``since``; a plan-year figure is cut at the start of the year ``since`` is in."""
+    if by_year and since != datetime.date.min:
+        since = datetime.date(since.year, 1, 1)
+    if since <= period.start:
+        return None, period
+    if since > period.end:
+        return period, None
+    return Period(period.start, day_before(since)), Period(since, period.end)
+
+
+def _as_output(
+    indicator: Indicator, value: int | float | Decimal | None, from_aggregates: bool
+) -> Any:
+    if value is None:
+        return None
+    if indicator.is_percent:
+        number = Decimal(value) / PERCENT_SCALE if from_aggregates else Decimal(str(value))
+        return float(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return int(value)
+
+
+def compute(
+    resolved: ResolvedUnit,
+    period: Period,
+    indicators: list[Indicator],
+    catalogue: Catalogue,
+    since: tuple[datetime.date, dict[str, datetime.date]] | None = None,
+) -> dict[str, Figure]:
+    """The figures of ``indicators`` for the unit and period (see the module's rules)."""
+    default, own_since = since if since is not None else records_since()
+    by_plan_year = [i for i in indicators if i.by_plan_year]
+    dated = [i for i in indicators if not i.by_plan_year]
+    result: dict[str, Figure] = {}
+    for group, effective in (
+        (dated, period),
+        (by_plan_year, period.plan_years() if by_plan_year else period),
+    ):
+        if group:
+            result.update(_compute_group(resolved, effective, group, catalogue, default, own_since))
+    return {i.code: result[i.code] for i in indicators}
+
+
+def _compute_group(
+    resolved: ResolvedUnit,
+    period: Period,
+    indicators: list[Indicator],
+    catalogue: Catalogue,
+    default: datetime.date,
+    own_since: dict[str, datetime.date],
+) -> dict[str, Figure]:
+    by_year = indicators[0].by_plan_year
+    level_codes = {i.code for i in indicators if i.counting == C.LEVEL}
+    # Which days of the period each province answers from records and from aggregates.
+    aggregate_parts: list[tuple[Any, Period]] = []
+    record_groups: dict[Period, list[str]] = defaultdict(list)
+    level_record_groups: dict[Period, list[str]] = defaultdict(list)
+    level_aggregate_parts: list[tuple[Any, Period]] = []
+    split_provinces: set[str] = set()
+    parts_by_province = {part.province: part for part in resolved.parts}
+    for province in resolved.provinces:
+        day = own_since.get(province, default)
+        before, after = _split(period, day, by_year)
+        part = parts_by_province[province]
+        if before is not None:
+            aggregate_parts.append((part, before))
+        if after is not None:
+            record_groups[after].append(province)
+        if before is not None and after is not None:
+            split_provinces.add(province)
+        # A level is read on the last day only.
+        if after is not None:
+            level_record_groups[Period(period.end, period.end)].append(province)
+        else:
+            level_aggregate_parts.append((part, period))
+
+    pieces: dict[str, _Pieces] = {i.code: _Pieces() for i in indicators}
+    flow_codes = {i.code for i in indicators} - level_codes
+    _read_records(resolved, record_groups, flow_codes, pieces)
+    _read_records(resolved, level_record_groups, level_codes, pieces)
+    if aggregate_parts or level_aggregate_parts:
+        units = {
+            u
+            for part, _p in aggregate_parts + level_aggregate_parts
+            for u in (part.own, *part.alternatives)
+        }
+        stored = StoredValues(
+            catalogue,
+            units,
+            {i.code for i in indicators},
+            period.start,
+            period.end,
+            resolved.labels,
+        )
+        for indicator in indicators:
+            parts = level_aggregate_parts if indicator.code in level_codes else aggregate_parts
+            for part, part_period in parts:
+                value, note = stored.answer_part(indicator.code, part, part_period)
+                pieces[indicator.code].aggregate_values.append(value)
+                if note:
+                    pieces[indicator.code].notes.append(note)
+    for code in flow_codes:
+        pieces[code].split_in_time = bool(split_provinces)
+    return {i.code: _finish(i, pieces[i.code]) for i in indicators}
+
+
+def _read_records(
+    resolved: ResolvedUnit,
+    groups: dict[Period, list[str]],
+    codes: set[str],
+    pieces: dict[str, _Pieces],
+) -> None:
+    if not codes:
+        return
+    for part, provinces in groups.items():
+        everywhere = resolved.unit.kind == "nation" and len(provinces) == len(resolved.provinces)
+        scope = records.Scope(
+            provinces=None if everywhere else tuple(sorted(provinces)),
+            communes=tuple(resolved.communes) if resolved.communes is not None else None,
+            legacy_province=resolved.legacy_province,
+        )
+        computed = records.compute(scope, part.start, part.end, codes)
+        for code in codes:
+            pieces[code].record_values.append(computed.values.get(code))
+            if code in computed.notes:
+                pieces[code].notes.append(computed.notes[code])
+
+
+def _finish(indicator: Indicator, pieces: _Pieces) -> Figure:
+    code = indicator.code
+    has_records = bool(pieces.record_values)
+    has_aggregates = bool(pieces.aggregate_values)
+    source = MIXED if has_records and has_aggregates else RECORDS if has_records else AGGREGATES
+    values = [*pieces.record_values, *pieces.aggregate_values]
+    note = " ".join(dict.fromkeys(pieces.notes))
+    if not values:
+        return Figure(code, None, NONE, note)
+    if any(v is None for v in values):
+        return Figure(code, None, NONE, note)
+    if indicator.counting == C.RATIO and len(values) > 1:
+        return Figure(
+            code,
+            None,
+            NONE,
+            _(
+                "A percentage cannot be added up from several pieces (provinces or periods "
+                "read separately)."
+            ),
+        )
+    if indicator.counting == C.DISTINCT and pieces.split_in_time and has_aggregates:
+        return Figure(
+            code,
+            None,
+            NONE,
+            _(
+                "Cannot be answered exactly: a count of distinct establishments cannot be "
+                "added over the years before and after records begin."
+            ),
+        )
+    if indicator.is_percent:
+        value = values[0]
+        return Figure(code, _as_output(indicator, value, has_aggregates), source, note)
+    return Figure(code, int(sum(v for v in values if v is not None)), source, note)

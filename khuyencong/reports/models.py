@@ -1,0 +1,241 @@
+"""Reports: the indicator catalogue, historical aggregate values and where record data
+begins (docs/reports.md).
+
+- ``Indicator`` is reference data (seeded by migration 0002): what each figure of a report
+  means, its unit, how it is counted and how it may be combined over places and periods.
+- ``AggregateValue`` is a figure entered by hand or imported from a spreadsheet for a place
+  and a period, for the years before the system (or a total as declared in a report). It
+  belongs to a province (denormalised, for scoping) even when its unit is a pre-2025 province
+  or a commune.
+- ``RecordsSince`` says from which day a province's records are complete: reports read the
+  records from that day on and the aggregate values before it, never both for the same days.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from khuyencong.core.models import VersionedModel
+from khuyencong.places.models import Commune, LegacyProvince, Province
+
+# Percent indicators are stored in tenths of a percent (81.3 % → 813): integers only.
+PERCENT_SCALE = 10
+
+
+class Indicator(models.Model):
+    """One figure a report states (API.md, "Indicator codes the summary always contains")."""
+
+    class Unit(models.TextChoices):
+        VND = "VND", _("đồng")
+        COUNT = "count", _("count")
+        PERCENT = "percent", _("percent")
+        PEOPLE = "people", _("people")
+
+    class Counting(models.TextChoices):
+        # Money and participations ("lượt"): adds up over places and over periods.
+        SUM = "sum", _("Sum (amounts, participations)")
+        # Each entity once in the period: adds up over places, never over periods.
+        DISTINCT = "distinct", _("Distinct (each one counted once)")
+        # A share: adds up over neither; answered only by one figure.
+        RATIO = "ratio", _("Ratio (a percentage)")
+        # The state at the end of the period: adds up over places; a period takes its last value.
+        LEVEL = "level", _("Level at the end of the period")
+
+    code = models.CharField(_("code"), max_length=48, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    counting = models.CharField(_("counting"), max_length=8, choices=Counting.choices)
+    # Plan money and needs belong to a plan year: any period reads the whole years it touches
+    # (a 9-month report shows the plan of its year).
+    by_plan_year = models.BooleanField(_("counted by plan year"), default=False)
+    computation = models.TextField(_("how it is computed"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text=_("The indicator that is the sum of this one and its siblings."),
+    )
+    # The plan figure a value is compared with (funding.disbursed → funding.planned).
+    plan = models.ForeignKey(
+        "self",
+        verbose_name=_("compared with the plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    in_summary = models.BooleanField(_("shown in the summary"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == self.Unit.PERCENT
+
+
+class UnitKind(models.TextChoices):
+    """The places an aggregate value may be entered for (API.md: any province, legacy
+    province or commune). Regions and the nation are always sums of their provinces."""
+
+    PROVINCE = "province", _("Province (2025)")
+    LEGACY_PROVINCE = "legacy-province", _("Pre-2025 province")
+    COMMUNE = "commune", _("Commune (2025)")
+
+
+class AggregateValue(VersionedModel):
+    """A figure for one indicator, place and period, from a report or a spreadsheet.
+
+    Values of nested or overlapping periods may coexist (a 9-month and a full-year figure of
+    the same year); reports never add them together (``reports.tiling``).
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_kind = models.CharField(_("kind of place"), max_length=16, choices=UnitKind.choices)
+    unit_code = models.CharField(_("place code"), max_length=5)
+    # Denormalised for scoping (DESIGN.md, Places): the 2025 province the place lies in.
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    legacy_province = models.ForeignKey(
+        LegacyProvince,
+        verbose_name=_("pre-2025 province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    # Đồng for money, a number for counts, tenths of a percent for percentages (PERCENT_SCALE).
+    value = models.BigIntegerField(_("value"))
+    is_declared_total = models.BooleanField(
+        _("declared total"),
+        default=False,
+        help_text=_(
+            "A total as a report declared it: the data-quality check compares it with the "
+            "sum of its parts."
+        ),
+    )
+    source_note = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the figure comes from, e.g. report no. 123/BC-SCT of 15/01/2024."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("aggregate value")
+        verbose_name_plural = _("aggregate values")
+        ordering = ["province_id", "indicator__order", "unit_kind", "unit_code", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit_kind", "unit_code", "start", "end"],
+                name="aggregate_unique_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="aggregate_dates_ordered"
+            ),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="aggregate_not_negative"),
+        ]
+        indexes = [
+            # Answering a report: the values of some units overlapping a period.
+            models.Index(
+                fields=["unit_kind", "unit_code", "indicator", "start"],
+                name="aggregate_unit_idx",
+            ),
+            # The staff list of a province, by indicator and period.
+            models.Index(fields=["province", "indicator", "start"], name="aggregate_prov_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.unit} {self.start}–{self.end}: {self.value}"
+
+    @property
+    def unit(self) -> str:
+        """The unit as the API writes it: ``legacy-province:54``."""
+        return f"{self.unit_kind}:{self.unit_code}"
+
+    @property
+    def amount(self) -> int | Decimal:
+        """The value as people read it: a percentage for percent indicators."""
+        if self.indicator.is_percent:
+            return Decimal(self.value) / PERCENT_SCALE
+        return self.value
+
+
+class RecordsSince(models.Model):
+    """From which day the records of a province are complete enough for reports.
+
+    Before that day a report reads aggregate values, from it on the records. The row without
+    a province is the nationwide default (seeded: 1 January 2025); a province's own row wins.
+    """
+
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the nationwide default."),
+    )
+    since = models.DateField(_("records complete from"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("records start")
+        verbose_name_plural = _("records starts")
+        ordering = ["province_id"]
+        constraints = [
+            # One row per province and one nationwide row (NULL would not clash with NULL).
+            models.UniqueConstraint(
+                Coalesce("province", models.Value("*")), name="records_since_one_per_province"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id or '*'}: {self.since}"

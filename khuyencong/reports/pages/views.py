@@ -1,0 +1,255 @@
+"""Staff pages of reports: the period summary of a place, its data-quality issues, and the
+aggregate values (list, entry, change, removal, import). Every place goes through
+``units.resolve_for`` and every value through ``services.aggregates_for``: out of scope is
+404."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from khuyencong.core.errors import DomainError
+from khuyencong.core.exporting import XLSX_CONTENT_TYPE
+from khuyencong.core.importing import MAX_UPLOAD_BYTES, FileRejected, ImportRejected
+from khuyencong.reports import quality, services, summary
+from khuyencong.reports.importing import COLUMNS, AggregateImporter, build_template
+from khuyencong.reports.models import AggregateValue
+from khuyencong.reports.pages.forms import (
+    AggregateEditForm,
+    AggregateFilterForm,
+    AggregateForm,
+    ImportForm,
+    SummaryForm,
+    UnitForm,
+)
+from khuyencong.reports.units import UnitError, resolve_for
+
+PAGE_SIZE = 50
+
+
+def _form_errors(request: HttpRequest, error: DomainError, form: Any) -> None:
+    if error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+@require_GET
+@login_required
+def summary_page(request: HttpRequest) -> HttpResponse:
+    """The summary table of a place and period: value, source, plan %, change %."""
+    form = SummaryForm(request.GET or None, user=request.user)
+    report = None
+    if form.is_bound and form.is_valid():
+        try:
+            resolved = resolve_for(request.user, form.cleaned_data["unit_text"])
+        except UnitError as error:
+            form.add_error("commune" if "commune" in form.fields else "unit", error.message)
+        else:
+            report = summary.build(resolved, form.cleaned_data["period"])
+    return render(
+        request, "reports/staff/summary.html", {"form": form, "report": report, "here": "summary"}
+    )
+
+
+@require_GET
+@login_required
+def quality_page(request: HttpRequest) -> HttpResponse:
+    form = UnitForm(request.GET or None, user=request.user)
+    issues = None
+    resolved = None
+    if form.is_bound and form.is_valid():
+        try:
+            resolved = resolve_for(request.user, form.unit_text())
+        except UnitError as error:
+            form.add_error("commune" if "commune" in form.fields else "unit", error.message)
+        else:
+            issues = quality.issues(request.user, resolved)
+    return render(
+        request,
+        "reports/staff/quality.html",
+        {"form": form, "issues": issues, "resolved": resolved, "here": "quality"},
+    )
+
+
+@require_GET
+@login_required
+def aggregate_list(request: HttpRequest) -> HttpResponse:
+    form = AggregateFilterForm(request.GET or None)
+    values = services.aggregates_for(request.user)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["indicator"]:
+            values = values.filter(indicator=data["indicator"])
+        if data["unit_kind"]:
+            values = values.filter(unit_kind=data["unit_kind"])
+        if data["unit_code"]:
+            values = values.filter(unit_code=data["unit_code"].strip())
+        if data["province"]:
+            values = values.filter(province=data["province"])
+        if data["year"]:
+            values = values.filter(start__year__lte=data["year"], end__year__gte=data["year"])
+        if data["declared"]:
+            values = values.filter(is_declared_total=True)
+    elif form.is_bound:
+        values = values.none()
+    page = Paginator(
+        values.select_related("indicator", "province", "legacy_province", "commune").order_by(
+            "province_id", "indicator__order", "unit_kind", "unit_code", "start", "end", "id"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/staff/aggregate_list.html",
+        {
+            "form": form,
+            "page": page,
+            "may_enter": services.may_enter(request.user),
+            "here": "aggregates",
+        },
+    )
+
+
+def _require_enter(request: HttpRequest) -> None:
+    if not services.may_enter(request.user):
+        raise PermissionDenied(_("Your role may not enter aggregate values."))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def aggregate_create(request: HttpRequest) -> HttpResponse:
+    _require_enter(request)
+    form = AggregateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, _counts = services.enter_aggregates(actor=request.user, items=[form.item()])
+        except services.BatchRejected as rejected:
+            for name, texts in rejected.errors[0].items():
+                field = {"unit": "unit_code"}.get(name, name)
+                for text in texts:
+                    form.add_error(field if field in form.fields else None, text)
+        except DomainError as error:
+            _form_errors(request, error, form)
+        else:
+            messages.success(request, _("The value was entered."))
+            return redirect("reports:aggregate-detail", pk=saved[0].pk)
+    return render(
+        request, "reports/staff/aggregate_form.html", {"form": form, "here": "aggregates"}
+    )
+
+
+def _get(request: HttpRequest, pk: int, *, write: bool = False) -> AggregateValue:
+    try:
+        return (
+            services.aggregates_for(request.user, write=write)
+            .select_related("indicator", "province", "entered_by")
+            .get(pk=pk)
+        )
+    except AggregateValue.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def aggregate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A value with its history; its change form for those who may write it."""
+    value = _get(request, pk)
+    writable = (
+        services.may_enter(request.user)
+        and services.aggregates_for(request.user, write=True).filter(pk=pk).exists()
+    )
+    initial = {
+        "value": value.amount,
+        "is_declared_total": value.is_declared_total,
+        "source_note": value.source_note,
+        "version": value.version,
+    }
+    form = AggregateEditForm(request.POST or None, initial=initial) if writable else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if "delete" in request.POST:
+            try:
+                services.delete_aggregate(
+                    actor=request.user,
+                    aggregate=value,
+                    expected_version=int(request.POST.get("version") or 0) or None,
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect("reports:aggregate-detail", pk=pk)
+            messages.success(request, _("The value was removed."))
+            return redirect("reports:aggregate-list")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            expected = data.pop("version")
+            try:
+                services.update_aggregate(
+                    actor=request.user, aggregate=value, data=data, expected_version=expected
+                )
+            except DomainError as error:
+                _form_errors(request, error, form)
+            else:
+                messages.success(request, _("The value was saved."))
+                return redirect("reports:aggregate-detail", pk=pk)
+    history = value.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "reports/staff/aggregate_detail.html",
+        {"value": value, "form": form, "history": history, "here": "aggregates"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def aggregate_import(request: HttpRequest) -> HttpResponse:
+    """Import a spreadsheet all or nothing; errors by row and column on the page."""
+    _require_enter(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = PurePath(upload.name).name
+        importer = AggregateImporter(actor=request.user, replace=form.cleaned_data["replace"])
+        try:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise FileRejected(_("The file is too large."))
+            table = importer.read(upload.read(), filename=name)
+            result = importer.run(table)
+        except FileRejected as rejected:
+            form.add_error("file", rejected.message)
+        except ImportRejected as rejected:
+            form.add_error("file", rejected.message)
+            errors = rejected.errors_as_dicts()
+        else:
+            messages.success(
+                request,
+                _("Imported from %(file)s: %(created)s values entered, %(updated)s replaced.")
+                % {"file": name, **result},
+            )
+            return redirect("reports:aggregate-list")
+    return render(
+        request,
+        "reports/staff/aggregate_import.html",
+        {"form": form, "errors": errors, "columns": COLUMNS, "here": "aggregates"},
+    )
+
+
+@require_GET
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_enter(request)
+    response = HttpResponse(build_template(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "mau-so-lieu-tong-hop.xlsx")
+    return response

@@ -1,0 +1,92 @@
+"""The period summary of a unit (API.md, Reports): every indicator of the catalogue with its
+value, the plan of its year, the same period one year earlier and where it came from.
+
+- ``plan`` is the annual plan figure of the year containing the period, for the indicators
+  that have a plan counterpart (``Indicator.plan``: ``funding.disbursed[.source]`` against
+  ``funding.planned[.source]``); None for the others and for a period over several years.
+- ``previous`` is the same period one year earlier; for the plan figures, which count whole
+  plan years, that is the previous year's plan.
+- ``percent_of_plan`` and ``change_percent`` are rounded to one decimal, None when either
+  side is missing or the divisor is zero. The change of a percentage indicator is left None
+  (its change is in points, which the narrative states).
+
+About fifty queries whatever the unit: two periods of grouped queries (``figures``).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from khuyencong.reports import figures, narrative
+from khuyencong.reports.periods import Period
+from khuyencong.reports.units import ResolvedUnit
+
+
+def percent(part: int | float | None, whole: int | float | None) -> float | None:
+    """``part`` as a percentage of ``whole``, one decimal (half up); None if not computable."""
+    if part is None or whole in (None, 0):
+        return None
+    ratio = Decimal(str(part)) * 100 / Decimal(str(whole))
+    return float(ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def change(value: int | float | None, previous: int | float | None) -> float | None:
+    if value is None or previous in (None, 0):
+        return None
+    assert previous is not None
+    return percent(Decimal(str(value)) - Decimal(str(previous)), previous)
+
+
+def build(resolved: ResolvedUnit, period: Period) -> dict[str, Any]:
+    """The summary in API.md's shape, plus ``note`` (why a value is missing) and ``label``."""
+    catalogue = figures.Catalogue.load()
+    indicators = catalogue.summary()
+    since = figures.records_since()
+    current = figures.compute(resolved, period, indicators, catalogue, since)
+    earlier = figures.compute(
+        resolved, period.same_period_last_year(), indicators, catalogue, since
+    )
+    plan_year = period.year_of_plan()
+    rows = []
+    for indicator in indicators:
+        figure = current[indicator.code]
+        plan = None
+        if indicator.plan_id and plan_year is not None:
+            plan_figure = current.get(indicator.plan_id)
+            if plan_figure is None:  # a plan indicator left out of the summary
+                plan_figure = figures.compute(
+                    resolved,
+                    Period.year(plan_year),
+                    [catalogue.indicators[indicator.plan_id]],
+                    catalogue,
+                    since,
+                )[indicator.plan_id]
+            plan = plan_figure.value
+        previous = earlier[indicator.code].value
+        rows.append(
+            {
+                "code": indicator.code,
+                "name": indicator.label,
+                "unit": indicator.unit,
+                "value": figure.value,
+                "plan": plan,
+                "percent_of_plan": percent(figure.value, plan),
+                "previous": previous,
+                "change_percent": None if indicator.is_percent else change(figure.value, previous),
+                "source": figure.source,
+                "note": figure.note,
+            }
+        )
+    start, end = period.iso
+    return {
+        "unit": str(resolved.unit),
+        "unit_label": resolved.label,
+        "start": start,
+        "end": end,
+        "period_label": period.label,
+        "indicators": rows,
+        "narrative": narrative.paragraph(
+            resolved, period, rows, {i.code: i.name for i in indicators}
+        ),
+    }

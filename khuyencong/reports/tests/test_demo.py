@@ -1,0 +1,44 @@
+"""The demo's historical figures: entered once, with one inconsistent declared total."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from khuyencong.accounts.models import User
+from khuyencong.places.factories import CommuneFactory, ProvinceFactory
+from khuyencong.places.models import Commune
+from khuyencong.reports import quality
+from khuyencong.reports.models import AggregateValue
+from khuyencong.reports.units import Unit, resolve
+
+
+@pytest.fixture
+def demo_places(db):
+    for code, name in (("01", "Hà Nội"), ("66", "Đắk Lắk"), ("82", "Đồng Tháp")):
+        province = ProvinceFactory(code=code, short_name=name, name=f"Tỉnh {name}")
+        for index in range(14):
+            CommuneFactory(code=f"{code}{index:03d}", name=f"Xã Số {index}", province=province)
+        for index in range(3):
+            CommuneFactory(
+                code=f"{code}9{index:02d}",
+                name=f"Phường Số {index}",
+                kind=Commune.Kind.WARD,
+                province=province,
+            )
+
+
+def test_the_demo_enters_history_with_one_inconsistent_total(demo_places):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Reports:" in out.getvalue()
+    assert AggregateValue.objects.filter(start__year=2012, end__year=2024).count() == 0
+    assert (
+        AggregateValue.objects.filter(indicator="funding.disbursed", start__year=2024).count() == 3
+    )
+    assert not AggregateValue.history.filter(history_user=None).exists()
+    admin = User.objects.get(username="admin")
+    found = quality.issues(admin, resolve(Unit.parse("nation")))
+    inconsistent = [i for i in found if i["kind"] == quality.INCONSISTENT_TOTAL]
+    assert len(inconsistent) == 1
+    assert inconsistent[0]["difference"] == 150_000_000
