@@ -134,7 +134,8 @@ def page(live_server, monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
-        context.set_default_timeout(10_000)
+        # Generous: CI machines are small and may be busy; a wait ends as soon as it can.
+        context.set_default_timeout(30_000)
         tab = context.new_page()
         tab.base_url = live_server.url
         yield tab
