@@ -56,6 +56,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/programmes.py
 	$(BIN)/python bench/surveys.py
 	$(BIN)/python bench/network.py
+	$(BIN)/python bench/activities.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .ruff_cache

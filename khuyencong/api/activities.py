@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -42,6 +42,7 @@ from khuyencong.activities.models import (
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.core.querying import count_of
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
 from khuyencong.places.models import Commune, Province
@@ -436,7 +437,7 @@ class TrainingViewSet(ActivityViewSet):
     filterset_class = _filter(TrainingCourse, ("topic",))
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().annotate(trainee_count=Count("trainees"))
+        return super().get_queryset().annotate(trainee_count=count_of(Trainee, "course"))
 
     def _decorate(self, record: Any) -> Any:
         record.trainee_count = record.trainees.count()
@@ -468,7 +469,9 @@ class FairViewSet(ActivityViewSet):
     filterset_class = _filter(Fair, ("level",))
 
     def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().annotate(participation_count=Count("participations"))
+        return (
+            super().get_queryset().annotate(participation_count=count_of(FairParticipation, "fair"))
+        )
 
     def _decorate(self, record: Any) -> Any:
         record.participation_count = record.participations.count()

@@ -42,6 +42,7 @@ from khuyencong.awards.models import (
 )
 from khuyencong.core.formats import format_number
 from khuyencong.core.locking import lock_current
+from khuyencong.core.querying import count_of
 from khuyencong.core.roles import PROVINCIAL_ROLES
 from khuyencong.core.scoping import can_write, is_admin, place_filter, scope_queryset
 from khuyencong.core.text import normalise
@@ -102,15 +103,12 @@ def entries_for(user: Any, *, write: bool = False) -> QuerySet[AwardEntry]:
 
 def with_counts(rounds: QuerySet[AwardRound], user: Any) -> QuerySet[AwardRound]:
     """Each round with the number of its entries and of its certified entries that the user
-    may see (a province counts only its own entries of a region or national round)."""
-    from django.db.models import Count
-
-    seen = place_filter(user, province_field="entries__province", commune_field="entries__commune")
-    if seen is None:
-        seen = Q()
+    may see (a province counts only its own entries of a region or national round):
+    correlated counts, so a page of rounds counts only its own entries."""
+    seen = place_filter(user) or Q()
     return rounds.annotate(
-        entry_count=Count("entries", filter=seen, distinct=True),
-        certified_count=Count("entries", filter=seen & Q(entries__certified=True), distinct=True),
+        entry_count=count_of(AwardEntry, "round", seen),
+        certified_count=count_of(AwardEntry, "round", seen & Q(certified=True)),
     )
 
 

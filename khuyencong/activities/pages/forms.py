@@ -144,8 +144,17 @@ class FilterForm(forms.Form):
                 choices=[("", "—"), *model_field.choices],
             )
         if province is not None:
+            # The projects of the year filtered on (this year when none): a province has
+            # thousands over ten years, too many for one list.
+            try:
+                year = int(self.data.get("year") or this_year)
+            except (TypeError, ValueError):
+                year = this_year
             self.fields["project"] = forms.ModelChoiceField(
-                label=_("Project"), required=False, queryset=services.projects_of(province.pk)
+                label=_("Project"),
+                required=False,
+                queryset=services.projects_of(province.pk).filter(year=year),
+                help_text=_("Projects of the year chosen (this year when none is)."),
             )
 
 

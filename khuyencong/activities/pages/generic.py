@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from khuyencong.activities.pages.forms import ActivityForm, FilterForm
 from khuyencong.activities.pages.kinds import Kind
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.formats import format_number, format_vnd
+from khuyencong.core.querying import count_of
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
 from khuyencong.places.models import Province
@@ -142,7 +142,11 @@ def list_view(request: HttpRequest, kind: Kind) -> HttpResponse:
     form, queryset = filtered(request, kind, province)
     queryset = queryset.select_related(*kind.related)
     for annotation, related in kind.counts:
-        queryset = queryset.annotate(**{annotation: Count(related)})
+        # A correlated count: only the page's rows are counted (DESIGN.md, speed).
+        field = kind.model._meta.get_field(related)
+        queryset = queryset.annotate(
+            **{annotation: count_of(field.related_model, field.remote_field.name)}
+        )
     page = Paginator(queryset.order_by(f"-{kind.date_field}", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

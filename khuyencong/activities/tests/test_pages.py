@@ -10,7 +10,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from khuyencong.activities import services
 from khuyencong.activities.models import (
@@ -414,3 +414,18 @@ def test_markup_in_names_is_escaped(client_for, officer_a, record, province_a):
     record(officer_a, TrainingCourse, province_a, title="<script>alert(1)</script>")
     html = client_for(officer_a).get(url("trainings", "list")).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_project_filter_offers_the_projects_of_the_year_chosen(
+    client_for, officer_a, province_a
+):
+    from khuyencong.programmes.factories import draft_project
+
+    this_year = timezone.localdate().year
+    current = draft_project(actor=officer_a, province=province_a)
+    older = draft_project(actor=officer_a, province=province_a, year=this_year - 3)
+    client = client_for(officer_a)
+    offered = client.get(url("trainings", "list")).context["form"].fields["project"].queryset
+    assert list(offered) == [current]
+    response = client.get(url("trainings", "list"), {"year": this_year - 3})
+    assert list(response.context["form"].fields["project"].queryset) == [older]
