@@ -33,3 +33,11 @@ def query_with(context, **kwargs):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def person(user):
+    """A user's full name, else their username; "—" for nobody (a deleted user)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username

@@ -67,6 +67,9 @@ def test_a_project_from_draft_to_settled(page):
     page.fill("#beneficiary-search", "ca phe ea kar")
     page.locator("#beneficiary-results input[type=checkbox]").first.check()
     page.click("[data-testid=project-form] button[type=submit]")
+    # Either the project's page or the form again with what was refused: say which.
+    page.wait_for_selector("[data-testid=status], .error, .msg-error")
+    assert not page.locator(".error, .msg-error").all_inner_texts(), page.url
     page.wait_for_selector("[data-testid=status]")
     project = read_db(Project.objects.get)
     assert read_db(lambda: list(project.beneficiaries.values_list("name", flat=True))) == [
