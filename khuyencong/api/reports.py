@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -24,16 +25,18 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
-from khuyencong.reports import quality, services, summary
+from khuyencong.reports import exporting, quality, services, summary
 from khuyencong.reports.models import AggregateValue, Indicator, UnitKind
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import resolve_for
@@ -357,14 +360,72 @@ def _summary_rows() -> Any:
     )
 
 
+class _FileRenderer(BaseRenderer):
+    """A report file (``?format=xlsx|docx|pdf``): renders the summary dictionary the view
+    built (in Vietnamese) with ``reports.exporting``."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+    ) -> bytes:
+        return exporting.render(data, self.format)
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type = exporting.CONTENT_TYPES["xlsx"]
+    format = "xlsx"
+
+
+class DocxRenderer(_FileRenderer):
+    media_type = exporting.CONTENT_TYPES["docx"]
+    format = "docx"
+
+
+class PdfRenderer(_FileRenderer):
+    media_type = exporting.CONTENT_TYPES["pdf"]
+    format = "pdf"
+
+
+SUMMARY_FORMATS = ("json", *exporting.FORMATS)
+
+
 class SummaryView(APIView):
     """The period summary of a place: every indicator with its value, the plan of the year
     containing the period, the same period one year earlier, the changes, and where each
     figure came from (records, aggregate values, both, or none when it cannot be answered
-    exactly); and a Vietnamese paragraph stating the main figures."""
+    exactly); and a Vietnamese paragraph stating the main figures. With `format=xlsx`,
+    `docx` or `pdf` the same summary comes as a file in the shape of an official
+    Vietnamese report (title, place and period, paragraph, table of indicators)."""
 
     schema = AutoSchema()
     permission_classes = [WritingRole]
+    renderer_classes = [
+        *api_settings.DEFAULT_RENDERER_CLASSES,
+        XlsxRenderer,
+        DocxRenderer,
+        PdfRenderer,
+    ]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # An unknown ?format= is answered by ``get`` with a 400 naming ``format`` (after the
+        # authentication and permission checks), so negotiate JSON for it rather than 404.
+        fmt = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
+        if fmt is not None and fmt not in (*SUMMARY_FORMATS, "api"):
+            renderer = JSONRenderer()
+            return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors are JSON whatever file was asked for.
+        if isinstance(getattr(self.request, "accepted_renderer", None), _FileRenderer):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     @extend_schema(
         tags=["reports"],
@@ -372,24 +433,51 @@ class SummaryView(APIView):
             UNIT_PARAMETER,
             OpenApiParameter("start", OpenApiTypes.DATE, required=True),
             OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=list(SUMMARY_FORMATS),
+                description=(
+                    "`json` (the default) or a file: `xlsx`, `docx` or `pdf`, sent as an "
+                    "attachment named `bao-cao-khuyen-cong-<place>-<start>-<end>.<format>`."
+                ),
+            ),
         ],
-        responses=inline_serializer(
-            "ReportSummary",
-            {
-                "unit": serializers.CharField(),
-                "unit_label": serializers.CharField(),
-                "start": serializers.DateField(),
-                "end": serializers.DateField(),
-                "period_label": serializers.CharField(),
-                "indicators": _summary_rows(),
-                "narrative": serializers.CharField(),
-            },
-        ),
+        responses={
+            (200, "application/json"): inline_serializer(
+                "ReportSummary",
+                {
+                    "unit": serializers.CharField(),
+                    "unit_label": serializers.CharField(),
+                    "start": serializers.DateField(),
+                    "end": serializers.DateField(),
+                    "period_label": serializers.CharField(),
+                    "indicators": _summary_rows(),
+                    "narrative": serializers.CharField(),
+                },
+            ),
+            (200, XlsxRenderer.media_type): OpenApiTypes.BINARY,
+            (200, DocxRenderer.media_type): OpenApiTypes.BINARY,
+            (200, PdfRenderer.media_type): OpenApiTypes.BINARY,
+        },
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
+        fmt = params.get(api_settings.URL_FORMAT_OVERRIDE) or "json"
+        if fmt not in (*SUMMARY_FORMATS, "api"):
+            raise ValidationError(
+                {"format": [_("Choose json, xlsx, docx or pdf.")]}, code="invalid"
+            )
         resolved = resolve_for(request.user, params.get("unit"))
         period = Period.parse(params.get("start"), params.get("end"))
+        renderer = request.accepted_renderer
+        if isinstance(renderer, _FileRenderer):
+            report = exporting.build_report(resolved, period)
+            filename = exporting.filename(report, renderer.format)
+            return Response(
+                report,
+                headers={"Content-Disposition": content_disposition_header(True, filename)},
+            )
         return Response(summary.build(resolved, period))
 
 

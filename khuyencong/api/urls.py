@@ -12,6 +12,7 @@ from khuyencong.api import (
     places,
     projects,
     registry,
+    report_submissions,
     reports,
     surveys,
 )
@@ -39,6 +40,7 @@ router.register("applications", surveys.ApplicationViewSet, basename="api-applic
 activities.register(router)
 awards.register(router)
 reports.register(router)
+report_submissions.register(router)
 
 urlpatterns = [
     path("v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),

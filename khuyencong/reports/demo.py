@@ -7,12 +7,16 @@ data-quality page has something to show."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from khuyencong.accounts.demo import DEMO_PROVINCES
 from khuyencong.core.demokit import DemoContext
 from khuyencong.places.models import LegacyProvince
-from khuyencong.reports import services
+from khuyencong.reports import services, submissions
+from khuyencong.reports.periods import Period
 
 YEARS = range(2012, 2025)
 MILLION = 1_000_000
@@ -105,3 +109,34 @@ def seed(ctx: DemoContext) -> None:
         + (f", one inconsistent declared total ({inconsistent}, 2019)" if inconsistent else "")
         + "."
     )
+    _submit_demo_reports(ctx)
+
+
+def _submit_demo_reports(ctx: DemoContext) -> None:
+    """The last finished quarter's report: the first demo province submits it on time and
+    then a corrected version 2, the second submits it late, the third not at all — so the
+    consolidation shows all three cases."""
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3  # the last finished quarter (0: last year's fourth)
+    year = today.year if quarter else today.year - 1
+    period = Period.quarter(year, quarter or 4)
+    due = submissions.due_date(period)
+    made = []
+    for index, (_code, slug, *_names) in enumerate(DEMO_PROVINCES[:2]):
+        manager = ctx.users[f"manager_{slug}"]
+        province = manager.province
+        on = due - datetime.timedelta(days=3) if index == 0 else due + datetime.timedelta(days=4)
+        at = timezone.make_aware(datetime.datetime.combine(min(on, today), datetime.time(9)))
+        made.append(submissions.submit(actor=manager, province=province, period=period, now=at))
+        if index == 0:
+            later = at + datetime.timedelta(days=2)
+            made.append(
+                submissions.submit(
+                    actor=manager,
+                    province=province,
+                    period=period,
+                    note="Bổ sung số liệu giải ngân cuối quý.",
+                    now=min(later, timezone.now()),
+                )
+            )
+    ctx.log(f"Reports: {len(made)} submitted period reports ({period.label}).")

@@ -9,6 +9,8 @@ begins (docs/reports.md).
   or a commune.
 - ``RecordsSince`` says from which day a province's records are complete: reports read the
   records from that day on and the aggregate values before it, never both for the same days.
+- ``ReportSubmission`` is a province's periodic report as submitted: a frozen copy of the
+  summary (``reports.submissions``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -239,3 +243,71 @@ class RecordsSince(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id or '*'}: {self.since}"
+
+
+class ReportSubmission(models.Model):
+    """A province's periodic report (a quarter, the first 6 or 9 months, a year) as it was
+    submitted: ``snapshot`` is the output of ``reports.summary.build`` at that moment, with
+    its narrative, and never changes afterwards. Submitting the same period again adds the
+    next ``version``; every version is kept and the latest is the one consolidated."""
+
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", _("Quarterly report")
+        FIRST_6_MONTHS = "6_months", _("6-month report")
+        FIRST_9_MONTHS = "9_months", _("9-month report")
+        YEAR = "year", _("Annual report")
+
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    kind = models.CharField(_("kind of report"), max_length=16, choices=Kind.choices)
+    # 1, 2, … per province and period: a resubmission is the next version.
+    version = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("submitted figures"), encoder=DjangoJSONEncoder)
+    note = models.TextField(_("note"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as it was when the user is renamed or removed: the report says who submitted it.
+    submitted_by_name = models.CharField(_("submitted by (name)"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report submission")
+        verbose_name_plural = _("report submissions")
+        ordering = ["-end", "province_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "start", "end", "version"],
+                name="submission_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="submission_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="submission_version_positive"
+            ),
+        ]
+        indexes = [
+            # Consolidation: the submissions of a period, all provinces.
+            models.Index(fields=["start", "end", "province"], name="submission_period_idx"),
+            # The list of a province, latest periods first.
+            models.Index(fields=["province", "-end"], name="submission_prov_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.start}–{self.end} v{self.version}"
+
+    @property
+    def period_label(self) -> str:
+        from khuyencong.reports.periods import Period
+
+        return Period(self.start, self.end).label

@@ -1,22 +1,41 @@
-"""The Vietnamese paragraph a report writer would put under the summary table ("…đạt 81,3%
-kế hoạch năm, cao hơn 20% so với cùng kỳ năm 2025…").
+"""The Vietnamese paragraph a report writer would put under the summary table ("9 tháng đầu
+năm 2026, tỉnh Đắk Lắk đã giải ngân 42,7 tỷ đồng kinh phí khuyến công, đạt 81,3% kế hoạch
+năm 2026, cao hơn 20% so với cùng kỳ năm 2025…").
 
 It is the text of an official Vietnamese report, so it is Vietnamese whatever the interface
-language, with Vietnamese number formatting: ``42,7 tỷ đồng``, ``75.430 triệu đồng``,
-``81,3%``, ``1.250 cơ sở``. Plain sentences from the summary rows; figures that cannot be
-answered exactly are said to be so, never guessed. Part B enriches the wording.
+language, with Vietnamese number formatting. Plain sentences from the summary rows, in the
+order reports use: money disbursed (against the annual plan and the same period a year
+earlier), the plan (against last year's plan), money by source, then the counts. Figures
+that are None are never written ("None", an invented "0%"); when the money itself cannot be
+answered exactly the paragraph says so. Zero counts are left out.
+
+Rules, tested in ``tests/test_narrative.py``:
+
+- money (``money``): from 1 tỷ "x,y tỷ đồng" with one decimal, and also from 999.950.000
+  đồng, which would read "1.000 triệu đồng" (it reads "1 tỷ đồng"); from 1 triệu "x,y triệu
+  đồng" (999.949.999 → "999,9 triệu đồng"); below, the exact "x.xxx đồng". A trailing ",0" is dropped ("35 tỷ đồng",
+  "360 triệu đồng"), as reports write round amounts. ``millions`` gives the tables' whole
+  millions ("75.430 triệu đồng").
+- percentages (``pct``): one decimal, half up (81,25 → "81,3%"), ",0" dropped ("20%").
+- the period: "Quý III năm 2026", "tháng 3 năm 2026", "9 tháng đầu năm 2026", "năm 2026",
+  "giai đoạn 2012–2023", else the period's own label; the comparison: "so với cùng kỳ năm
+  2025" (a year: "so với năm 2025"); a period over several years is not compared with the
+  overlapping one a year earlier.
+- the place: "toàn quốc", a region, province or commune by its name with the kind in lower
+  case mid-sentence ("khu vực phía Nam", "tỉnh Đắk Lắk", "xã Ea Kar (Đắk Lắk)").
 """
 
 from __future__ import annotations
 
+import calendar
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import translation
 
 from khuyencong.core.formats import format_number
-from khuyencong.reports.periods import Period
-from khuyencong.reports.units import ResolvedUnit
+from khuyencong.reports.periods import ROMAN, Period
+from khuyencong.reports.units import NATION, ResolvedUnit
 
 SOURCE_WORDS = {
     "national": "kinh phí khuyến công quốc gia",
@@ -24,18 +43,41 @@ SOURCE_WORDS = {
     "counterpart": "vốn đối ứng của cơ sở",
     "other": "vốn lồng ghép các chương trình khác",
 }
+LEVEL_WORDS = {
+    "national": "cấp quốc gia",
+    "region": "cấp khu vực",
+    "province": "cấp tỉnh",
+    "district": "cấp huyện",
+}
 BILLION = 1_000_000_000
 MILLION = 1_000_000
+TENTH = Decimal("0.1")
+# Words naming the kind of a place; lower-cased when the name is mid-sentence.
+PLACE_KINDS = (
+    "Tỉnh",
+    "Thành phố",
+    "Khu vực",
+    "Vùng",
+    "Xã",
+    "Phường",
+    "Thị trấn",
+    "Đặc khu",
+)
+
+
+def _tenths(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def money(amount: int) -> str:
-    """42_716_000_000 → "42,7 tỷ đồng"; 75_430_000_000 → "75,4 tỷ đồng";
-    930_500_000 → "930,5 triệu đồng"; 12_000 → "12.000 đồng"."""
+    """42_716_000_000 → "42,7 tỷ đồng"; 35_000_000_000 → "35 tỷ đồng"; 999_950_000 →
+    "1 tỷ đồng"; 930_500_000 → "930,5 triệu đồng"; 12_000 → "12.000 đồng"."""
+    exact = Decimal(amount)
     with translation.override("vi"):
-        if abs(amount) >= BILLION:
-            return f"{format_number(Decimal(amount) / BILLION, decimals=1)} tỷ đồng"
+        if abs(_tenths(exact / MILLION)) >= 1_000:  # never "1.000 triệu đồng"
+            return f"{format_number(exact / BILLION, decimals=1)} tỷ đồng"
         if abs(amount) >= MILLION:
-            return f"{format_number(Decimal(amount) / MILLION, decimals=1)} triệu đồng"
+            return f"{format_number(exact / MILLION, decimals=1)} triệu đồng"
         return f"{format_number(amount)} đồng"
 
 
@@ -52,32 +94,188 @@ def number(value: int | float) -> str:
 
 def pct(value: float | Decimal) -> str:
     """81.25 → "81,3%"; 20.0 → "20%"."""
-    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    rounded = _tenths(Decimal(str(value)))
     with translation.override("vi"):
         return f"{format_number(rounded, decimals=1)}%"
 
 
-def _compared(change: float | None, previous_label: str) -> str:
-    if change is None:
-        return ""
-    if change > 0:
-        return f"cao hơn {pct(change)} so với {previous_label}"
-    if change < 0:
-        return f"thấp hơn {pct(-change)} so với {previous_label}"
-    return f"bằng {previous_label}"
+def place(resolved: ResolvedUnit) -> str:
+    """The place as a sentence names it: "toàn quốc", "tỉnh Đắk Lắk", "khu vực phía Nam"."""
+    if resolved.unit.kind == NATION:
+        return "toàn quốc"
+    label = resolved.label
+    for kind in PLACE_KINDS:
+        if label.startswith(kind + " "):
+            return kind.lower() + label[len(kind) :]
+    return label
 
 
-def _previous_label(period: Period) -> str:
+def _whole_months(period: Period) -> tuple[int, int] | None:
+    start, end = period.start, period.end
+    if start.year != end.year or start.day != 1:
+        return None
+    if end.day != calendar.monthrange(end.year, end.month)[1]:
+        return None
+    return start.month, end.month
+
+
+def period_words(period: Period) -> str:
+    """ "Quý III năm 2026", "tháng 3 năm 2026"; otherwise the period's label ("9 tháng đầu
+    năm 2026", "năm 2026", "giai đoạn 2012–2023")."""
+    months = _whole_months(period)
+    if months is not None and not period.is_whole_years:
+        first, last = months
+        if first == last:
+            return f"tháng {first} năm {period.start.year}"
+        if last == first + 2 and first % 3 == 1:
+            return f"Quý {ROMAN[(first + 2) // 3]} năm {period.start.year}"
+    return period.label
+
+
+def _previous_words(period: Period) -> str | None:
+    """What the same period one year earlier is called; None for a period over several
+    years (the period a year earlier overlaps it: no comparison is written)."""
+    if period.is_whole_years and period.start.year != period.end.year:
+        return None
     earlier = period.same_period_last_year()
     if period.is_year:
-        return earlier.label
+        return f"năm {earlier.start.year}"
     if period.year_of_plan() is not None:
         return f"cùng kỳ năm {earlier.start.year}"
-    return earlier.label
+    return "cùng kỳ năm trước"
 
 
-def _amount(row: dict[str, Any]) -> str:
-    return money(row["value"]) if row["unit"] == "VND" else number(row["value"])
+def _compared(change: float | None, previous_words: str | None) -> str:
+    if change is None or previous_words is None:
+        return ""
+    if change > 0:
+        return f"cao hơn {pct(change)} so với {previous_words}"
+    if change < 0:
+        return f"thấp hơn {pct(-change)} so với {previous_words}"
+    return f"bằng {previous_words}"
+
+
+def _value(by_code: dict[str, dict[str, Any]], code: str) -> Any:
+    return (by_code.get(code) or {}).get("value")
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _money_sentences(
+    resolved: ResolvedUnit, period: Period, by_code: dict[str, dict[str, Any]], missing: list[str]
+) -> list[str]:
+    sentences = []
+    who = place(resolved)
+    opening = _capitalised(period_words(period))
+    previous_words = _previous_words(period)
+    plan_year = period.year_of_plan()
+    disbursed = by_code.get("funding.disbursed")
+    planned = by_code.get("funding.planned")
+    plan_value = planned["value"] if planned is not None else None
+    if disbursed is not None:
+        value = disbursed["value"]
+        if value is None:
+            missing.append("kinh phí đã giải ngân")
+        elif value or plan_value:
+            if value:
+                text = f"{opening}, {who} đã giải ngân {money(value)} kinh phí khuyến công"
+                if disbursed["percent_of_plan"] is not None:
+                    text += f", đạt {pct(disbursed['percent_of_plan'])} kế hoạch năm"
+                    if plan_year is not None:
+                        text += f" {plan_year}"
+            else:
+                text = f"{opening}, {who} chưa giải ngân kinh phí khuyến công"
+            compared = _compared(disbursed["change_percent"], previous_words)
+            if compared and value:
+                text += f", {compared}"
+            sentences.append(text + ".")
+    if planned is not None:
+        if plan_value is None:
+            missing.append("kinh phí theo kế hoạch")
+        elif plan_value:
+            years = (
+                f"năm {plan_year}"
+                if plan_year is not None
+                else f"các năm {period.start.year}–{period.end.year}"
+            )
+            text = f"Kế hoạch kinh phí khuyến công {years} là {money(plan_value)}"
+            if plan_year is not None:
+                compared = _compared(planned["change_percent"], f"năm {plan_year - 1}")
+                if compared:
+                    text += f", {compared}"
+            sentences.append(text + ".")
+    if disbursed is not None and disbursed["value"]:
+        shown = [
+            (words, _value(by_code, f"funding.disbursed.{source}"))
+            for source, words in SOURCE_WORDS.items()
+            if _value(by_code, f"funding.disbursed.{source}")
+        ]
+        if len(shown) > 1:
+            sentences.append(
+                "Kinh phí đã giải ngân gồm: "
+                + "; ".join(f"{words} {money(v)}" for words, v in shown)
+                + "."
+            )
+    return sentences
+
+
+def _count_phrases(by_code: dict[str, dict[str, Any]]) -> list[str]:
+    phrases = []
+
+    def count(code: str) -> Any:
+        return _value(by_code, code)
+
+    if count("projects.approved"):
+        phrases.append(f"phê duyệt {number(count('projects.approved'))} đề án")
+    if count("establishments.supported"):
+        phrases.append(
+            f"hỗ trợ {number(count('establishments.supported'))} cơ sở công nghiệp nông thôn"
+        )
+    if count("trainees.count"):
+        text = f"đào tạo {number(count('trainees.count'))} lao động"
+        if count("trainees.employed_percent") is not None:
+            text += f", {pct(count('trainees.employed_percent'))} có việc làm sau đào tạo"
+        phrases.append(text)
+    if count("fairs.participations"):
+        text = f"hỗ trợ {number(count('fairs.participations'))} lượt cơ sở tham gia hội chợ, "
+        text += "triển lãm"
+        if count("fairs.establishments"):
+            text += f" ({number(count('fairs.establishments'))} cơ sở)"
+        phrases.append(text)
+    if count("showrooms.count"):
+        phrases.append(
+            f"hỗ trợ {number(count('showrooms.count'))} phòng trưng bày giới thiệu sản phẩm"
+        )
+    if count("brands.count"):
+        phrases.append(f"hỗ trợ đăng ký {number(count('brands.count'))} nhãn hiệu")
+    if count("consulting.contracts"):
+        text = f"ký {number(count('consulting.contracts'))} hợp đồng tư vấn"
+        if count("consulting.revenue"):
+            text += f", doanh thu {money(count('consulting.revenue'))}"
+        phrases.append(text)
+    if count("workshops.count"):
+        text = f"tổ chức {number(count('workshops.count'))} hội nghị, hội thảo"
+        if count("workshops.attendees"):
+            text += f" với {number(count('workshops.attendees'))} lượt người tham dự"
+        phrases.append(text)
+    levels = [
+        (words, count(f"awards.products.{level}"))
+        for level, words in LEVEL_WORDS.items()
+        if count(f"awards.products.{level}")
+    ]
+    if levels:
+        total = sum(n for _words, n in levels)
+        text = (
+            f"có {number(total)} sản phẩm được công nhận sản phẩm công nghiệp nông thôn tiêu biểu"
+        )
+        if len(levels) == 1:
+            text += f" {levels[0][0]}"
+        else:
+            text += " (" + ", ".join(f"{number(n)} {words}" for words, n in levels) + ")"
+        phrases.append(text)
+    return phrases
 
 
 def paragraph(
@@ -86,98 +284,28 @@ def paragraph(
     rows: list[dict[str, Any]],
     names: dict[str, str] | None = None,
 ) -> str:
-    """The paragraph for the summary ``rows``; ``names`` are the indicators' Vietnamese
-    names (the catalogue's ``name``), whatever the interface language."""
+    """The paragraph for the summary ``rows`` (API.md's rows: ``code``, ``value``,
+    ``percent_of_plan``, ``change_percent``…). ``names`` (the catalogue's Vietnamese names)
+    is accepted for compatibility; the wording is the report's own."""
     by_code = {row["code"]: row for row in rows}
-    names = names or {}
-
-    def name(row: dict[str, Any]) -> str:
-        text = names.get(row["code"], row["name"])
-        return text[:1].lower() + text[1:]
-
-    label = period.label
-    opening = label[0].upper() + label[1:]
-    previous_label = _previous_label(period)
-    sentences: list[str] = []
     missing: list[str] = []
-
-    disbursed = by_code.get("funding.disbursed")
-    planned = by_code.get("funding.planned")
-    if disbursed is not None:
-        if disbursed["value"] is None:
-            missing.append(name(disbursed))
+    sentences = _money_sentences(resolved, period, by_code, missing)
+    phrases = _count_phrases(by_code)
+    opening = _capitalised(period_words(period))
+    if phrases:
+        lead = "Trong kỳ đã " if sentences else f"{opening}, {place(resolved)} đã "
+        sentences.append(lead + "; ".join(phrases) + ".")
+    if missing:
+        unknown = " và ".join(missing)
+        reason = "do thiếu số liệu tổng hợp cho một phần của kỳ báo cáo"
+        if sentences:
+            sentences.append(f"Chưa xác định được chính xác {unknown} {reason}.")
         else:
-            text = (
-                f"{opening}, tổng kinh phí khuyến công đã giải ngân của {resolved.label} "
-                f"là {money(disbursed['value'])}"
-            )
-            if disbursed["percent_of_plan"] is not None:
-                text += f", đạt {pct(disbursed['percent_of_plan'])} kế hoạch năm"
-                if period.year_of_plan() is not None:
-                    text += f" {period.year_of_plan()}"
-            compared = _compared(disbursed["change_percent"], previous_label)
-            if compared:
-                text += f", {compared}"
-            sentences.append(text + ".")
-        shown = [
-            (words, by_code[f"funding.disbursed.{source}"]["value"])
-            for source, words in SOURCE_WORDS.items()
-            if (by_code.get(f"funding.disbursed.{source}") or {}).get("value")
-        ]
-        if disbursed["value"] and len(shown) > 1:
             sentences.append(
-                "Trong đó: " + "; ".join(f"{words} {money(v)}" for words, v in shown) + "."
+                f"{opening}, chưa xác định được chính xác {unknown} của {place(resolved)} {reason}."
             )
-    if planned is not None:
-        if planned["value"] is None:
-            missing.append(name(planned))
-        elif planned["value"]:
-            years = (
-                f"năm {period.start.year}"
-                if period.year_of_plan() is not None
-                else f"các năm {period.start.year}–{period.end.year}"
-            )
-            text = f"Kế hoạch kinh phí {years} là {money(planned['value'])}"
-            if planned["change_percent"] is not None and period.year_of_plan() is not None:
-                text += ", " + _compared(
-                    planned["change_percent"], f"kế hoạch năm {period.start.year - 1}"
-                )
-            sentences.append(text + ".")
-
-    counts = []
-    for code, template in (
-        ("projects.approved", "phê duyệt {n} đề án"),
-        ("establishments.supported", "hỗ trợ {n} cơ sở công nghiệp nông thôn"),
-        ("fairs.participations", "hỗ trợ {n} lượt cơ sở tham gia hội chợ, triển lãm"),
-        ("workshops.count", "tổ chức {n} hội nghị, hội thảo"),
-        ("consulting.contracts", "ký {n} hợp đồng tư vấn"),
-    ):
-        row = by_code.get(code)
-        if row is not None and row["value"]:
-            counts.append(template.format(n=number(row["value"])))
-    trainees = by_code.get("trainees.count")
-    if trainees is not None and trainees["value"]:
-        text = f"đào tạo {number(trainees['value'])} lao động"
-        employed = by_code.get("trainees.employed_percent")
-        if employed is not None and employed["value"] is not None:
-            text += f", trong đó {pct(employed['value'])} có việc làm sau đào tạo"
-        counts.append(text)
-    products = sum(
-        (by_code.get(f"awards.products.{level}") or {}).get("value") or 0
-        for level in ("province", "region", "national", "district")
-    )
-    if products:
-        counts.append(f"có {number(products)} sản phẩm được công nhận sản phẩm CNNT tiêu biểu")
-    if counts:
-        sentences.append("Trong kỳ đã " + "; ".join(counts) + ".")
     if not sentences:
         sentences.append(
-            f"{opening}, {resolved.label} chưa có số liệu khuyến công nào được ghi nhận."
-        )
-    if missing:
-        sentences.append(
-            "Chưa xác định được chính xác "
-            + ", ".join(missing)
-            + " do thiếu số liệu tổng hợp cho một phần của kỳ báo cáo."
+            f"{opening}, {place(resolved)} chưa có số liệu khuyến công nào được ghi nhận."
         )
     return " ".join(sentences)

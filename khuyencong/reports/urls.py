@@ -1,16 +1,18 @@
 """Staff pages of reports (namespace ``reports``)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from khuyencong.reports.pages import views
+from khuyencong.reports.pages import files, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.summary_page, name="summary"),
+    path("file/", files.summary_file, name="summary-file"),
     path("data-quality/", views.quality_page, name="quality"),
     path("aggregates/", views.aggregate_list, name="aggregate-list"),
     path("aggregates/new/", views.aggregate_create, name="aggregate-create"),
     path("aggregates/import/", views.aggregate_import, name="aggregate-import"),
     path("aggregates/template.xlsx", views.import_template, name="aggregate-template"),
     path("aggregates/<int:pk>/", views.aggregate_detail, name="aggregate-detail"),
+    path("submissions/", include("khuyencong.reports.submission_urls")),
 ]

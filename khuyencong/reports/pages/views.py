@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.errors import DomainError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.importing import MAX_UPLOAD_BYTES, FileRejected, ImportRejected
-from khuyencong.reports import quality, services, summary
+from khuyencong.reports import charts, quality, services, summary
 from khuyencong.reports.importing import COLUMNS, AggregateImporter, build_template
 from khuyencong.reports.models import AggregateValue
 from khuyencong.reports.pages.forms import (
@@ -47,18 +47,27 @@ def _form_errors(request: HttpRequest, error: DomainError, form: Any) -> None:
 @require_GET
 @login_required
 def summary_page(request: HttpRequest) -> HttpResponse:
-    """The summary table of a place and period: value, source, plan %, change %."""
+    """The summary table of a place and period (value, source, plan %, change %), its
+    paragraph and its charts (``reports.charts``: inline SVG, with their figures)."""
     form = SummaryForm(request.GET or None, user=request.user)
     report = None
+    drawn: list[dict[str, Any]] = []
     if form.is_bound and form.is_valid():
         try:
             resolved = resolve_for(request.user, form.cleaned_data["unit_text"])
         except UnitError as error:
             form.add_error("commune" if "commune" in form.fields else "unit", error.message)
         else:
-            report = summary.build(resolved, form.cleaned_data["period"])
+            period = form.cleaned_data["period"]
+            report = summary.build(resolved, period)
+            drawn = [
+                {"chart": chart, "svg": charts.svg(chart)}
+                for chart in charts.for_summary(resolved, period, report)
+            ]
     return render(
-        request, "reports/staff/summary.html", {"form": form, "report": report, "here": "summary"}
+        request,
+        "reports/staff/summary.html",
+        {"form": form, "report": report, "charts": drawn, "here": "summary"},
     )
 
 

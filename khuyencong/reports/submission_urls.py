@@ -1,0 +1,13 @@
+"""Pages of submitted period reports, included by ``reports.urls`` under ``submissions/``
+(names in the ``reports`` namespace)."""
+
+from django.urls import path
+
+from khuyencong.reports.pages import submissions
+
+urlpatterns = [
+    path("", submissions.submission_list, name="submission-list"),
+    path("new/", submissions.submission_create, name="submission-create"),
+    path("consolidation/", submissions.consolidation_page, name="submission-consolidation"),
+    path("<int:pk>/", submissions.submission_detail, name="submission-detail"),
+]

@@ -1,0 +1,543 @@
+"""Submitted period reports and their consolidation (issue 7, "Submissions").
+
+A province submits its quarterly, 6-month, 9-month or annual report as a **frozen snapshot**:
+``ReportSubmission.snapshot`` is ``summary.build(province, period)`` at that moment (built in
+Vietnamese, the report's language, with its narrative). Later edits of records do not change
+it. Submitting the same period again adds the next version; every version is kept and the
+latest is the one consolidated.
+
+Who: a province's manager and officers submit for their province, an administrator for any;
+national officers and auditors read. Reading is ``core.scoping``'s: another province's
+submissions answer 404.
+
+**Consolidation** of a region or the nation for a period lists each province with its latest
+version, or "not submitted", and adds the latest snapshots' figures by the indicator's
+counting (``Indicator.counting``): ``sum``, ``distinct`` (each establishment lies in one
+province) and ``level`` (the state at the period's end) add over provinces; a ``ratio`` (a
+percentage) is never added: it is recomputed from its parts when both are in the snapshots
+(``RATIO_PARTS``), else left None with a note. A total is None, with a note naming the
+provinces, when a submitted report lacks that figure. Three queries for the submissions and
+the catalogue, whatever the number of provinces.
+
+**Deadline**: a report is due ``REPORT_SUBMISSION_DEADLINE_DAYS`` days after the period's
+last day (a Django setting: an integer for every kind, or a dict by kind — ``{"quarter": 10,
+"year": 15}``; default 10 days). It is *late* when its first version was submitted after the
+due day (the due day itself is on time), *missing* when not submitted and the due day has
+passed, *pending* before that.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from khuyencong.core.errors import DomainError
+from khuyencong.core.roles import PROVINCIAL_ROLES, Role
+from khuyencong.core.scoping import is_admin, scope_queryset
+from khuyencong.places.models import Province
+from khuyencong.reports import summary
+from khuyencong.reports.models import Indicator, ReportSubmission
+from khuyencong.reports.periods import Period
+from khuyencong.reports.units import (
+    NATION,
+    PROVINCE,
+    REGION,
+    ResolvedUnit,
+    Unit,
+    UnitError,
+    may_read,
+    resolve,
+)
+
+Kind = ReportSubmission.Kind
+DEFAULT_DEADLINE_DAYS = 10
+
+ON_TIME = "on_time"
+LATE = "late"
+MISSING = "missing"
+PENDING = "pending"
+
+# A percentage recomputed from its parts when both are figures of the snapshots:
+# ratio code → (numerator code, denominator code). The catalogue does not (yet) hold the
+# numbers of employed trainees or of needs met, so today these shares stay None with a note.
+RATIO_PARTS: dict[str, tuple[str, str]] = {
+    "trainees.employed_percent": ("trainees.employed", "trainees.count"),
+    "needs.met_percent": ("needs.met", "needs.count"),
+}
+
+
+class SubmissionError(DomainError):
+    """Invalid input for a submission (API: 400 on ``field``)."""
+
+
+class SubmissionConflict(DomainError):
+    """Someone submitted the same period at the same moment (API: 409)."""
+
+    http_status = 409
+
+
+class FiguresChanged(DomainError):
+    """The figures changed between the preview and the submission: ``snapshot`` holds the
+    new ones, to be looked at again before submitting."""
+
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        super().__init__(
+            _("The figures changed since your preview: check them again, then submit.")
+        )
+        self.snapshot = snapshot
+
+
+# --- periods and deadlines ------------------------------------------------------------------
+
+
+def kind_of(period: Period) -> str | None:
+    """The kind of periodic report the period is, or None (a month, a range of years…)."""
+    start, end = period.start, period.end
+    if start.year != end.year or start.day != 1:
+        return None
+    if period.is_year:
+        return Kind.YEAR
+    for quarter in range(1, 5):
+        if period == Period.quarter(start.year, quarter):
+            return Kind.QUARTER
+    if period == Period.first_months(start.year, 6):
+        return Kind.FIRST_6_MONTHS
+    if period == Period.first_months(start.year, 9):
+        return Kind.FIRST_9_MONTHS
+    return None
+
+
+def period_of(kind: str, year: int, quarter: int | None = None) -> Period:
+    """The period of a kind of report; ``quarter`` (1–4) for a quarterly one."""
+    if kind == Kind.QUARTER:
+        if quarter is None:
+            raise SubmissionError(_("Choose the quarter (1–4)."), field="quarter")
+        return Period.quarter(year, quarter)
+    if kind == Kind.FIRST_6_MONTHS:
+        return Period.first_months(year, 6)
+    if kind == Kind.FIRST_9_MONTHS:
+        return Period.first_months(year, 9)
+    if kind == Kind.YEAR:
+        return Period.year(year)
+    raise SubmissionError(_("Choose the kind of report."), field="kind")
+
+
+def report_period(start: Any, end: Any) -> tuple[Period, str]:
+    """A period given as ISO days (the API), checked to be one a report is submitted for."""
+    period = Period.parse(start, end)
+    kind = kind_of(period)
+    if kind is None:
+        raise SubmissionError(
+            _(
+                "A report is submitted for a quarter, the first 6 or 9 months of a year, "
+                "or a whole year."
+            ),
+            field="end",
+        )
+    return period, kind
+
+
+def deadline_days(kind: str) -> int:
+    """Days after the period's end the report is due (setting
+    ``REPORT_SUBMISSION_DEADLINE_DAYS``: an int, or a dict by kind)."""
+    setting = getattr(settings, "REPORT_SUBMISSION_DEADLINE_DAYS", DEFAULT_DEADLINE_DAYS)
+    if isinstance(setting, dict):
+        return int(setting.get(kind, setting.get("default", DEFAULT_DEADLINE_DAYS)))
+    return int(setting)
+
+
+def due_date(period: Period, kind: str | None = None) -> datetime.date:
+    kind = kind or kind_of(period) or Kind.QUARTER
+    return period.end + datetime.timedelta(days=deadline_days(kind))
+
+
+def timeliness(
+    first_submitted: datetime.datetime | None, due: datetime.date, today: datetime.date
+) -> str:
+    if first_submitted is None:
+        return MISSING if today > due else PENDING
+    return LATE if timezone.localdate(first_submitted) > due else ON_TIME
+
+
+# --- who --------------------------------------------------------------------------------------
+
+
+def submissions_for(user: Any) -> QuerySet[ReportSubmission]:
+    """The submissions the user may read (another province's: none). A collaborator reads
+    their communes' figures, never a province's report."""
+    if user.is_authenticated and user.role == Role.COLLABORATOR:
+        return ReportSubmission.objects.none()
+    return scope_queryset(user, ReportSubmission.objects.all())
+
+
+def may_submit(user: Any, province_id: str | None = None) -> bool:
+    """Whether the user may submit reports (for ``province_id`` when given): the province's
+    manager and officers, and administrators."""
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    if user.role not in PROVINCIAL_ROLES or user.province_id is None:
+        return False
+    return province_id is None or province_id == user.province_id
+
+
+def province_for_submission(user: Any, text: Any) -> Province:
+    """The province of a ``unit`` (``province:66``) the user submits for: 400 for another
+    kind of place or an unknown one, 404 for a province outside the user's places, and
+    ``PermissionError`` for a role that reads it but may not submit."""
+    unit = Unit.parse(text)
+    if unit.kind != PROVINCE:
+        raise SubmissionError(
+            _("A report is submitted for a province (province:<code>)."), field="unit"
+        )
+    province = Province.objects.filter(pk=unit.code).first()
+    if province is None:
+        raise UnitError(_("No such place: %(unit)s.") % {"unit": str(unit)}, field="unit")
+    if not may_submit(user, province.code):
+        if user.province_id == province.code or (user.province_id is None and not is_admin(user)):
+            raise PermissionError(_("Only the province's manager and officers submit its reports."))
+        raise Http404
+    return province
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+def build_snapshot(province: Province | str, period: Period) -> dict[str, Any]:
+    """The summary of the province for the period, in Vietnamese, as plain JSON data."""
+    code = province if isinstance(province, str) else province.code
+    with translation.override("vi"):
+        report = summary.build(resolve(Unit(PROVINCE, code)), period)
+        return json.loads(json.dumps(report, cls=DjangoJSONEncoder))
+
+
+def digest(snapshot: dict[str, Any]) -> str:
+    """A short fingerprint of a snapshot: the preview and the submission compare it."""
+    text = json.dumps(snapshot, sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def check_period(period: Period, *, today: datetime.date | None = None) -> str:
+    kind = kind_of(period)
+    if kind is None:
+        raise SubmissionError(
+            _(
+                "A report is submitted for a quarter, the first 6 or 9 months of a year, "
+                "or a whole year."
+            ),
+            field="end",
+        )
+    if period.start > (today or timezone.localdate()):
+        raise SubmissionError(_("This period has not begun yet."), field="start")
+    return kind
+
+
+def submit(
+    *,
+    actor: Any,
+    province: Province,
+    period: Period,
+    note: str = "",
+    expected_digest: str | None = None,
+    now: datetime.datetime | None = None,
+) -> ReportSubmission:
+    """Freeze the province's summary for the period as its next version.
+
+    ``expected_digest`` (the preview's fingerprint) refuses the submission with
+    ``FiguresChanged`` when the figures moved since the preview. ``now`` is for the demo.
+    """
+    if not may_submit(actor, province.code):
+        raise PermissionError(_("Only the province's manager and officers submit its reports."))
+    now = now or timezone.now()
+    kind = check_period(period, today=timezone.localdate(now))
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise SubmissionError(_("Keep the note under 2,000 characters."), field="note")
+    snapshot = build_snapshot(province, period)
+    if expected_digest is not None and digest(snapshot) != expected_digest:
+        raise FiguresChanged(snapshot)
+    try:
+        with transaction.atomic():
+            # One submitter at a time per province: versions stay 1, 2, 3…
+            Province.objects.select_for_update().filter(pk=province.pk).first()
+            last = (
+                ReportSubmission.objects.filter(
+                    province=province, start=period.start, end=period.end
+                )
+                .order_by("-version")
+                .values_list("version", flat=True)
+                .first()
+            )
+            return ReportSubmission.objects.create(
+                province=province,
+                start=period.start,
+                end=period.end,
+                kind=kind,
+                version=(last or 0) + 1,
+                snapshot=snapshot,
+                note=note,
+                submitted_by=actor,
+                submitted_by_name=actor.get_full_name() or actor.get_username(),
+                submitted_at=now,
+            )
+    except IntegrityError as exc:
+        raise SubmissionConflict(
+            _("Someone submitted this period at the same moment: reload and check.")
+        ) from exc
+
+
+# --- reading a submission ---------------------------------------------------------------------
+
+
+def versions_of(submission: ReportSubmission) -> QuerySet[ReportSubmission]:
+    """Every version of the submission's province and period (oldest first, no snapshots)."""
+    return (
+        ReportSubmission.objects.filter(
+            province_id=submission.province_id, start=submission.start, end=submission.end
+        )
+        .defer("snapshot")
+        .order_by("version")
+    )
+
+
+def rows_by_code(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["code"]: row for row in snapshot.get("indicators", [])}
+
+
+def differences(older: dict[str, Any], newer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The indicators whose value differs between two snapshots, in the newer one's order:
+    ``code``, ``name``, ``unit``, ``old``, ``new``, ``difference`` (None unless both are
+    numbers)."""
+    before = rows_by_code(older)
+    after = rows_by_code(newer)
+    codes = list(after) + [code for code in before if code not in after]
+    changed = []
+    for code in codes:
+        old_row, new_row = before.get(code), after.get(code)
+        old = old_row["value"] if old_row else None
+        new = new_row["value"] if new_row else None
+        if old == new:
+            continue
+        row = new_row or old_row or {}
+        changed.append(
+            {
+                "code": code,
+                "name": row.get("name", code),
+                "unit": row.get("unit", ""),
+                "old": old,
+                "new": new,
+                "difference": None if old is None or new is None else _round(new - old),
+            }
+        )
+    return changed
+
+
+def _round(value: int | float) -> int | float:
+    return round(value, 1) if isinstance(value, float) else value
+
+
+# --- consolidation ----------------------------------------------------------------------------
+
+
+def consolidation_unit(user: Any, text: Any) -> ResolvedUnit:
+    """A region or the nation the user may read: 400 naming ``unit`` for another kind of
+    place or a malformed one, 404 when the user may not read it."""
+    unit = Unit.parse(text)
+    if unit.kind not in (NATION, REGION):
+        raise SubmissionError(
+            _("Consolidation is for a region (region:<code>) or the whole country (nation)."),
+            field="unit",
+        )
+    resolved = resolve(unit)
+    if not may_read(user, resolved):
+        raise Http404
+    return resolved
+
+
+def may_consolidate(user: Any) -> bool:
+    """Whether the user reads the whole country (consolidation pages)."""
+    return user.is_authenticated and may_read(user, ResolvedUnit(Unit(NATION), "", []))
+
+
+@dataclass
+class ProvinceStatus:
+    code: str
+    name: str
+    status: str
+    submission: ReportSubmission | None = None
+    first_submitted_at: datetime.datetime | None = None
+
+
+def latest_submissions(provinces: list[str], period: Period) -> QuerySet[ReportSubmission]:
+    """The latest version of each province's submission for exactly this period, with the
+    time of its first version: one query."""
+    same = ReportSubmission.objects.filter(
+        province=OuterRef("province"), start=OuterRef("start"), end=OuterRef("end")
+    )
+    return (
+        ReportSubmission.objects.filter(province__in=provinces, start=period.start, end=period.end)
+        .exclude(Exists(same.filter(version__gt=OuterRef("version"))))
+        .annotate(first_submitted_at=Subquery(same.filter(version=1).values("submitted_at")[:1]))
+        .select_related("submitted_by")
+        .order_by("province_id")
+    )
+
+
+def consolidate(
+    resolved: ResolvedUnit, period: Period, *, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """The consolidation of a region or the nation for a period (the API's shape):
+    ``provinces`` (each with its status and latest version), ``not_submitted``, ``late``
+    and ``indicators`` (the totals of the latest snapshots)."""
+    today = today or timezone.localdate()
+    kind = kind_of(period)
+    due = due_date(period, kind)
+    latest = {s.province_id: s for s in latest_submissions(resolved.provinces, period)}
+    statuses = []
+    for code in resolved.provinces:
+        submission = latest.get(code)
+        first = getattr(submission, "first_submitted_at", None) if submission else None
+        statuses.append(
+            ProvinceStatus(
+                code=code,
+                name=resolved.label_of(Unit(PROVINCE, code)),
+                status=timeliness(first, due, today),
+                submission=submission,
+                first_submitted_at=first,
+            )
+        )
+    submitted = [s for s in statuses if s.submission is not None]
+    start, end = period.iso
+    return {
+        "unit": str(resolved.unit),
+        "unit_label": resolved.label,
+        "start": start,
+        "end": end,
+        "period_label": period.label,
+        "kind": kind,
+        "due": due,
+        "provinces": [_status_row(s) for s in statuses],
+        "submitted": len(submitted),
+        "not_submitted": [
+            {"province": s.code, "name": s.name, "status": s.status}
+            for s in statuses
+            if s.submission is None
+        ],
+        "late": [
+            {"province": s.code, "name": s.name, "first_submitted_at": s.first_submitted_at}
+            for s in statuses
+            if s.status == LATE
+        ],
+        "indicators": totals(
+            [(s.name, s.submission.snapshot) for s in submitted if s.submission is not None],
+            {i.code: i for i in Indicator.objects.all()},
+        ),
+    }
+
+
+def _status_row(status: ProvinceStatus) -> dict[str, Any]:
+    submission = status.submission
+    return {
+        "province": status.code,
+        "name": status.name,
+        "status": status.status,
+        "submission": None
+        if submission is None
+        else {
+            "id": submission.pk,
+            "version": submission.version,
+            "submitted_at": submission.submitted_at,
+            "submitted_by": submission.submitted_by_name,
+            "first_submitted_at": status.first_submitted_at,
+        },
+    }
+
+
+def _sum(values: list[int | float | None]) -> int | float | None:
+    if not values or any(v is None for v in values):
+        return None
+    total = sum(v for v in values if v is not None)
+    return _round(total)
+
+
+def totals(
+    snapshots: list[tuple[str, dict[str, Any]]], catalogue: dict[str, Indicator]
+) -> list[dict[str, Any]]:
+    """Add the figures of ``snapshots`` (``(province name, snapshot)``) by indicator, in
+    catalogue order: value, plan, previous, and the percentages recomputed from the totals.
+    Never a loop over records: the snapshots are a few dozen small dictionaries."""
+    tables = [(name, rows_by_code(snapshot)) for name, snapshot in snapshots]
+    codes: list[str] = []
+    for _name, rows in tables:
+        codes.extend(code for code in rows if code not in codes)
+    order = {code: (i.order, code) for code, i in catalogue.items()}
+    codes.sort(key=lambda code: order.get(code, (10_000, code)))
+    sums: dict[str, dict[str, Any]] = {}
+    ratios: list[dict[str, Any]] = []
+    result = []
+    for code in codes:
+        indicator = catalogue.get(code)
+        example = next(rows[code] for _name, rows in tables if code in rows)
+        lacking = [name for name, rows in tables if (rows.get(code) or {}).get("value") is None]
+        row: dict[str, Any] = {
+            "code": code,
+            "name": indicator.label if indicator else example.get("name", code),
+            "unit": example.get("unit", ""),
+            "value": None,
+            "plan": None,
+            "percent_of_plan": None,
+            "previous": None,
+            "change_percent": None,
+            "provinces": len(tables) - len(lacking),
+            "note": "",
+        }
+        if indicator is None:
+            row["note"] = _("Not in the indicator catalogue any more: not added.")
+        elif indicator.counting == Indicator.Counting.RATIO:
+            ratios.append(row)  # once its parts are added, wherever they come in the order
+        else:
+            values = [(rows.get(code) or {}).get("value") for _name, rows in tables]
+            row["value"] = _sum(values)
+            row["plan"] = _sum([(rows.get(code) or {}).get("plan") for _n, rows in tables])
+            row["previous"] = _sum([(rows.get(code) or {}).get("previous") for _n, rows in tables])
+            row["percent_of_plan"] = summary.percent(row["value"], row["plan"])
+            row["change_percent"] = summary.change(row["value"], row["previous"])
+            if lacking:
+                row["note"] = _("No figure in the report of: %(names)s.") % {
+                    "names": ", ".join(lacking)
+                }
+        sums[code] = row
+        result.append(row)
+    for row in ratios:
+        row.update(_ratio(row["code"], sums))
+    return result
+
+
+def _ratio(code: str, sums: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A percentage over provinces: from the totals of its parts, else None with a note."""
+    parts = RATIO_PARTS.get(code)
+    numerator = sums.get(parts[0]) if parts else None
+    denominator = sums.get(parts[1]) if parts else None
+    if numerator is None or denominator is None:
+        return {
+            "note": _(
+                "A percentage is not added over provinces, and its parts are not in the "
+                "reports: not computed."
+            )
+        }
+    value = summary.percent(numerator["value"], denominator["value"])
+    previous = summary.percent(numerator["previous"], denominator["previous"])
+    note = "" if value is not None else _("Its parts are not available: not computed.")
+    return {"value": value, "previous": previous, "note": note}
