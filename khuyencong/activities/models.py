@@ -16,14 +16,13 @@ their year on it and ``activities.indicators`` counts by it.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.core.formats import percent
 from khuyencong.core.models import VersionedModel
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import Project
@@ -32,14 +31,6 @@ from khuyencong.registry.models import Establishment
 # Guards against typos and overflow, far above any real figure.
 MAX_COUNT = 1_000_000
 MAX_AMOUNT = 10**15
-
-
-def percent(part: int | None, whole: int | None) -> float | None:
-    """``part`` of ``whole`` in percent with one decimal (half up), None when not computable."""
-    if part is None or not whole:
-        return None
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return float(value)
 
 
 class Activity(VersionedModel):

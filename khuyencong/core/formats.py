@@ -59,3 +59,15 @@ def format_money(amount: int | None) -> str:
             "amount": format_number(Decimal(amount) / MILLION, decimals=1)
         }
     return _("%(amount)s đồng") % {"amount": format_number(amount)}
+
+
+def percent(
+    part: int | float | Decimal | None, whole: int | float | Decimal | None
+) -> float | None:
+    """``part`` as a percentage of ``whole`` with one decimal, rounded half up (81,25 →
+    81,3, as reports write it); None when either is missing or ``whole`` is zero. The one
+    rule for every share the product shows (employment, needs met, coverage, % of plan)."""
+    if part is None or whole is None or whole == 0:
+        return None
+    ratio = Decimal(str(part)) * 100 / Decimal(str(whole))
+    return float(ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

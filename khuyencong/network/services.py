@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import StaleEditError
-from khuyencong.core.formats import format_number
+from khuyencong.core.formats import format_number, percent
 from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
 from khuyencong.core.scoping import can_write, can_write_place, is_admin, scope_queryset
@@ -368,7 +368,7 @@ class Roster:
 
     @property
     def percent(self) -> float | None:
-        return round(100 * self.covered / self.total, 1) if self.total else None
+        return percent(self.covered, self.total)
 
 
 def roster(province: Province, on: datetime.date | None = None) -> Roster:

@@ -15,20 +15,13 @@ About fifty queries whatever the unit: two periods of grouped queries (``figures
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from khuyencong.core.formats import percent
 from khuyencong.reports import figures, narrative
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import ResolvedUnit
-
-
-def percent(part: int | float | None, whole: int | float | None) -> float | None:
-    """``part`` as a percentage of ``whole``, one decimal (half up); None if not computable."""
-    if part is None or whole in (None, 0):
-        return None
-    ratio = Decimal(str(part)) * 100 / Decimal(str(whole))
-    return float(ratio.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def change(value: int | float | None, previous: int | float | None) -> float | None:

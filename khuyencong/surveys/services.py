@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.formats import percent
 from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write_place, is_admin, scope_queryset
@@ -570,7 +571,7 @@ def _totals() -> dict[str, Any]:
 
 
 def _percent(part: int | None, whole: int | None) -> float | None:
-    return round(100 * (part or 0) / whole, 1) if whole else None
+    return percent(part or 0, whole)
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:

@@ -38,3 +38,12 @@ def test_normalise_ignores_diacritics_and_case():
     assert normalise("Tàu hủ ky") == "tau hu ky"
     assert normalise("  ĐỒNG   Tháp ") == "dong thap"
     assert normalise_name("Cơ sở Mộc, Đức-Thành") == "co so moc duc thanh"
+
+
+def test_percent_rounds_half_up_to_one_decimal_and_refuses_to_guess():
+    from khuyencong.core.formats import percent
+
+    assert percent(3_250, 4_000) == 81.3  # 81,25: half up, where round() gives 81,2
+    assert percent(1, 3) == 33.3
+    assert percent(0, 5) == 0.0
+    assert percent(None, 5) is None and percent(5, 0) is None and percent(5, None) is None
