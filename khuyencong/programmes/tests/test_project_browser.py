@@ -66,6 +66,9 @@ def test_a_project_from_draft_to_settled(page):
     page.fill("[name='output_machines.count']", "1")
     page.fill("#beneficiary-search", "ca phe ea kar")
     page.locator("#beneficiary-results input[type=checkbox]").first.check()
+    # The search answers by htmx: let it settle so no late swap replaces the ticked box.
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#beneficiary-results input[type=checkbox]").first.is_checked()
     page.click("[data-testid=project-form] button[type=submit]")
     # Either the project's page or the form again with what was refused: say which.
     page.wait_for_selector("[data-testid=status], .error, .msg-error")
