@@ -17,6 +17,7 @@ from khuyencong.programmes.factories import advance, draft_project
 from khuyencong.programmes.models import Inspection, Project, ProjectTransition
 from khuyencong.programmes.workflow import transition_project
 from khuyencong.registry.factories import EstablishmentFactory
+from khuyencong.registry.models import Establishment
 
 S = Project.Status
 MILLION = 1_000_000
@@ -479,3 +480,12 @@ def test_manager_records_and_edits_the_provinces_programme(
     programme.refresh_from_db()
     assert programme.name == "Tên mới"  # the second save came from a stale form
     assert client_for(officer_b).get(url("programme-edit", programme.pk)).status_code == 404
+
+
+def test_ids_in_form_values_are_not_written_the_vietnamese_way(client_for, officer_a, beneficiary):
+    # Vietnamese formatting groups thousands with dots: an id of 1187 must still be sent
+    # back as "1187", or the form refuses "1.187" (seen once ids passed 999).
+    Establishment.objects.filter(pk=beneficiary.pk).update(id=1187)
+    found = client_for(officer_a).get(url("beneficiary-search"), {"q": "ca phe", "province": "66"})
+    body = found.content.decode()
+    assert 'value="1187"' in body and "1.187" not in body
