@@ -39,6 +39,16 @@ TRAININGS = [
     ("other", "Tập huấn an toàn thực phẩm cho cơ sở chế biến"),
     ("vocational", "Đào tạo nghề cơ khí sửa chữa máy nông nghiệp"),
     ("management", "Tập huấn xây dựng thương hiệu và bao bì sản phẩm"),
+    ("upskilling", "Đào tạo nâng cao tay nghề {trade} cho thợ đang làm việc"),
+    ("startup", "Đào tạo khởi sự doanh nghiệp cho hộ sản xuất {trade}"),
+]
+STUDY_TOURS = [
+    (
+        "study_tour",
+        "Đoàn tham quan khảo sát mô hình sản xuất sạch hơn tại các tỉnh phía Bắc",
+        "Bắc Ninh",
+    ),
+    ("study_tour_abroad", "Đoàn khảo sát, học tập kinh nghiệm phát triển làng nghề", "Thái Lan"),
 ]
 TRADES = [
     "mây tre đan",
@@ -150,6 +160,9 @@ def _province_year(
     def record(model: Any, **data: Any) -> Any:
         nonlocal created
         created += 1
+        if not data.get("project"):
+            # The centre's own activities alternate between the two programmes.
+            data.setdefault("funding_level", "national" if created % 2 else "local")
         return services.create_activity(
             actor=officer, model=model, data={"province": province, **data}
         )
@@ -305,6 +318,37 @@ def _province_year(
             establishments=rng.sample(pool, min(rng.randint(2, 5), len(pool))),
             project=_pick_project(projects, year, ("02",)),
         )
+    # The province's own fair, with all its booths, and study tours (groups of persons).
+    opened = _day(rng, year, today, latest=3)
+    record(
+        Fair,
+        name=f"Hội chợ hàng công nghiệp nông thôn tiêu biểu {province.short_name} năm {year}",
+        level="province",
+        start_date=opened,
+        end_date=opened + datetime.timedelta(days=4),
+        place=f"Quảng trường trung tâm, {province.short_name}",
+        organised=True,
+        booths=rng.randint(120, 260),
+        funding_level="local" if year % 2 else "national",
+    )
+    for number, (kind, title, place) in enumerate(STUDY_TOURS):
+        record(
+            Workshop,
+            title=title,
+            kind=kind,
+            topic="market" if number else "cleaner_production",
+            date=_day(rng, year, today),
+            place=place,
+            attendees=rng.randint(12, 25),
+            funding_level="national" if number else "local",
+        )
+    services.record_staff_count(
+        actor=officer,
+        province=province,
+        year=year,
+        staff=rng.randint(14, 30),
+        note="Viên chức và người lao động của Trung tâm Khuyến công",
+    )
     return created
 
 

@@ -13,7 +13,7 @@ Which date places a record in the period (both ends included):
 | ``brands.count`` | brand registrations (any status) | filing |
 | ``consulting.contracts`` | contracts, except cancelled ones | signing |
 | ``consulting.revenue`` | receipts dated in the period, plus the value of contracts signed in the period that have no receipt and were not cancelled (đồng) | receipt / signing |
-| ``workshops.count``, ``workshops.attendees`` | workshops and conferences, their attendees | the day held |
+| ``workshops.count``, ``workshops.attendees`` | workshops and conferences (not study tours), their attendees | the day held |
 | ``communications.count`` | communication items | their date |
 
 ``establishment_ids`` gives the distinct establishments involved in any activity of the
@@ -27,16 +27,19 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 
 from khuyencong.activities.models import (
+    STUDY_TOURS,
     BrandRegistration,
     CommunicationItem,
     ConsultingContract,
     ConsultingReceipt,
+    Fair,
     FairParticipation,
     Showroom,
+    StaffCount,
     Trainee,
     TrainingCourse,
     Workshop,
@@ -146,8 +149,10 @@ def values(
     contracts = ConsultingContract.objects.all()
     if provinces is not None:
         contracts = contracts.filter(province__in=provinces)
-    workshops = Workshop.objects.filter(_where("date", start, end, provinces)).aggregate(
-        n=Count("pk"), attendees=Coalesce(Sum("attendees"), 0)
+    workshops = (
+        Workshop.objects.filter(_where("date", start, end, provinces))
+        .exclude(kind__in=STUDY_TOURS)
+        .aggregate(n=Count("pk"), attendees=Coalesce(Sum("attendees"), 0))
     )
     return {
         "trainees.count": training["participants"],
@@ -208,3 +213,180 @@ def establishment_ids(
     ]
     first, *others = (part.order_by() for part in parts)
     return first.union(*others)
+
+
+# --- the official results form, by programme ------------------------------------------------
+
+# Communication kinds that are broadcasts (TV and radio programmes); the others are
+# publications (articles, bulletins, panels, handbooks, web pages).
+BROADCASTS = (CommunicationItem.Kind.TV, CommunicationItem.Kind.RADIO)
+TOPIC_ROWS = {
+    TrainingCourse.Topic.VOCATIONAL: "training.vocational",
+    TrainingCourse.Topic.UPSKILLING: "training.upskilling",
+    TrainingCourse.Topic.STARTUP: "training.startup",
+    TrainingCourse.Topic.MANAGEMENT: "training.management",
+    TrainingCourse.Topic.COLLABORATOR: "staff_training.persons",
+}
+# The rows of the results form these records answer (docs/reports.md, "The official forms").
+PROGRAMME_ROWS = (
+    "training.vocational",
+    "training.vocational.employed",
+    "training.upskilling",
+    "training.startup",
+    "training.management",
+    "workshops.count",
+    "study_tours.domestic.groups",
+    "study_tours.domestic.persons",
+    "study_tours.abroad.groups",
+    "study_tours.abroad.persons",
+    "fairs.organised",
+    "fairs.booths",
+    "fairs.establishments",
+    "brands.establishments",
+    "consulting.establishments",
+    "communication.publications",
+    "communication.broadcasts",
+    "staff_training.classes",
+    "staff_training.persons",
+)
+
+
+def programme_of(prefix: str = "") -> Case:
+    """The programme a record counts under: its project's funding level, else its own
+    (shared/API.md, "Official report forms")."""
+    return Case(
+        When(
+            **{f"{prefix}project__isnull": False},
+            then=F(f"{prefix}project__funding_level"),
+        ),
+        default=F(f"{prefix}funding_level"),
+        output_field=CharField(),
+    )
+
+
+def _place(
+    date_field: str,
+    start: datetime.date,
+    end: datetime.date,
+    provinces: Any,
+    communes: Any,
+    prefix: str = "",
+) -> Q:
+    condition = _where(date_field, start, end, provinces, prefix)
+    if communes is not None:
+        condition &= Q(**{f"{prefix}commune__in": list(communes)})
+    return condition
+
+
+def programme_values(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    provinces: Iterable[str] | None = None,
+    communes: Iterable[str] | None = None,
+) -> dict[str, dict[str, int]]:
+    """The results-form rows the activities answer (``PROGRAMME_ROWS``), each as
+    ``{"national": n, "local": n}``: an activity counts under its project's programme, else
+    its own. Below province level only the records placed in the ``communes`` count. Seven
+    grouped queries whatever the number of records or provinces."""
+    if provinces is not None:
+        provinces = [str(code) for code in provinces]
+    if communes is not None:
+        communes = [str(code) for code in communes]
+    out: dict[str, dict[str, int]] = {row: {"national": 0, "local": 0} for row in PROGRAMME_ROWS}
+
+    def add(row: str, level: str | None, value: Any) -> None:
+        if level in ("national", "local") and value:
+            out[row][level] += int(value)
+
+    courses = (
+        TrainingCourse.objects.filter(_place("end_date", start, end, provinces, communes))
+        .annotate(programme=programme_of())
+        .values("topic", "programme")
+        .annotate(
+            n=Count("pk"),
+            people=Coalesce(Sum("participants"), 0),
+            employed=Coalesce(Sum("employed_after"), 0),
+        )
+        .order_by()
+    )
+    for row in courses:
+        if row["topic"] in TOPIC_ROWS:
+            add(TOPIC_ROWS[row["topic"]], row["programme"], row["people"])
+        if row["topic"] == TrainingCourse.Topic.VOCATIONAL:
+            add("training.vocational.employed", row["programme"], row["employed"])
+        if row["topic"] == TrainingCourse.Topic.COLLABORATOR:
+            add("staff_training.classes", row["programme"], row["n"])
+    workshops = (
+        Workshop.objects.filter(_place("date", start, end, provinces, communes))
+        .annotate(programme=programme_of())
+        .values("kind", "programme")
+        .annotate(n=Count("pk"), people=Coalesce(Sum("attendees"), 0))
+        .order_by()
+    )
+    for row in workshops:
+        if row["kind"] == Workshop.Kind.STUDY_TOUR:
+            add("study_tours.domestic.groups", row["programme"], row["n"])
+            add("study_tours.domestic.persons", row["programme"], row["people"])
+        elif row["kind"] == Workshop.Kind.STUDY_TOUR_ABROAD:
+            add("study_tours.abroad.groups", row["programme"], row["n"])
+            add("study_tours.abroad.persons", row["programme"], row["people"])
+        else:
+            add("workshops.count", row["programme"], row["n"])
+    organised = (
+        Fair.objects.filter(_place("start_date", start, end, provinces, communes), organised=True)
+        .annotate(programme=programme_of())
+        .values("programme")
+        .annotate(n=Count("pk"), booths_total=Coalesce(Sum("booths"), 0))
+        .order_by()
+    )
+    for row in organised:
+        add("fairs.organised", row["programme"], row["n"])
+        add("fairs.booths", row["programme"], row["booths_total"])
+    participations = (
+        FairParticipation.objects.filter(
+            _place("start_date", start, end, provinces, communes, prefix="fair__")
+        )
+        .annotate(programme=programme_of("fair__"))
+        .values("programme")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in participations:
+        add("fairs.establishments", row["programme"], row["n"])
+    for model, date_field, row_code, exclude in (
+        (BrandRegistration, "filed_on", "brands.establishments", None),
+        (ConsultingContract, "signed_on", "consulting.establishments", CANCELLED),
+    ):
+        rows = model.objects.filter(_place(date_field, start, end, provinces, communes))
+        if exclude is not None:
+            rows = rows.exclude(status=exclude)
+        grouped = (
+            rows.annotate(programme=programme_of())
+            .values("programme")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in grouped:
+            add(row_code, row["programme"], row["n"])
+    items = (
+        CommunicationItem.objects.filter(_place("date", start, end, provinces, communes))
+        .annotate(programme=programme_of())
+        .values("kind", "programme")
+        .annotate(n=Coalesce(Sum("quantity"), 0))
+        .order_by()
+    )
+    for row in items:
+        kind = "broadcasts" if row["kind"] in BROADCASTS else "publications"
+        add(f"communication.{kind}", row["programme"], row["n"])
+    return out
+
+
+def staff_count(*, year: int, provinces: Iterable[str] | None = None) -> int | None:
+    """The khuyến công staff of the provinces in a year (one query); None when no province
+    recorded it."""
+    rows = StaffCount.objects.filter(year=year)
+    if provinces is not None:
+        rows = rows.filter(province__in=[str(code) for code in provinces])
+    found = rows.aggregate(n=Count("pk"), total=Sum("staff"))
+    return int(found["total"]) if found["n"] else None

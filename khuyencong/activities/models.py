@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 from khuyencong.core.formats import percent
 from khuyencong.core.models import VersionedModel
 from khuyencong.places.models import Commune, Province
-from khuyencong.programmes.models import Project
+from khuyencong.programmes.models import FundingLevel, Project
 from khuyencong.registry.models import Establishment
 
 # Guards against typos and overflow, far above any real figure.
@@ -62,6 +62,18 @@ class Activity(VersionedModel):
         blank=True,
         related_name="+",
         help_text=_("The project (đề án) that paid for it, of the same province."),
+    )
+    # The programme it counts under in the official forms when it has no project (KCQG or
+    # KCĐP); empty when a project is named: the project's funding level decides then.
+    funding_level = models.CharField(
+        _("programme"),
+        max_length=16,
+        choices=FundingLevel.choices,
+        blank=True,
+        help_text=_(
+            "National (KCQG) or local (KCĐP) khuyến công: required when no project is "
+            "named; with a project, the project's programme counts."
+        ),
     )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
@@ -111,7 +123,9 @@ class TrainingCourse(Activity):
 
     class Topic(models.TextChoices):
         VOCATIONAL = "vocational", _("Vocational training and craft passing")
-        MANAGEMENT = "management", _("Management and start-up")
+        UPSKILLING = "upskilling", _("Upskilling of workers")
+        STARTUP = "startup", _("Start-up")
+        MANAGEMENT = "management", _("Business management")
         CLEANER_PRODUCTION = "cleaner_production", _("Cleaner production")
         ENERGY_EFFICIENCY = "energy_efficiency", _("Energy efficiency")
         DIGITAL = "digital", _("Digital transformation and e-commerce")
@@ -226,6 +240,20 @@ class Fair(Activity):
     place = models.CharField(_("place"), max_length=300, blank=True)
     country = models.CharField(
         _("country"), max_length=100, blank=True, help_text=_("For an international fair.")
+    )
+    # The results form counts the fairs the province organised and their booths, apart
+    # from the fairs its establishments were supported to attend.
+    organised = models.BooleanField(
+        _("organised by the province"),
+        default=False,
+        help_text=_("The province's khuyến công centre organised this fair."),
+    )
+    booths = models.PositiveIntegerField(
+        _("booths of the fair"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100_000)],
+        help_text=_("All booths of a fair the province organised."),
     )
     history = _history()
 
@@ -558,6 +586,9 @@ class Workshop(Activity):
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("Workshop")
         CONFERENCE = "conference", _("Conference")
+        # A study tour is one group (đoàn): its attendees are the persons of the group.
+        STUDY_TOUR = "study_tour", _("Study tour in the country")
+        STUDY_TOUR_ABROAD = "study_tour_abroad", _("Study tour abroad")
 
     class Topic(models.TextChoices):
         CLEANER_PRODUCTION = "cleaner_production", _("Cleaner production")
@@ -569,7 +600,7 @@ class Workshop(Activity):
         OTHER = "other", _("Other")
 
     title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.WORKSHOP)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.WORKSHOP)
     topic = models.CharField(_("topic"), max_length=24, choices=Topic.choices)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=300, blank=True)
@@ -591,3 +622,45 @@ class Workshop(Activity):
         verbose_name_plural = _("workshops and conferences")
         ordering = ["-date", "-id"]
         indexes = _indexes("workshop", "date")
+
+
+STUDY_TOURS = (Workshop.Kind.STUDY_TOUR, Workshop.Kind.STUDY_TOUR_ABROAD)
+
+
+# --- 8. khuyến công staff ------------------------------------------------------------------
+
+
+class StaffCount(models.Model):
+    """How many people work in khuyến công in a province in a year (the results form's last
+    row): one small record per province and year, read at the end of a period."""
+
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    staff = models.PositiveIntegerField(
+        _("khuyến công staff"), validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(inherit=False)
+
+    class Meta:
+        verbose_name = _("khuyến công staff count")
+        verbose_name_plural = _("khuyến công staff counts")
+        ordering = ["province_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="staff_count_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year}: {self.staff}"

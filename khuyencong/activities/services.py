@@ -36,6 +36,7 @@ from khuyencong.activities.models import (
     Fair,
     FairParticipation,
     Showroom,
+    StaffCount,
     Trainee,
     TrainingCourse,
     Workshop,
@@ -50,7 +51,7 @@ from khuyencong.programmes.models import Project
 from khuyencong.registry.models import Establishment
 
 # The fields of each kind a create or an edit may set, besides the common ones.
-COMMON_FIELDS = ("commune", "project", "notes")
+COMMON_FIELDS = ("commune", "project", "funding_level", "notes")
 FIELDS: dict[type[Activity], tuple[str, ...]] = {
     TrainingCourse: (
         "title",
@@ -61,7 +62,7 @@ FIELDS: dict[type[Activity], tuple[str, ...]] = {
         "participants",
         "employed_after",
     ),
-    Fair: ("name", "level", "start_date", "end_date", "place", "country"),
+    Fair: ("name", "level", "start_date", "end_date", "place", "country", "organised", "booths"),
     Showroom: ("name", "establishment", "address", "opened_on", "cost", "supported_amount"),
     BrandRegistration: (
         "establishment",
@@ -206,6 +207,19 @@ def check_place(record: Activity) -> None:
         )
 
 
+def check_programme(record: Activity) -> None:
+    """The programme an activity counts under in the official forms: its project's, else
+    its own, which is then required (shared/API.md, "Official report forms")."""
+    if record.project_id is not None:
+        # The project decides; an own level beside it could only disagree with it.
+        record.funding_level = ""
+    elif not record.funding_level:
+        raise ActivityError(
+            _("Choose the programme (national or local khuyến công), or name the project."),
+            field="funding_level",
+        )
+
+
 def check_establishment(establishment: Establishment | None, province_id: str, field: str) -> None:
     if establishment is not None and establishment.province_id != province_id:
         # The name is not repeated: it belongs to a province the user may not see.
@@ -262,6 +276,11 @@ def _check_fair(fair: Fair) -> None:
     )
     if fair.level == Fair.Level.INTERNATIONAL and not fair.country.strip():
         raise ActivityError(_("Name the country of an international fair."), field="country")
+    if fair.booths is not None and not fair.organised:
+        raise ActivityError(
+            _("Booths of the whole fair are recorded for a fair the province organised."),
+            field="booths",
+        )
 
 
 def _check_showroom(showroom: Showroom) -> None:
@@ -370,6 +389,7 @@ def _apply(record: Activity, data: dict[str, Any]) -> None:
         record.client_name = record.client_establishment.name
     _clean_fields(record)
     check_place(record)
+    check_programme(record)
     RULES[model](record)
     record.search_text = normalise(str(getattr(record, model.NAME_FIELD)))[:400]
 
@@ -662,3 +682,41 @@ def projects_of(province_id: str | None) -> QuerySet[Project]:
 
 def communes_of(province_id: str | None) -> QuerySet[Commune]:
     return Commune.objects.filter(province_id=province_id or "-").order_by("name")
+
+
+# --- khuyến công staff ----------------------------------------------------------------------
+
+
+def staff_counts_for(user: Any, *, write: bool = False) -> QuerySet[StaffCount]:
+    """The yearly staff counts the user may see (or change): a province's staff their
+    province; national officers and auditors every province; collaborators none."""
+    if getattr(user, "role", None) == "collaborator":
+        return StaffCount.objects.none()
+    return scope_queryset(user, StaffCount.objects.all(), write=write)
+
+
+@transaction.atomic
+def record_staff_count(
+    *, actor: Any, province: Any, year: Any, staff: Any, note: str = ""
+) -> StaffCount:
+    """Set the number of khuyến công staff of a province for a year (replacing the year's
+    figure, its history kept): the officers and managers of the province, or an
+    administrator."""
+    province = _fetch(Province, province, "province")
+    if province is None:
+        raise ActivityError(_("Choose the province."), field="province")
+    _refuse_unless_may_record(actor, province.pk)
+    try:
+        year = int(year)
+    except (TypeError, ValueError) as exc:
+        raise ActivityError(_("Enter a year."), field="year") from exc
+    record = StaffCount.objects.select_for_update().filter(
+        province=province, year=year
+    ).first() or StaffCount(province=province, created_by=actor)
+    record.year = year
+    record.staff = staff
+    record.note = note or ""
+    _clean_fields(record)
+    record._history_user = actor  # type: ignore[attr-defined]
+    record.save()
+    return record

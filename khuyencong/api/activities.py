@@ -35,6 +35,7 @@ from khuyencong.activities.models import (
     Fair,
     FairParticipation,
     Showroom,
+    StaffCount,
     Trainee,
     TrainingCourse,
     Workshop,
@@ -50,7 +51,17 @@ from khuyencong.programmes.models import Project
 from khuyencong.registry.models import Establishment
 
 MAX_INT = 2_147_483_647
-COMMON = ["id", "province", "commune", "project", "notes", "version", "created_at", "updated_at"]
+COMMON = [
+    "id",
+    "province",
+    "commune",
+    "project",
+    "funding_level",
+    "notes",
+    "version",
+    "created_at",
+    "updated_at",
+]
 STALE = "Someone saved the record after the `version` you sent."
 
 
@@ -86,6 +97,14 @@ class ActivitySerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         help_text="Id of the project (đề án) that paid for it, of the same province.",
+    )
+    funding_level = serializers.ChoiceField(
+        choices=[("national", "national"), ("local", "local"), ("", "")],
+        required=False,
+        allow_blank=True,
+        help_text="`national` (KCQG) or `local` (KCĐP): the programme it counts under in the "
+        "official forms. Required when there is no `project`; with a project, the project's "
+        "`funding_level` counts and this stays empty.",
     )
     version = serializers.IntegerField(
         required=False,
@@ -145,9 +164,15 @@ class FairSerializer(ActivitySerializer):
             "end_date",
             "place",
             "country",
+            "organised",
+            "booths",
             "participations",
             *COMMON[4:],
         ]
+        extra_kwargs = {
+            "organised": {"help_text": "The province's centre organised it (results form)."},
+            "booths": {"min_value": 0, "max_value": 100_000},
+        }
 
 
 class ShowroomSerializer(ActivitySerializer):
@@ -557,6 +582,61 @@ class WorkshopViewSet(ActivityViewSet):
         return super().get_queryset().prefetch_related("establishments")
 
 
+class StaffCountSerializer(serializers.ModelSerializer):
+    province = serializers.PrimaryKeyRelatedField(
+        queryset=Province.objects.all(),
+        required=False,
+        help_text="2025 province code; a provincial user's own province when omitted.",
+    )
+
+    class Meta:
+        model = StaffCount
+        fields = ["id", "province", "year", "staff", "note"]
+        read_only_fields = ["id"]
+        # One figure per province and year: a POST for a year that exists replaces it.
+        validators: list[Any] = []
+        extra_kwargs = {
+            "year": {"min_value": 2000, "max_value": 2100},
+            "staff": {"min_value": 0, "max_value": MAX_COUNT},
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(description="The khuyến công staff of each province by year."),
+    create=extend_schema(
+        description="Set a province's staff for a year; a year already recorded is replaced "
+        "(its history kept)."
+    ),
+)
+@extend_schema(tags=["activities"])
+class StaffCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = StaffCountSerializer
+    parser_classes = PARSERS
+    schema = AutoSchema()
+    permission_classes = [WritingRole]
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[StaffCount]:
+        return services.staff_counts_for(self.request.user, write=_write(self.request)).order_by(
+            "province_id", "-year"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not services.may_record_somewhere(request.user):
+            raise PermissionDenied(_("Only provincial officers and managers record activities."))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        province = data.pop("province", None)
+        if province is None:
+            user = request.user
+            if is_admin(user) or user.province_id is None:
+                raise serializers.ValidationError({"province": [_("This field is required.")]})
+            province = user.province_id
+        record = services.record_staff_count(actor=request.user, province=province, **data)
+        return Response(StaffCountSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
 def register(router: SimpleRouter) -> None:
     """Register this module's viewsets on the API router."""
     router.register("trainings", TrainingViewSet, basename="api-training")
@@ -566,3 +646,4 @@ def register(router: SimpleRouter) -> None:
     router.register("consulting-contracts", ConsultingViewSet, basename="api-consulting")
     router.register("communications", CommunicationViewSet, basename="api-communication")
     router.register("workshops", WorkshopViewSet, basename="api-workshop")
+    router.register("staff-counts", StaffCountViewSet, basename="api-staff-count")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Cast, Concat
 
 from khuyencong.awards.models import AwardEntry, Level
@@ -47,3 +47,46 @@ def certified_products(
         output_field=CharField(),
     )
     return entries.annotate(product_key=key).values("product_key").distinct().order_by().count()
+
+
+# Which programme pays for a round's level in the official results form: provincial (and
+# pre-2025 district) rounds are the province's own programme (KCĐP), regional and national
+# rounds the national programme (KCQG). Rounds carry no project, so the level decides.
+PROGRAMME_OF_LEVEL = {
+    Level.DISTRICT: "local",
+    Level.PROVINCE: "local",
+    Level.REGION: "national",
+    Level.NATIONAL: "national",
+}
+
+
+def entries_by_level_and_group(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    provinces: Iterable[str] | None = None,
+    communes: Iterable[str] | None = None,
+) -> dict[tuple[str, str], dict[str, int]]:
+    """``{(level, group): {"registered": n, "certified": n}}`` for the official awards form:
+    entries of the rounds closing in the period (registered) and entries certified by a
+    certificate issued in the period (certified), of establishments in ``provinces`` (and,
+    below province level, ``communes``). One grouped query."""
+    in_round = Q(round__closing_date__gte=start, round__closing_date__lte=end)
+    issued = Q(certified=True, issued_on__gte=start, issued_on__lte=end)
+    entries = AwardEntry.objects.filter(in_round | issued)
+    if provinces is not None:
+        entries = entries.filter(province_id__in=list(provinces))
+    if communes is not None:
+        entries = entries.filter(commune_id__in=list(communes))
+    rows = (
+        entries.values("round__level", "group")
+        .annotate(registered=Count("pk", filter=in_round), certified_n=Count("pk", filter=issued))
+        .order_by()
+    )
+    return {
+        (row["round__level"], row["group"]): {
+            "registered": row["registered"],
+            "certified": row["certified_n"],
+        }
+        for row in rows
+    }

@@ -36,7 +36,7 @@ KINDS = {
         "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong {trade} tại {name}",
         180 * M,
         240 * M,
-        {"machines.count": 2},
+        {"machines.count": 2, "machinery.establishments": 1, "machinery.investment": 240 * M},
         1,
     ),
     "model": (
@@ -44,7 +44,7 @@ KINDS = {
         "Xây dựng mô hình trình diễn kỹ thuật sản xuất {trade} tại {name}",
         420 * M,
         1_050 * M,
-        {"models.count": 1},
+        {"models.count": 1, "models.investment": 1_050 * M, "establishments.founded": 1},
         1,
     ),
     "training": (

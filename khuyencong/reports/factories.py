@@ -28,13 +28,15 @@ def approved_project(
     funding_level: str = "national",
     commune: Any = None,
     beneficiaries: list[Any] | None = None,
+    **overrides: Any,
 ) -> Project:
     """A project of the plan of ``year`` approved on ``approved_on`` with ``state`` đồng of
-    the funding level's source and ``counterpart`` đồng of the beneficiary's own."""
+    the funding level's source and ``counterpart`` đồng of the beneficiary's own;
+    ``overrides`` are more fields of the draft (``category``, ``subtype``, ``outputs``…)."""
     lines = [{"source": funding_level, "amount": state}]
     if counterpart:
         lines.append({"source": "counterpart", "amount": counterpart})
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = dict(overrides)
     if commune is not None:
         extra["commune"] = commune
     project = draft_project(

@@ -336,6 +336,12 @@ def compute(scope: Scope, start: datetime.date, end: datetime.date, codes: set[s
         out.values["collaborator_reports.late"] = collaborator_reports_late(scope, start, end)
     if codes & {"needs.count", "needs.met_percent"}:
         out.values.update(need_values(scope, start.year, end.year))
+    # The official forms' own figures (reports.forms.records).
+    from khuyencong.reports.forms import records as form_records
+
+    form_codes = {c for c in codes if form_records.handles(c)}
+    if form_codes:
+        form_records.compute(scope, start, end, form_codes, out)
     for code in codes:
         if code not in out.values:
             out.values[code] = None

@@ -77,7 +77,13 @@ class ActivityForm(forms.Form):
         self, *args: Any, kind: Kind, province: Province, instance: Any = None, **kwargs: Any
     ) -> None:
         self.kind = kind
-        self.names = (*services.FIELDS[kind.model], "commune", "project", "notes")
+        self.names = (
+            *services.FIELDS[kind.model],
+            "commune",
+            "project",
+            "funding_level",
+            "notes",
+        )
         if kind.model.__name__ == "Workshop":
             self.names = (*self.names, "establishments")
         if instance is not None:

@@ -67,6 +67,8 @@ def record():
     """``record(actor, Model, province, **fields)`` through the services."""
 
     def make(actor, model, province, **data):
+        if not data.get("project"):
+            data.setdefault("funding_level", "local")
         if model is TrainingCourse:
             if "end_date" in data and "start_date" not in data:
                 data["start_date"] = data["end_date"] - datetime.timedelta(days=20)

@@ -183,6 +183,7 @@ def test_a_stale_form_is_refused_with_a_message(client_for, officer_a, manager_a
             "start_date": "2025-05-21",
             "end_date": "2025-06-10",
             "participants": "30",
+            "funding_level": "local",
             "version": str(seen),
         },
     )
@@ -404,6 +405,7 @@ def test_an_administrator_picks_the_province_first(client_for, admin, province_a
             "level": "province",
             "start_date": "2025-04-01",
             "end_date": "2025-04-03",
+            "funding_level": "local",
         },
     )
     assert response.status_code == 302

@@ -53,6 +53,7 @@ def bodies(est):
             "end_date": "2025-06-20",
             "participants": 35,
             "employed_after": 28,
+            "funding_level": "local",
         },
         "fairs": {
             "name": "Hội chợ Công Thương khu vực Tây Nguyên",
@@ -60,6 +61,7 @@ def bodies(est):
             "start_date": "2025-04-10",
             "end_date": "2025-04-14",
             "place": "Buôn Ma Thuột",
+            "funding_level": "local",
         },
         "showrooms": {
             "name": "Phòng trưng bày mây tre",
@@ -67,12 +69,14 @@ def bodies(est):
             "opened_on": "2025-03-01",
             "cost": 200 * M,
             "supported_amount": 100 * M,
+            "funding_level": "local",
         },
         "brands": {
             "establishment": est.pk,
             "mark_name": "MÂY TRE EA KAR",
             "kind": "collective",
             "filed_on": "2025-02-15",
+            "funding_level": "local",
         },
         "workshops": {
             "title": "Hội thảo kết nối cung cầu",
@@ -80,6 +84,7 @@ def bodies(est):
             "date": "2025-09-12",
             "attendees": 80,
             "establishments": [est.pk],
+            "funding_level": "local",
         },
         "consulting-contracts": {
             "title": "Kiểm toán năng lượng",
@@ -87,6 +92,7 @@ def bodies(est):
             "service": "energy_audit",
             "value": 85 * M,
             "signed_on": "2025-03-20",
+            "funding_level": "local",
         },
         "communications": {
             "kind": "tv",
@@ -94,6 +100,7 @@ def bodies(est):
             "date": "2025-05-05",
             "topic": "programme",
             "cost": 12 * M,
+            "funding_level": "local",
         },
     }
 

@@ -40,6 +40,9 @@ class FormRow:
     values: dict[str, Value] = field(default_factory=dict)
     level: int = 0  # 0 a heading or total (bold), 1 a row, 2 a sub-row (indented)
     note: str = ""
+    # What the row's figures are when it differs from its columns' kind: a money row
+    # ("money", in đồng, printed in the form's ``money_unit``) in a table of counts.
+    kind: ColumnKind | Literal[""] = ""
 
 
 @dataclass
@@ -83,6 +86,7 @@ class OfficialForm:
                     "unit_label": r.unit_label,
                     "level": r.level,
                     "note": r.note,
+                    "kind": r.kind,
                     **r.values,
                 }
                 for r in self.rows
@@ -104,6 +108,7 @@ class OfficialForm:
                 values={k: v for k, v in r.items() if k in keys},
                 level=r.get("level", 0),
                 note=r.get("note", ""),
+                kind=r.get("kind", ""),
             )
             for r in data["rows"]
         ]
