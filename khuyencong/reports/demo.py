@@ -68,9 +68,24 @@ def _rows(unit: str, rng: Any) -> tuple[list[dict[str, Any]], int]:
         add("funding.planned", year, planned)
         add("projects.approved", year, rng.randint(6, 18))
         add("establishments.supported", year, rng.randint(25, 90))
-        add("trainees.count", year, rng.randint(120, 420))
+        trainees = rng.randint(120, 420)
+        add("trainees.count", year, trainees)
         add("trainees.employed_percent", year, round(rng.uniform(72, 92), 1))
-        add("fairs.participations", year, rng.randint(10, 45))
+        participations = rng.randint(10, 45)
+        add("fairs.participations", year, participations)
+        if year >= 2022:
+            # The official results form's rows for the last years before the records, split
+            # between the national (KCQG) and the local programme (KCĐP).
+            vocational = trainees * 6 // 10
+            for row, value in (
+                ("training.vocational", vocational),
+                ("training.vocational.employed", vocational * 4 // 5),
+                ("fairs.establishments", participations),
+                ("workshops.count", 2 + trainees // 100),
+            ):
+                national = value * 55 // 100
+                add(f"results.{row}.national", year, national)
+                add(f"results.{row}.local", year, value - national)
     return rows, total_2012_2023
 
 

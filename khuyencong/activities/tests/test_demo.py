@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from khuyencong.activities import indicators
 from khuyencong.activities.models import (
+    STUDY_TOURS,
     BrandRegistration,
     ConsultingContract,
     ConsultingReceipt,
     Fair,
     FairParticipation,
+    StaffCount,
     Trainee,
     TrainingCourse,
     Workshop,
@@ -33,8 +35,16 @@ def test_demo_has_three_years_of_activities(demo_places):  # noqa: F811
         for year in (today.year - 2, today.year - 1):
             courses = TrainingCourse.objects.filter(province=code, end_date__year=year)
             assert 6 <= courses.count() <= 10
-            assert 3 <= Fair.objects.filter(province=code, start_date__year=year).count() <= 5
-            assert 2 <= Workshop.objects.filter(province=code, date__year=year).count() <= 4
+            fairs = Fair.objects.filter(province=code, start_date__year=year)
+            assert 3 <= fairs.count() <= 6 and fairs.filter(organised=True, booths__gt=0).exists()
+            # Workshops and conferences, and a study tour at home and one abroad.
+            workshops = Workshop.objects.filter(province=code, date__year=year)
+            assert 2 <= workshops.exclude(kind__in=STUDY_TOURS).count() <= 4
+            assert workshops.filter(kind__in=STUDY_TOURS).count() == 2
+            assert StaffCount.objects.filter(province=code, year=year).exists()
+            # The centre's own activities are under both programmes.
+            own = TrainingCourse.objects.filter(province=code, project__isnull=True)
+            assert set(own.values_list("funding_level", flat=True)) <= {"national", "local"}
         assert not TrainingCourse.objects.filter(province=code, end_date__gt=today).exists()
         courses = TrainingCourse.objects.filter(province=code)
         assert courses.filter(project__category__in=["01", "02"]).exists()

@@ -161,6 +161,7 @@ def test_a_refused_form_names_the_field_and_saves_nothing(client_for, officer_a)
                 "end_date": "2025-06-20",
                 "participants": "10",
                 "employed_after": "11",
+                "funding_level": "local",
             },
             HTTP_ACCEPT_LANGUAGE="en",
         )
@@ -168,6 +169,25 @@ def test_a_refused_form_names_the_field_and_saves_nothing(client_for, officer_a)
     form = response.context["form"]
     assert "employed_after" in form.errors
     assert not TrainingCourse.objects.exists()
+
+
+def test_a_course_without_a_project_needs_its_programme(client_for, officer_a):
+    data = {
+        "title": "Khóa học của Trung tâm",
+        "topic": "upskilling",
+        "start_date": "2025-05-02",
+        "end_date": "2025-06-20",
+        "participants": "10",
+    }
+    client = client_for(officer_a)
+    refused = client.post(url("trainings", "create"), data)
+    assert refused.status_code == 200 and "funding_level" in refused.context["form"].errors
+    assert not TrainingCourse.objects.exists()
+    assert (
+        client.post(url("trainings", "create"), {**data, "funding_level": "national"}).status_code
+        == 302
+    )
+    assert TrainingCourse.objects.get().funding_level == "national"
 
 
 def test_a_stale_form_is_refused_with_a_message(client_for, officer_a, manager_a, course_a):

@@ -307,3 +307,41 @@ def test_the_schema_lists_the_activity_endpoints(client, db):
         assert path in paths
     assert "409" in paths["/api/v1/trainings/{id}/"]["patch"]["responses"]
     assert "409" in paths["/api/v1/trainings/{id}/"]["put"]["responses"]
+
+
+def test_an_activity_counts_under_its_project_or_its_own_programme(
+    api_for, officer_a, est_a1, project_a
+):
+    client = api_for(officer_a)
+    body = {k: v for k, v in bodies(est_a1)["trainings"].items() if k != "funding_level"}
+    refused = client.post(f"{API}trainings/", body, format="json")
+    assert refused.status_code == 400 and "funding_level" in refused.json()
+    own = client.post(f"{API}trainings/", {**body, "funding_level": "national"}, format="json")
+    assert own.status_code == 201 and own.json()["funding_level"] == "national"
+    paid = client.post(
+        f"{API}trainings/",
+        {**body, "project": project_a.pk, "funding_level": "local"},
+        format="json",
+    )
+    # The project's programme decides: the record keeps no level of its own.
+    assert paid.status_code == 201 and paid.json()["funding_level"] == ""
+    odd = client.post(f"{API}trainings/", {**body, "funding_level": "both"}, format="json")
+    assert odd.status_code == 400 and "funding_level" in odd.json()
+
+
+def test_a_province_records_its_yearly_staff_count(api_for, officer_a, officer_b):
+    client = api_for(officer_a)
+    first = client.post(f"{API}staff-counts/", {"year": 2026, "staff": 18}, format="json")
+    assert first.status_code == 201 and first.json()["province"] == "66"
+    again = client.post(f"{API}staff-counts/", {"year": 2026, "staff": 21}, format="json")
+    assert again.json()["id"] == first.json()["id"] and again.json()["staff"] == 21
+    assert (
+        client.post(f"{API}staff-counts/", {"year": 1800, "staff": 1}, format="json").status_code
+        == 400
+    )
+    other = api_for(officer_b)
+    assert other.get(f"{API}staff-counts/").json() == []
+    refused = other.post(
+        f"{API}staff-counts/", {"province": "66", "year": 2026, "staff": 1}, format="json"
+    )
+    assert refused.status_code == 400 and "province" in refused.json()

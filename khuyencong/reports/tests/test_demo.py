@@ -42,3 +42,32 @@ def test_the_demo_enters_history_with_one_inconsistent_total(demo_places):
     inconsistent = [i for i in found if i["kind"] == quality.INCONSISTENT_TOTAL]
     assert len(inconsistent) == 1
     assert inconsistent[0]["difference"] == 150_000_000
+
+
+def test_every_demo_province_shows_the_four_forms_with_both_programmes(demo_places):
+    from django.utils import timezone
+
+    from khuyencong.reports.forms import FORMS, build_form
+    from khuyencong.reports.periods import Period
+
+    call_command("seed_demo", stdout=StringIO())
+    year = Period.year(timezone.localdate().year)
+    for code in ("01", "66", "82"):
+        resolved = resolve(Unit.parse(f"province:{code}"))
+        forms = {name: build_form(name, resolved, year) for name in FORMS}
+        results = forms["results"].rows
+        assert sum(r.values["national"] or 0 for r in results if r.code != "staff.count") > 0
+        assert sum(r.values["local"] or 0 for r in results if r.code != "staff.count") > 0
+        staff = next(r for r in results if r.code == "staff.count")
+        assert staff.values["total"]
+        funding = forms["funding"].rows[-1].values
+        assert funding["national"] > 0 and funding["local"] > 0, code
+        assert funding["planned_national"] > 0 and funding["planned_local"] > 0
+        assert forms["awards"].rows[-1].values["registered"] is not None
+        programmes = {r.values["funding_level"] for r in forms["projects"].rows[:-1]}
+        assert programmes == {"KCQG", "KCĐP"}, code
+    # The years before the records: the form reads the demo's aggregate values.
+    before = build_form("results", resolve(Unit.parse("province:66")), Period.year(2024))
+    vocational = next(r for r in before.rows if r.code == "training.vocational").values
+    assert vocational["national"] and vocational["local"]
+    assert vocational["total"] == vocational["national"] + vocational["local"]
