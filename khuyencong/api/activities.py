@@ -47,7 +47,7 @@ from khuyencong.core.querying import count_of
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
 from khuyencong.places.models import Commune, Province
-from khuyencong.programmes.models import Project
+from khuyencong.programmes.models import FundingLevel, Project
 from khuyencong.registry.models import Establishment
 
 MAX_INT = 2_147_483_647
@@ -99,7 +99,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         help_text="Id of the project (đề án) that paid for it, of the same province.",
     )
     funding_level = serializers.ChoiceField(
-        choices=[("national", "national"), ("local", "local"), ("", "")],
+        choices=FundingLevel.choices,
         required=False,
         allow_blank=True,
         help_text="`national` (KCQG) or `local` (KCĐP): the programme it counts under in the "
