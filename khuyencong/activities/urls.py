@@ -4,7 +4,7 @@ establishment's activities."""
 
 from django.urls import path
 
-from khuyencong.activities.pages import generic, overview, rows
+from khuyencong.activities.pages import generic, overview, rows, staff
 from khuyencong.activities.pages.kinds import KINDS
 
 app_name = "activities"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", overview.index, name="index"),
     path("establishments/<int:pk>/", overview.establishment, name="establishment"),
     path("establishment-search/", rows.establishment_search, name="establishment-search"),
+    path("staff/", staff.staff_counts, name="staff-counts"),
     path("fairs/<int:pk>/participations/", rows.participation_add, name="participation-add"),
     path(
         "fairs/<int:pk>/participations/<int:row>/remove/",

@@ -20,6 +20,7 @@ from khuyencong.activities.models import (
     Fair,
     FairParticipation,
     Showroom,
+    StaffCount,
     TrainingCourse,
     Workshop,
 )
@@ -451,3 +452,21 @@ def test_the_project_filter_offers_the_projects_of_the_year_chosen(
     assert list(offered) == [current]
     response = client.get(url("trainings", "list"), {"year": this_year - 3})
     assert list(response.context["form"].fields["project"].queryset) == [older]
+
+
+def test_an_officer_records_the_yearly_staff_and_others_only_read_their_own(
+    client_for, officer_a, officer_b, national
+):
+    target = reverse("activities:staff-counts")
+    client = client_for(officer_a)
+    response = client.post(target, {"year": "2026", "staff": "18", "note": "Trung tâm"})
+    assert response.status_code == 302
+    client.post(target, {"year": "2026", "staff": "21"})
+    assert StaffCount.objects.get().staff == 21
+    assert 'data-testid="staff-count-form"' in client.get(target).content.decode()
+    refused = client.post(target, {"year": "1800", "staff": "3"})
+    assert refused.status_code == 200 and StaffCount.objects.count() == 1
+    assert "Đắk Lắk" not in client_for(officer_b).get(target).content.decode()
+    national_page = client_for(national).get(target).content.decode()
+    assert 'data-testid="staff-count-form"' not in national_page and "21" in national_page
+    assert client_for(national).post(target, {"year": "2026", "staff": "1"}).status_code == 403
