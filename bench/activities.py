@@ -231,12 +231,13 @@ class Context:
         projects = self.projects.get((province, year))
         if commune is None and self.rng.random() < 0.6:
             commune = self.establishment(province)[1]
+        project = self.rng.choice(projects) if projects and self.rng.random() < 0.33 else None
         return {
             "province_id": province,
             "commune_id": commune,
-            "project_id": self.rng.choice(projects)
-            if projects and self.rng.random() < 0.33
-            else None,
+            "project_id": project,
+            # Without a project, the record's own programme (the official forms' KCQG/KCĐP).
+            "funding_level": "" if project else self.rng.choice(["national", "local"]),
             "search_text": normalise(name)[:400],
         }
 

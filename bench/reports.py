@@ -4,8 +4,9 @@ Uses the benchmark database the other benchmarks fill (same DATABASE_URL): bench
 establishments, bench/programmes.py's projects, bench/surveys.py's needs, bench/network.py's
 collaborators and reports, bench/activities.py's activities and award rounds — each filled
 once, when missing. Then times the period summary (API and page) of the nation, a region
-and a province, for a year and for the first nine months, as a provincial manager and a
-national officer. Prints the median of several runs and the query count.
+and a province, for a year and for the first nine months, and the four official forms of
+the nation for a year (results also for a region and a province, and as a page), as a
+provincial manager and a national officer. Prints the median of several runs and the query count.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kc_bench .venv/bin/python bench/reports.py
 """
@@ -98,6 +99,32 @@ def main() -> None:
             national,
             f"page national, 9 months {this_year}",
             f"/reports/?unit=nation&kind=months&year={this_year}&number=9",
+        ),
+    ]
+    forms = "/api/v1/reports/forms"
+    for code in ("results", "funding", "awards", "projects"):
+        cases.append(
+            (
+                national,
+                f"API national form {code} {year}",
+                f"{forms}/{code}/?unit=nation&year={year}",
+            )
+        )
+    cases += [
+        (
+            national,
+            f"API region {region} results {year}",
+            f"{forms}/results/?unit=region:{region}&year={year}",
+        ),
+        (
+            manager,
+            f"API province 66 results {year}",
+            f"{forms}/results/?unit=province:66&year={year}",
+        ),
+        (
+            national,
+            f"page national results form {year}",
+            f"/reports/forms/?form=results&unit=nation&kind=year&year={year}",
         ),
     ]
     print(f"reports, {connection.vendor}, median of {RUNS}")
