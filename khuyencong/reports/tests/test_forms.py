@@ -399,3 +399,12 @@ def test_a_province_reads_only_its_own_forms(records, officer_b, collaborator_a1
         api(national).get("/api/v1/reports/forms/funding/?unit=nation&year=2026").status_code == 200
     )
     assert APIClient().get("/api/v1/reports/forms/").status_code in (401, 403)
+
+
+def test_a_pre_2025_province_reads_the_records_of_its_communes(records, merged):
+    # Old Phú Yên (54) became commune a2 of Đắk Lắk: the national project's course lies there.
+    form = form_of("results", "legacy-province:54")
+    assert split(form, "training.vocational") == (40, 0, 40)
+    assert split(form, "models.demonstration") == (0, 0, 0)  # the project lies in a1
+    old_daklak = form_of("results", "legacy-province:66")
+    assert split(old_daklak, "training.vocational") == (20, 30, 50)
