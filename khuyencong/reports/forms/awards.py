@@ -79,5 +79,5 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
         FormRow("", "total", "Tổng cộng", "sản phẩm", {k: _sum(v) for k, v in totals.items()}, 0)
     )
     form = new_form(CODE, TITLE, resolved, period, list(COLUMNS), rows)
-    form.notes = form_notes(notes)
+    form.notes = form_notes(notes, rows=sum(1 for r in rows if r.no))
     return form

@@ -16,6 +16,7 @@ from khuyencong.reports.units import ResolvedUnit
 
 PROGRAMMES = ("national", "local", "total")
 MAX_NOTES = 8
+MAX_ROWS_NAMED = 6
 
 
 def new_form(
@@ -41,9 +42,10 @@ def new_form(
     )
 
 
-def form_notes(notes: Iterable[tuple[str, str]]) -> list[str]:
-    """One line per distinct explanation, naming the rows it concerns ("Dòng 1, 2: …"), at
-    most ``MAX_NOTES`` lines."""
+def form_notes(notes: Iterable[tuple[str, str]], rows: int | None = None) -> list[str]:
+    """One line per distinct explanation, naming the rows it concerns ("Dòng 1, 2: …"; "Tất
+    cả các dòng: …" when it concerns all ``rows`` numbered rows; the first few and a count
+    when many), at most ``MAX_NOTES`` lines."""
     rows_by_note: dict[str, list[str]] = {}
     for no, note in notes:
         numbers = rows_by_note.setdefault(note, [])
@@ -51,7 +53,15 @@ def form_notes(notes: Iterable[tuple[str, str]]) -> list[str]:
             numbers.append(no)
     lines = []
     for note, numbers in rows_by_note.items():
-        where = f"Dòng {', '.join(numbers)}: " if numbers else ""
+        if not numbers:
+            where = ""
+        elif rows is not None and len(numbers) >= rows:
+            where = "Tất cả các dòng: "
+        elif len(numbers) > MAX_ROWS_NAMED:
+            shown = ", ".join(numbers[:MAX_ROWS_NAMED])
+            where = f"Dòng {shown} và {len(numbers) - MAX_ROWS_NAMED} dòng khác: "
+        else:
+            where = f"Dòng {', '.join(numbers)}: "
         lines.append(f"{where}{note}")
     if len(lines) > MAX_NOTES:
         more = len(lines) - MAX_NOTES + 1

@@ -107,5 +107,5 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
             notes.append(("", figure.note))
     rows.append(FormRow("", "total", "Tổng cộng", "", _with_total(total_values), level=0))
     form = new_form(CODE, TITLE, resolved, period, list(COLUMNS), rows)
-    form.notes = form_notes(notes)
+    form.notes = form_notes(notes, rows=sum(1 for r in rows if r.no))
     return form

@@ -146,5 +146,5 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
             )
         )
     form = new_form(CODE, TITLE, resolved, period, list(COLUMNS), rows)
-    form.notes = form_notes(notes)
+    form.notes = form_notes(notes, rows=sum(1 for r in rows if r.no))
     return form

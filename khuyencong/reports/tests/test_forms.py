@@ -408,3 +408,13 @@ def test_a_pre_2025_province_reads_the_records_of_its_communes(records, merged):
     assert split(form, "models.demonstration") == (0, 0, 0)  # the project lies in a1
     old_daklak = form_of("results", "legacy-province:66")
     assert split(old_daklak, "training.vocational") == (20, 30, 50)
+
+
+def test_notes_are_one_line_per_explanation_naming_the_rows():
+    from khuyencong.reports.forms.common import form_notes
+
+    notes = [("1", "A"), ("2", "A"), ("3", "B"), ("", "A")]
+    assert form_notes(notes, rows=5) == ["Dòng 1, 2: A", "Dòng 3: B"]
+    assert form_notes([(str(n), "A") for n in range(1, 6)], rows=5) == ["Tất cả các dòng: A"]
+    many = form_notes([(str(n), "A") for n in range(1, 10)], rows=30)
+    assert many == ["Dòng 1, 2, 3, 4, 5, 6 và 3 dòng khác: A"]
