@@ -133,8 +133,12 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploaded files are never served from a public folder: each view that returns one checks
+# access and calls core.files.serve_file. Behind nginx, MEDIA_ACCEL_REDIRECT names its
+# `internal` location for MEDIA_ROOT (e.g. /_protected/) and nginx sends the bytes.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

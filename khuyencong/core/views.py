@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from khuyencong.core.dashboard import sections_for
+from khuyencong.core.files import serve_file
 from khuyencong.core.models import Job
 from khuyencong.core.scoping import is_admin
 
@@ -34,14 +35,13 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(
-        job.result_file.open("rb"),
+    return serve_file(
+        request,
+        job.result_file,
+        filename=job.result.get("filename") or None,
         as_attachment=True,
-        filename=job.result.get("filename") or job.result_file.name.rsplit("/", 1)[-1],
     )
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from khuyencong.awards import certificates
 from khuyencong.awards.models import AwardEntry, Level, ProductGroup
 from khuyencong.awards.services import today
+from khuyencong.core.files import serve_file
 from khuyencong.core.text import normalise
 from khuyencong.places.models import Province
 from khuyencong.registry.models import ProductPhoto
@@ -141,3 +142,19 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today(),
         },
     )
+
+
+@require_GET
+def product_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    """A photo of the product of a certificate the catalogue shows, to anyone; the photos of
+    products without a certificate stay behind the staff pages (404 here)."""
+    photo = (
+        ProductPhoto.objects.filter(
+            pk=photo_pk, product__award_entries__pk=pk, product__award_entries__certified=True
+        )
+        .only("image")
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    return serve_file(request, photo.image)

@@ -14,4 +14,9 @@ urlpatterns = [
     path("track/<str:code>/", views.status, name="status"),
     path("products/", catalogue.product_list, name="catalogue"),
     path("products/<int:pk>/", catalogue.product_detail, name="catalogue-detail"),
+    path(
+        "products/<int:pk>/photos/<int:photo_pk>/",
+        catalogue.product_photo,
+        name="catalogue-photo",
+    ),
 ]

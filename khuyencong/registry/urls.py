@@ -15,6 +15,7 @@ urlpatterns = [
         views.product_delete,
         name="product-delete",
     ),
+    path("photos/<int:pk>/", views.product_photo, name="product-photo"),
     path("<int:pk>/figures/new/", views.figure_edit, name="figure-add"),
     path("<int:pk>/figures/<int:figure_pk>/", views.figure_edit, name="figure-edit"),
     path("<int:pk>/figures/<int:figure_pk>/delete/", views.figure_delete, name="figure-delete"),

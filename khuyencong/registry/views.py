@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.files import serve_file
 from khuyencong.core.roles import Role
-from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin
+from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin, scope_queryset
 from khuyencong.places.models import Commune, Province
 from khuyencong.registry import eligibility, services
 from khuyencong.registry.filters import EstablishmentFilter
@@ -219,6 +220,23 @@ def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpRespon
             "back": establishment,
         },
     )
+
+
+@require_GET
+@login_required
+def product_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A product's photo, to those who may see its establishment (404 for anyone else)."""
+    photos = scope_queryset(
+        request.user,
+        ProductPhoto.objects.all(),
+        province_field="product__establishment__province",
+        commune_field="product__establishment__commune",
+    )
+    try:
+        photo = photos.only("image").get(pk=pk)
+    except ProductPhoto.DoesNotExist as exc:
+        raise Http404 from exc
+    return serve_file(request, photo.image)
 
 
 def _child(model: Any, establishment: Establishment, pk: int) -> Any:

@@ -138,9 +138,38 @@ def test_filters_by_level_group_province_and_year(client, catalogue):
 
 def test_photos_or_a_drawn_placeholder(client, catalogue):
     page = client.get(LIST).content.decode()
-    assert "/media/products/" in page  # the noodle maker's photo
+    entry = AwardEntry.objects.get(product_name="Tàu hủ ky lá")
+    photo = entry.product.photos.get()
+    src = reverse("portal:catalogue-photo", args=[entry.pk, photo.pk])
+    assert f'src="{src}"' in page  # the noodle maker's photo, served by the app
+    assert "/media/" not in page
     assert 'data-testid="photo-placeholder"' in page  # the others
     assert "http://" not in page.split("<main", 1)[1] and "https://" not in page
+    assert (
+        f'src="{src}"'
+        in client.get(reverse("portal:catalogue-detail", args=[entry.pk])).content.decode()
+    )
+    # Anyone may fetch it: the catalogue is public.
+    response = client.get(src)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == PNG
+
+
+def test_only_photos_of_certified_products_are_public(client, catalogue):
+    """A photo reaches the public only through a certificate of its own product: not of a
+    product without one, not by pairing another certificate with it, never under /media/."""
+    entry = AwardEntry.objects.get(product_name="Tàu hủ ky lá")
+    smith = AwardEntry.objects.get(product_name="Máy xay cà phê")  # not certified
+    hammer = Product.objects.create(establishment=smith.establishment, name="Búa")
+    secret = ProductPhoto.objects.create(
+        product=hammer, image=SimpleUploadedFile("bua.png", PNG, "image/png")
+    )
+    smith.product = hammer
+    smith.save(update_fields=["product"])
+    public = entry.product.photos.get()
+    for args in ([smith.pk, secret.pk], [entry.pk, secret.pk], [smith.pk, public.pk]):
+        assert client.get(reverse("portal:catalogue-photo", args=args)).status_code == 404
+    assert client.get(f"/media/{public.image.name}").status_code == 404
 
 
 def test_the_product_page_shows_the_certificate_and_only_public_data(client, catalogue):

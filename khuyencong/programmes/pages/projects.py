@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.files import serve_file
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin
 from khuyencong.core.text import normalise
@@ -341,17 +341,13 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     project = _get(request, pk)
     try:
         document = project.documents.get(pk=doc_pk)
     except ProjectDocument.DoesNotExist as exc:
         raise Http404 from exc
-    name = document.file.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
+    return serve_file(request, document.file)
 
 
 @require_GET

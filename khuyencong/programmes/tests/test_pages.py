@@ -253,6 +253,29 @@ def test_disbursement_and_document(client_for, make, officer_a, officer_b):
     document = project.documents.get()
     download = client.get(url("document-download", project.pk, document.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    download.close()
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("inline;")
+    # An HTML or SVG attachment could carry a script: always a download, never rendered.
+    for name in ("bien-ban.html", "so-do.svg"):
+        client.post(
+            url("document-add", project.pk),
+            {
+                "kind": "other",
+                "title": name,
+                "file": SimpleUploadedFile(
+                    name, b"<svg onload=alert(1)>", content_type="text/html"
+                ),
+            },
+        )
+        risky = project.documents.get(title=name)
+        download = client.get(url("document-download", project.pk, risky.pk))
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content) == b"<svg onload=alert(1)>"
+        download.close()
+        assert download["Content-Type"] == "application/octet-stream"
+        assert download["Content-Disposition"].startswith("attachment;")
+        assert download["X-Content-Type-Options"] == "nosniff"
     assert (
         client_for(officer_b).get(url("document-download", project.pk, document.pk)).status_code
         == 404

@@ -324,3 +324,56 @@ def test_the_overview_counts_only_the_users_province(client_for, officer_b, in_a
         s for s in response.context["sections"] if s.template == "registry/dashboard.html"
     ]
     assert section.data["establishments"] == 1
+
+
+# A 1×1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def test_product_photos_are_served_only_to_those_who_see_the_establishment(
+    client_for, officer_a, collaborator_a1, officer_b, national, in_a, commune_a2
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    product = services.add_product(
+        actor=officer_a,
+        establishment=in_a,
+        name="Tàu hủ ky lá",
+        photo=SimpleUploadedFile("tau-hu-ky.png", PNG, "image/png"),
+    )
+    photo = product.photos.get()
+    src = reverse("registry:product-photo", args=[photo.pk])
+    page = client_for(officer_a).get(url("detail", in_a)).content.decode()
+    assert f'src="{src}"' in page and "/media/" not in page
+    for user in (officer_a, collaborator_a1, national):
+        response = client_for(user).get(src)
+        assert response.status_code == 200, user
+        assert response["Content-Type"] == "image/png"
+        assert response["Content-Disposition"].startswith("inline;")
+        assert b"".join(response.streaming_content) == PNG
+        response.close()
+    assert client_for(officer_b).get(src).status_code == 404
+    # A collaborator of another commune of the same province does not see it either.
+    other = services.create_establishment(
+        actor=officer_a,
+        data={
+            "name": "Cơ sở Mộc",
+            "kind": "household",
+            "commune": commune_a2,
+            "sector": Sector.objects.get(code="a"),
+        },
+    )
+    elsewhere = services.add_product(
+        actor=officer_a,
+        establishment=other,
+        name="Bàn ghế",
+        photo=SimpleUploadedFile("ban.png", PNG, "image/png"),
+    )
+    hidden = reverse("registry:product-photo", args=[elsewhere.photos.get().pk])
+    assert client_for(collaborator_a1).get(hidden).status_code == 404
+    anonymous = client_for(None).get(src)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    assert client_for(officer_a).get(f"/media/{photo.image.name}").status_code == 404
