@@ -9,23 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
-from khuyencong.places.models import Commune, LegacyCommune
+from khuyencong.places.models import Commune, LegacyCommune, Province
 from khuyencong.registry import services
 from khuyencong.registry.filters import EstablishmentFilter
-from khuyencong.registry.models import Establishment, Sector
+from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 
 # The largest value a PostgreSQL integer holds: a bigger "version" is bad input, not a crash.
 MAX_INT = 2_147_483_647
+MAX_BIGINT = services.MAX_AMOUNT
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -113,6 +117,82 @@ class EstablishmentSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class YearlyFigureSerializer(serializers.ModelSerializer):
+    """One year's figures of an establishment (API.md, Registry). Money in đồng."""
+
+    establishment = serializers.PrimaryKeyRelatedField(read_only=True)
+    year = serializers.IntegerField(min_value=1990, max_value=2100)
+    workers = serializers.IntegerField(
+        min_value=0, max_value=MAX_INT, allow_null=True, required=False
+    )
+    revenue = serializers.IntegerField(
+        min_value=0, max_value=MAX_BIGINT, allow_null=True, required=False
+    )
+    output_value = serializers.IntegerField(
+        min_value=0, max_value=MAX_BIGINT, allow_null=True, required=False
+    )
+    capital = serializers.IntegerField(
+        min_value=0, max_value=MAX_BIGINT, allow_null=True, required=False
+    )
+    source = serializers.ChoiceField(
+        choices=YearlyFigure.Source.choices,
+        default=YearlyFigure.Source.DECLARED,
+        help_text="Where the figures come from.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_INT,
+        help_text=(
+            "Bumped by every saved change. Send the version you read: if the year was "
+            "recorded again in between, the change is refused with 409."
+        ),
+    )
+
+    class Meta:
+        model = YearlyFigure
+        fields = [
+            "establishment",
+            "year",
+            "workers",
+            "revenue",
+            "output_value",
+            "capital",
+            "source",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class FigureHistorySerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    change = serializers.CharField()
+    user = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField()
+    source = serializers.CharField()
+    workers = serializers.IntegerField(allow_null=True)
+    revenue = serializers.IntegerField(allow_null=True)
+    output_value = serializers.IntegerField(allow_null=True)
+    capital = serializers.IntegerField(allow_null=True)
+
+
+class FigureFilter(django_filters.FilterSet):
+    province = django_filters.ModelChoiceFilter(
+        field_name="establishment__province",
+        queryset=Province.objects.all(),
+        to_field_name="code",
+        label=_("Province"),
+    )
+    year = django_filters.NumberFilter(label=_("Year"))
+    source = django_filters.ChoiceFilter(choices=YearlyFigure.Source.choices, label=_("Source"))
+    establishment = django_filters.NumberFilter(field_name="establishment_id")
+
+    class Meta:
+        model = YearlyFigure
+        fields = ["province", "year", "source", "establishment"]
+
+
 @extend_schema_view(
     list=extend_schema(description="Establishments in the caller's scope, by name."),
     create=extend_schema(
@@ -174,6 +254,116 @@ class EstablishmentViewSet(
 
     def perform_destroy(self, instance: Establishment) -> None:
         services.delete_establishment(actor=self.request.user, establishment=instance)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=YearlyFigureSerializer(many=True),
+        description="The establishment's yearly figures, newest year first.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=YearlyFigureSerializer,
+        responses=YearlyFigureSerializer,
+        description=(
+            "Record one year's figures. A year already recorded is replaced (201 when new, "
+            "200 when replaced); its earlier values stay in its history. Send `version` to "
+            "refuse replacing figures someone recorded after you read them (409)."
+        ),
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def figures(self, request: Request, pk: str | None = None) -> Response:
+        establishment = self.get_object()
+        if request.method == "GET":
+            rows = establishment.yearly_figures.order_by("-year")
+            return Response(YearlyFigureSerializer(rows, many=True).data)
+        serializer = YearlyFigureSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        figure, created = services.record_yearly_figure(
+            actor=request.user,
+            establishment=establishment,
+            data=data,
+            source=data.pop("source"),
+            expected_version=data.pop("version", None),
+        )
+        return Response(
+            YearlyFigureSerializer(figure).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        responses=YearlyFigureSerializer,
+        description="One year's figures with `history`: every recorded state, newest first.",
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=YearlyFigureSerializer,
+        responses=YearlyFigureSerializer,
+        description="Change some figures of the year; send `version` to refuse a stale edit.",
+    )
+    @extend_schema(methods=["DELETE"], description="Remove the year's figures (history kept).")
+    @action(
+        detail=True,
+        methods=["get", "patch", "delete"],
+        url_path=r"figures/(?P<year>[0-9]{1,4})",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def figure(self, request: Request, pk: str | None = None, year: str = "") -> Response:
+        establishment = self.get_object()
+        figure = establishment.yearly_figures.filter(year=int(year)).first()
+        if figure is None:
+            raise Http404
+        if request.method == "GET":
+            data = dict(YearlyFigureSerializer(figure).data)
+            data["history"] = FigureHistorySerializer(
+                services.figure_history(figure), many=True
+            ).data
+            return Response(data)
+        if request.method == "DELETE":
+            services.delete_yearly_figure(actor=request.user, figure=figure)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        serializer = YearlyFigureSerializer(figure, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data.get("year", figure.year) != figure.year:
+            raise serializers.ValidationError(
+                {"year": [_("The year is part of the address; record another year with POST.")]}
+            )
+        merged = {
+            "year": figure.year,
+            **{name: getattr(figure, name) for name in services.FIGURE_FIELDS},
+            **{k: v for k, v in data.items() if k in services.FIGURE_FIELDS},
+        }
+        updated, _created = services.record_yearly_figure(
+            actor=request.user,
+            establishment=establishment,
+            data=merged,
+            source=data.get("source", figure.source),
+            expected_version=data.get("version"),
+        )
+        return Response(YearlyFigureSerializer(updated).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=(
+            "Yearly figures of the establishments in the caller's scope; filter by "
+            "`province`, `year`, `source`, `establishment`."
+        )
+    )
+)
+@extend_schema(tags=["registry"])
+class YearlyFigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = YearlyFigureSerializer
+    schema = AutoSchema()
+    filterset_class = FigureFilter
+
+    def get_queryset(self) -> QuerySet[YearlyFigure]:
+        return YearlyFigure.objects.filter(
+            establishment__in=services.establishments_for(self.request.user)
+        ).order_by("-year", "establishment_id")
 
 
 @extend_schema(tags=["registry"])

@@ -44,7 +44,7 @@ from khuyencong.core.text import normalise_name
 from khuyencong.places.conversion import Conversion
 from khuyencong.places.models import Commune, LegacyCommune, Province
 from khuyencong.registry import services
-from khuyencong.registry.models import Establishment, Sector
+from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 
 Kind = Establishment.Kind
 Status = Establishment.Status
@@ -269,7 +269,57 @@ COLUMNS: tuple[Column, ...] = (
         example="",
         width=30,
     ),
+    Column(
+        "figures_year",
+        "Năm số liệu",
+        help=gettext_lazy(
+            "Year of the figures in the next four columns (workers, revenue, output value, "
+            "capital); needed when any of them is filled. They are recorded with the source "
+            "“imported from a file”."
+        ),
+        example="2024",
+        aliases=("Năm báo cáo",),
+        width=10,
+        text=False,
+    ),
+    Column(
+        "workers",
+        "Số lao động",
+        help=gettext_lazy("Workers in that year (people)."),
+        example="12",
+        aliases=("Lao động", "Số lao động (người)"),
+        width=10,
+        text=False,
+    ),
+    Column(
+        "revenue",
+        "Doanh thu (đồng)",
+        help=gettext_lazy("Revenue of that year, in đồng (a whole number)."),
+        example="1500000000",
+        aliases=("Doanh thu",),
+        width=16,
+        text=False,
+    ),
+    Column(
+        "output_value",
+        "Giá trị sản xuất (đồng)",
+        help=gettext_lazy("Output value of that year, in đồng."),
+        example="1800000000",
+        aliases=("Giá trị sản xuất",),
+        width=16,
+        text=False,
+    ),
+    Column(
+        "capital",
+        "Vốn (đồng)",
+        help=gettext_lazy("Capital at the end of that year, in đồng."),
+        example="900000000",
+        aliases=("Vốn", "Tổng vốn"),
+        width=16,
+        text=False,
+    ),
 )
+FIGURE_KEYS = ("workers", "revenue", "output_value", "capital")
 COLUMN_KEYS = {column.key for column in COLUMNS}
 PLACE_KEYS = ("commune_code", "commune", "old_commune", "legacy_address")
 LEGACY_KEYS = ("old_province", "old_district", "old_commune")
@@ -343,6 +393,7 @@ class Place:
 class Draft:
     establishment: Establishment
     place: Place
+    figures: dict[str, Any] | None = None
 
 
 class PlaceIndex:
@@ -450,6 +501,7 @@ class EstablishmentImporter(Importer):
         place = self._place(row, errors)
         if place is not None:
             self._check_scope(row, place, errors)
+        figures = self._figures(row, errors)
         if len(errors) > before or place is None or sector is None:
             return None
 
@@ -487,7 +539,7 @@ class EstablishmentImporter(Importer):
                 for message in messages:
                     errors.add(row, column or "name", message)
             return None
-        return Draft(establishment, place)
+        return Draft(establishment, place, figures)
 
     @staticmethod
     def _code(row: SourceRow, key: str, *, lengths: tuple[int, ...]) -> str:
@@ -564,6 +616,43 @@ class EstablishmentImporter(Importer):
             )
             return None
         return year
+
+    def _figures(self, row: SourceRow, errors: ErrorCollector) -> dict[str, Any] | None:
+        """The optional yearly figures of the row: whole numbers of đồng or people, with
+        the year they belong to."""
+        values: dict[str, int | None] = {}
+        bad = False
+        for key in FIGURE_KEYS:
+            text = row[key].strip()
+            if not text:
+                values[key] = None
+                continue
+            digits = text if row.is_number(key) else re.sub(r"[.,\s]", "", text)
+            if digits.endswith(".0"):
+                digits = digits[:-2]
+            if not digits.isdigit():
+                errors.add(row, key, _("Enter a whole number of zero or more."))
+                bad = True
+                continue
+            values[key] = int(digits)
+        if bad:
+            return None
+        if all(value is None for value in values.values()):
+            if row["figures_year"]:
+                errors.add(row, "workers", _("The year of the figures is given but no figure is."))
+            return None
+        year_text = row["figures_year"]
+        if year_text.endswith(".0"):
+            year_text = year_text[:-2]
+        if not year_text.isdigit() or not 1990 <= int(year_text) <= self._this_year:
+            errors.add(
+                row,
+                "figures_year",
+                _("Enter a year between %(first)s and %(last)s.")
+                % {"first": 1990, "last": self._this_year},
+            )
+            return None
+        return {"year": int(year_text), **values}
 
     # Where the establishment is ----------------------------------------------------------
 
@@ -807,6 +896,23 @@ class EstablishmentImporter(Importer):
             default_user=self.actor,
             default_change_reason=_("Imported from a file"),
         )
+        figures = [
+            YearlyFigure(
+                establishment=establishment,
+                source=YearlyFigure.Source.IMPORT,
+                **draft.figures,
+            )
+            for establishment, (_row, draft) in zip(created, cleaned, strict=True)
+            if draft.figures
+        ]
+        if figures:
+            bulk_create_with_history(
+                figures,
+                YearlyFigure,
+                batch_size=500,
+                default_user=self.actor,
+                default_change_reason=_("Imported from a file"),
+            )
         converted = [
             {
                 "row": row.number,
@@ -817,7 +923,7 @@ class EstablishmentImporter(Importer):
             for row, draft in cleaned
             if draft.place.converted
         ]
-        return {"created": len(created), "converted": converted}
+        return {"created": len(created), "figures": len(figures), "converted": converted}
 
 
 def _already(other: Establishment, visible: set[int], reason: str) -> str:

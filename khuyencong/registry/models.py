@@ -216,7 +216,18 @@ class ProductPhoto(models.Model):
 
 
 class YearlyFigure(models.Model):
-    """An establishment's figures for one year. Money in đồng (integer)."""
+    """An establishment's figures for one year. Money in đồng (integer).
+
+    One row per establishment and year: a newer figure for the same year replaces the row
+    (``version`` goes up), and django-simple-history keeps every earlier value with who
+    recorded it and where it came from (``source``)."""
+
+    class Source(models.TextChoices):
+        DECLARED = "declared", _("Declared by the establishment")
+        SURVEY = "survey", _("Needs survey")
+        QUARTERLY = "quarterly", _("Collaborator's quarterly report")
+        INSPECTION = "inspection", _("Follow-up inspection")
+        IMPORT = "import", _("Imported from a file")
 
     establishment = models.ForeignKey(
         Establishment,
@@ -231,7 +242,12 @@ class YearlyFigure(models.Model):
     revenue = models.BigIntegerField(_("revenue (đồng)"), null=True, blank=True)
     output_value = models.BigIntegerField(_("output value (đồng)"), null=True, blank=True)
     capital = models.BigIntegerField(_("capital (đồng)"), null=True, blank=True)
-    history = HistoricalRecords()
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.DECLARED
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, null=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("yearly figures")
@@ -239,6 +255,10 @@ class YearlyFigure(models.Model):
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["establishment", "year"], name="figure_year_unique"),
+        ]
+        indexes = [
+            # The evaluation's panel: every figure of a year range, by establishment.
+            models.Index(fields=["year", "establishment"], name="figure_year_est_idx"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from khuyencong.core.errors import DomainError
+from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.locking import lock_current
 from khuyencong.core.scoping import can_write_place, scope_queryset
 from khuyencong.core.text import normalise
@@ -257,26 +257,138 @@ def delete_product(*, actor: Any, product: Product) -> None:
     product.delete()
 
 
+FIGURE_FIELDS = ("workers", "revenue", "output_value", "capital")
+# The largest amount a figure may hold (a PostgreSQL bigint), and a believable head count.
+MAX_AMOUNT = 9_223_372_036_854_775_807
+MAX_WORKERS = 2_147_483_647
+
+
+def clean_figure_data(data: dict[str, Any], *, require_year: bool = True) -> dict[str, Any]:
+    """Check one year's figures as every channel sends them (form, API, import, survey,
+    quarterly report, inspection): a year between 1990 and this year, whole numbers of zero
+    or more, at least one figure. Raises ``RegistryError`` naming the field."""
+    from django.utils import timezone
+
+    cleaned: dict[str, Any] = {}
+    year = data.get("year")
+    if year is None:
+        if require_year:
+            raise RegistryError(_("Enter the year of the figures."), field="year")
+    else:
+        this_year = timezone.localdate().year
+        if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= this_year:
+            raise RegistryError(
+                _("Enter a year between %(first)s and %(last)s.")
+                % {"first": 1990, "last": this_year},
+                field="year",
+            )
+        cleaned["year"] = year
+    for name in FIGURE_FIELDS:
+        value = data.get(name)
+        if value is None:
+            cleaned[name] = None
+            continue
+        limit = MAX_WORKERS if name == "workers" else MAX_AMOUNT
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+            raise RegistryError(_("Enter a whole number of zero or more."), field=name)
+        cleaned[name] = value
+    if all(cleaned[name] is None for name in FIGURE_FIELDS):
+        raise RegistryError(_("Enter at least one figure."), field="workers")
+    return cleaned
+
+
+@transaction.atomic
+def record_yearly_figure(
+    *,
+    actor: Any,
+    establishment: Establishment,
+    data: dict[str, Any],
+    source: str = YearlyFigure.Source.DECLARED,
+    expected_version: int | None = None,
+    replace: bool = True,
+) -> tuple[YearlyFigure, bool]:
+    """Record the figures of one year, whatever the channel; ``source`` says which.
+
+    A year already recorded is updated in place, its earlier values kept in the history:
+    ``replace=True`` (a full declaration: the form, an API POST) sets every figure, empty
+    ones included; ``replace=False`` (an inspection, a survey) only the figures given.
+    ``expected_version`` refuses a stale edit. Returns the figure and whether it is new."""
+    if source not in YearlyFigure.Source.values:
+        raise RegistryError(_("Unknown source of figures."), field="source")
+    cleaned = clean_figure_data(data)
+    establishment = _writable(actor, establishment)
+    figure = (
+        YearlyFigure.objects.select_for_update()
+        .filter(establishment=establishment, year=cleaned["year"])
+        .first()
+    )
+    created = figure is None
+    if figure is None:
+        if expected_version is not None and expected_version != 1:
+            raise StaleEditError()
+        figure = YearlyFigure(establishment=establishment, year=cleaned["year"])
+    else:
+        if expected_version is not None and figure.version != expected_version:
+            raise StaleEditError()
+        figure.version += 1
+    for name in FIGURE_FIELDS:
+        if replace or cleaned[name] is not None:
+            setattr(figure, name, cleaned[name])
+    figure.source = source
+    figure._history_user = actor  # type: ignore[attr-defined]
+    figure.save()
+    return figure, created
+
+
 @transaction.atomic
 def save_yearly_figure(
     *, actor: Any, establishment: Establishment, figure: YearlyFigure | None, data: dict[str, Any]
 ) -> YearlyFigure:
-    """Record (``figure=None``) or correct one year's figures. A second record for a year that
-    already has one is refused rather than overwriting it."""
+    """The staff form: record (``figure=None``) or correct one year's figures, declared by
+    the establishment. A second record for a year that already has one is refused rather
+    than overwriting it."""
     establishment = _writable(actor, establishment)
+    if (figure is None or figure.year != data["year"]) and establishment.yearly_figures.filter(
+        year=data["year"]
+    ).exists():
+        raise RegistryError(
+            _("Figures for %(year)s are already recorded: edit that row instead.")
+            % {"year": data["year"]},
+            field="year",
+        )
     if figure is None:
-        if establishment.yearly_figures.filter(year=data["year"]).exists():
-            raise RegistryError(
-                _("Figures for %(year)s are already recorded: edit that row instead.")
-                % {"year": data["year"]},
-                field="year",
-            )
         figure = YearlyFigure(establishment=establishment)
-    for name in ("year", "workers", "revenue", "output_value", "capital"):
+    else:
+        figure.version += 1
+    for name in ("year", *FIGURE_FIELDS):
         setattr(figure, name, data.get(name))
+    figure.source = YearlyFigure.Source.DECLARED
     figure._history_user = actor  # type: ignore[attr-defined]
     figure.save()
     return figure
+
+
+def figure_history(figure: YearlyFigure, limit: int = 50) -> list[dict[str, Any]]:
+    """Every recorded state of one year's figures, newest first: when, who, from where."""
+    rows = figure.history.order_by("-history_date", "-history_id").values(
+        "history_date",
+        "history_type",
+        "history_user__username",
+        "version",
+        "source",
+        *FIGURE_FIELDS,
+    )[:limit]
+    return [
+        {
+            "date": row["history_date"],
+            "change": {"+": "created", "~": "changed", "-": "deleted"}.get(row["history_type"]),
+            "user": row["history_user__username"],
+            "version": row["version"],
+            "source": row["source"],
+            **{name: row[name] for name in FIGURE_FIELDS},
+        }
+        for row in rows
+    ]
 
 
 @transaction.atomic
