@@ -15,7 +15,7 @@ from django.utils import timezone
 from khuyencong.accounts.demo import DEMO_PROVINCES
 from khuyencong.core.demokit import DemoContext
 from khuyencong.places.models import LegacyProvince
-from khuyencong.reports import services, submissions
+from khuyencong.reports import agency, services, submissions
 from khuyencong.reports.periods import Period
 
 YEARS = range(2012, 2025)
@@ -125,6 +125,28 @@ def seed(ctx: DemoContext) -> None:
         + "."
     )
     _submit_demo_reports(ctx)
+    _agencies(ctx)
+
+
+def _agencies(ctx: DemoContext) -> None:
+    """Every demo province's issuing agency, set by its manager (a deputy director signs for
+    the director), and the national agency, set by the administrator."""
+    for _code, slug, manager_name, *_names in DEMO_PROVINCES:
+        manager = ctx.users[f"manager_{slug}"]
+        shown = agency.default_agency(manager.province)
+        data = {name: getattr(shown, name) for name in agency.FIELDS}
+        data.update(
+            signer_authority="KT. GIÁM ĐỐC",
+            signer_title="PHÓ GIÁM ĐỐC",
+            signer_name=manager_name,
+        )
+        agency.save_agency(actor=manager, province=manager.province, data=data, expected_version=0)
+    national = {name: getattr(agency.default_agency(None), name) for name in agency.FIELDS}
+    national.update(
+        signer_authority="KT. CỤC TRƯỞNG", signer_title="PHÓ CỤC TRƯỞNG", signer_name="Đỗ Minh Quân"
+    )
+    agency.save_agency(actor=ctx.users["admin"], province=None, data=national, expected_version=0)
+    ctx.log(f"Reports: the issuing agency of {len(DEMO_PROVINCES)} provinces and of the nation.")
 
 
 def _submit_demo_reports(ctx: DemoContext) -> None:

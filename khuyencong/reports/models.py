@@ -311,3 +311,82 @@ class ReportSubmission(models.Model):
         from khuyencong.reports.periods import Period
 
         return Period(self.start, self.end).label
+
+
+class IssuingAgency(VersionedModel):
+    """Who issues a province's official report forms (or, without a province, the national
+    agency's): the agency under its superior body, the symbol of its reports, the place
+    named in the date line, the signer and the recipients, as the document's header and
+    signature block print them (Decree 30/2020/NĐ-CP). Set by the province's manager or an
+    administrator; a province with no row prints ``reports.agency.default_agency``."""
+
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the national agency."),
+    )
+    superior = models.CharField(
+        _("superior body"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed above the agency, e.g. UBND TỈNH ĐẮK LẮK."),
+    )
+    name = models.CharField(
+        _("issuing agency"), max_length=200, help_text=_("E.g. SỞ CÔNG THƯƠNG.")
+    )
+    symbol = models.CharField(
+        _("document symbol"),
+        max_length=30,
+        help_text=_("What follows the number, e.g. BC-SCT in Số: 15/BC-SCT."),
+    )
+    place = models.CharField(
+        _("place name"),
+        max_length=100,
+        help_text=_("Opens the date line, e.g. Đắk Lắk in “Đắk Lắk, ngày 05 tháng 12 năm 2026”."),
+    )
+    signer_authority = models.CharField(
+        _("signing for"),
+        max_length=100,
+        blank=True,
+        help_text=_("When a deputy signs, e.g. KT. GIÁM ĐỐC; empty when the head signs."),
+    )
+    signer_title = models.CharField(
+        _("signer's title"), max_length=100, help_text=_("E.g. GIÁM ĐỐC or PHÓ GIÁM ĐỐC.")
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
+    recipients = models.TextField(
+        _("recipients"),
+        blank=True,
+        help_text=_("One a line, as under “Nơi nhận:”, e.g. - Bộ Công Thương (để b/c);"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("issuing agency")
+        verbose_name_plural = _("issuing agencies")
+        ordering = ["province_id"]
+        constraints = [
+            # One row per province and one for the nation (NULL would not clash with NULL).
+            models.UniqueConstraint(
+                Coalesce("province", models.Value("*")), name="issuing_agency_one_per_province"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id or '*'}: {self.name}"
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]

@@ -2,13 +2,14 @@
 
 from django.urls import include, path
 
-from khuyencong.reports.pages import files, official, views
+from khuyencong.reports.pages import agency, files, official, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.summary_page, name="summary"),
     path("file/", files.summary_file, name="summary-file"),
     path("forms/", official.official_form_page, name="forms"),
+    path("agency/", agency.agency_page, name="agency"),
     path("data-quality/", views.quality_page, name="quality"),
     path("aggregates/", views.aggregate_list, name="aggregate-list"),
     path("aggregates/new/", views.aggregate_create, name="aggregate-create"),

@@ -71,3 +71,15 @@ def test_every_demo_province_shows_the_four_forms_with_both_programmes(demo_plac
     vocational = next(r for r in before.rows if r.code == "training.vocational").values
     assert vocational["national"] and vocational["local"]
     assert vocational["total"] == vocational["national"] + vocational["local"]
+
+
+def test_every_demo_province_and_the_nation_have_their_issuing_agency(demo_places):
+    from khuyencong.reports.models import IssuingAgency
+
+    call_command("seed_demo", stdout=StringIO())
+    agencies = {a.province_id: a for a in IssuingAgency.objects.all()}
+    assert set(agencies) == {"01", "66", "82", None}
+    assert agencies["66"].superior == "UBND TỈNH ĐẮK LẮK"
+    assert agencies["66"].signer_name == "Y Bhin Niê"
+    assert agencies["66"].history.get().history_user.username == "giamdoc_daklak"
+    assert agencies[None].signer_name == "Đỗ Minh Quân"
