@@ -52,8 +52,35 @@ class ExportColumn:
 
 
 def neutralise(value: str) -> str:
-    """Make text that a spreadsheet would run as a formula read as plain text."""
+    """Make text that a spreadsheet would run as a formula read as plain text (CSV: the
+    apostrophe OWASP recommends; Excel hides it)."""
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def inert(cell: Any) -> None:
+    """Make an XLSX cell whose text would start a formula plain text, text unchanged.
+
+    openpyxl stores any string starting with "=" as a formula; the cell becomes a string
+    cell marked ``quotePrefix``, which is what Excel itself does when one types '=…: shown
+    and kept as text even when edited, while readers (KoboToolbox, our importers) get the
+    exact text back. Numbers and dates are not touched.
+    """
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """Save a workbook after making every formula-like text cell inert (``inert``). Every
+    spreadsheet the system writes with openpyxl goes through here or ``Exporter``."""
+    if not getattr(workbook, "write_only", False):
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    inert(cell)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _plain(value: Any) -> Any:
@@ -134,6 +161,7 @@ class Exporter:
         for text in self.header():
             cell = WriteOnlyCell(sheet, value=text)
             cell.data_type = "s"
+            inert(cell)
             cell.font, cell.fill, cell.alignment = bold, fill, heading
             header_cells.append(cell)
         sheet.append(header_cells)
@@ -145,9 +173,7 @@ class Exporter:
         if self.columns:
             last = get_column_letter(len(self.columns))
             sheet.auto_filter.ref = f"A1:{last}{count + 1}"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return workbook_bytes(workbook)
 
     def _xlsx_cells(self, sheet: Any, row: Sequence[Any]) -> list[Any]:
         cells = []
@@ -157,6 +183,7 @@ class Exporter:
             if isinstance(value, str):
                 # openpyxl would store "=..." as a formula; text stays text.
                 cell.data_type = "s"
+                inert(cell)
                 if column.wrap:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
             elif isinstance(value, datetime.datetime):

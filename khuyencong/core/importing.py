@@ -38,28 +38,30 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 
-from khuyencong.core.errors import DomainError
 from khuyencong.core.text import normalise_name
+from khuyencong.core.uploads import (
+    MAX_COLUMNS,
+    MAX_SPREADSHEET_BYTES,
+    FileRejected,
+    check_spreadsheet,
+)
 
 # Beyond this a file is refused before any row is checked: a larger list is a data migration
 # for an administrator, not an upload.
 DEFAULT_MAX_ROWS = 20_000
 # Upload limit of import forms (bytes). 20,000 rows of an establishment file are ~3 MB.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_SPREADSHEET_BYTES
 # Errors kept in a job's result: enough to correct a file, small enough for the job page.
 MAX_REPORTED_ERRORS = 1_000
 ACCEPTED_EXTENSIONS = (".xlsx", ".csv")
 
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and password-protected .xlsx)
 _PARENS = re.compile(r"\([^)]*\)")
 # Rows looked at for the header when a title sits above it.
 _HEADER_SEARCH_ROWS = 10
-
-
-class FileRejected(DomainError):
-    """The file as a whole cannot be imported (type, encoding, columns, size)."""
+# Blank rows tolerated between the data rows (Excel keeps formatted empty rows).
+_BLANK_ROWS_ALLOWED = 5_000
 
 
 @dataclass(frozen=True)
@@ -219,18 +221,23 @@ def read_table(
     filename: str | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
     header_transform: Callable[[str], str] | None = None,
+    field: str | None = None,
 ) -> Table:
     """Read an XLSX or CSV file (a file object or bytes) into a ``Table``.
 
     Raises ``FileRejected`` with a message for the user when the file cannot be imported at
-    all; rows with wrong values are the importer's business. ``header_transform`` rewrites
-    each header before it is matched (e.g. drops KoboToolbox's "group/" prefixes).
+    all; rows with wrong values are the importer's business. The file first passes the upload
+    guard (``core.uploads.check_spreadsheet``: size, real type, ZIP directory); ``field`` is
+    the form field's label its refusals name. ``header_transform`` rewrites each header
+    before it is matched (e.g. drops KoboToolbox's "group/" prefixes).
     """
     name = filename or getattr(file, "name", "") or ""
-    data = file if isinstance(file, bytes) else _read_all(file)
+    if isinstance(file, bytes) and not file.strip():
+        raise FileRejected(_("The file is empty."))
+    kind, data = check_spreadsheet(file, filename=name, field=field)
     if not data.strip():
         raise FileRejected(_("The file is empty."))
-    records = _records(data, name)
+    records = _xlsx_records(data) if kind == "xlsx" else _csv_records(data)
     try:
         return _table(
             records,
@@ -243,33 +250,9 @@ def read_table(
         records.close()  # an XLSX reader closes its workbook
 
 
-def _read_all(file: Any) -> bytes:
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read()
-    return data.encode() if isinstance(data, str) else data
-
-
 def file_kind(name: str, data: bytes) -> str:
     """'xlsx' or 'csv'; ``FileRejected`` for anything else, with what to do about it."""
-    extension = PurePath(name).suffix.lower()
-    if data.startswith(_OLE_MAGIC) or extension == ".xls":
-        raise FileRejected(
-            _(
-                "This is an old Excel file (.xls) or a password-protected one. Open it in "
-                "Excel and save it as “Excel Workbook (.xlsx)” without a password."
-            )
-        )
-    if extension in (".xlsx", ".xlsm") or (not extension and data.startswith(_XLSX_MAGIC)):
-        if not data.startswith(_XLSX_MAGIC):
-            raise _corrupt()
-        return "xlsx"
-    if extension in (".csv", ".txt"):
-        return "csv"
-    raise FileRejected(
-        _("“%(name)s” cannot be imported: upload an Excel file (.xlsx) or a CSV file (.csv).")
-        % {"name": PurePath(name).name or "?"}
-    )
+    return check_spreadsheet(data, filename=name)[0]
 
 
 def _corrupt() -> FileRejected:
@@ -281,10 +264,14 @@ def _corrupt() -> FileRejected:
     )
 
 
-def _records(data: bytes, name: str) -> Generator[tuple[int, list[Any]], None, None]:
-    if file_kind(name, data) == "xlsx":
-        return _xlsx_records(data)
-    return _csv_records(data)
+def _too_many_columns() -> FileRejected:
+    return FileRejected(
+        _(
+            "A row of the file has cells beyond column %(max)s. Delete the columns that are "
+            "not part of the list and upload the file again."
+        )
+        % {"max": MAX_COLUMNS}
+    )
 
 
 def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
@@ -301,13 +288,31 @@ def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
 
     def rows() -> Generator[tuple[int, list[Any]], None, None]:
         try:
+            # openpyxl's own row iterator pads every row to its widest cell: one cell at
+            # column XFD would make each row sixteen thousand values. Its streaming parser
+            # gives the cells that are really there; rows are built and limited here.
             sheet = workbook.worksheets[0]
-            # Some generators write a wrong <dimension>; read what is really there.
-            sheet.reset_dimensions()
-            with warnings.catch_warnings():
+            with sheet._get_source() as source, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    yield number, list(values)
+                parser = WorkSheetParser(
+                    source,
+                    sheet._shared_strings,
+                    data_only=True,
+                    epoch=workbook.epoch,
+                    date_formats=workbook._date_formats,
+                    timedelta_formats=workbook._timedelta_formats,
+                )
+                for number, cells in parser.parse():
+                    values: list[Any] = []
+                    for cell in cells:
+                        column, value = cell["column"], cell["value"]
+                        if value is None:
+                            continue
+                        if column > MAX_COLUMNS:
+                            raise _too_many_columns()
+                        values.extend([None] * (column - len(values)))
+                        values[column - 1] = value
+                    yield number, values
         except FileRejected:
             raise
         except Exception as exc:  # a damaged sheet fails while it is read
@@ -347,7 +352,12 @@ def _csv_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     try:
         # Excel's row number is the record's position, even when a cell spans lines.
-        yield from enumerate(reader, start=1)
+        for number, values in enumerate(reader, start=1):
+            if len(values) > MAX_COLUMNS:
+                if any(v.strip() for v in values[MAX_COLUMNS:]):
+                    raise _too_many_columns()
+                del values[MAX_COLUMNS:]
+            yield number, values
     except csv.Error as exc:
         raise FileRejected(
             _("The CSV file is malformed near row %(row)s: %(problem)s")
@@ -440,10 +450,13 @@ def _table(
         )
 
     rows: list[SourceRow] = []
+    # Blank rows cost reading too: a sheet of a million empty rows is refused like a long one.
+    last_row = header_number + max_rows + _BLANK_ROWS_ALLOWED
     for number, values in records:
-        if _is_blank(values):
+        blank = _is_blank(values)
+        if blank and number <= last_row:
             continue
-        if len(rows) >= max_rows:
+        if len(rows) >= max_rows or number > last_row:
             raise FileRejected(
                 _(
                     "The file has more than %(max)s rows. Split it into several files of at "
@@ -475,13 +488,14 @@ class Importer:
     columns: Sequence[Column] = ()
     max_rows: int = DEFAULT_MAX_ROWS
 
-    def read(self, file: Any, *, filename: str | None = None) -> Table:
+    def read(self, file: Any, *, filename: str | None = None, field: str | None = None) -> Table:
         table = read_table(
             file,
             columns=self.columns,
             filename=filename,
             max_rows=self.max_rows,
             header_transform=self.transform_header,
+            field=field,
         )
         self.check_headers(table)
         return table

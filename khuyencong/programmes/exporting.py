@@ -4,8 +4,6 @@ plan as it stands or one of its frozen versions."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from khuyencong.core.exporting import neutralise  # formula-injection guard
+from khuyencong.core.exporting import neutralise, workbook_bytes  # formula-injection guard
 from khuyencong.programmes.models import AnnualPlan, BudgetLine, FundingLevel, PlanVersion, Project
 
 MONEY_FORMAT = "#,##0"
@@ -162,6 +160,4 @@ def plan_workbook(plan: AnnualPlan, *, version: PlanVersion | None = None) -> by
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = ws.cell(row=first, column=1)
     del last
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

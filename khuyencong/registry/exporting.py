@@ -7,7 +7,6 @@ exported list is also a valid import file (docs/import.md).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -20,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from khuyencong.core.exporting import INTEGER_FORMAT, ExportColumn, Exporter
+from khuyencong.core.exporting import INTEGER_FORMAT, ExportColumn, Exporter, workbook_bytes
 from khuyencong.core.importing import DEFAULT_MAX_ROWS
 from khuyencong.core.scoping import can_write_place, scope_queryset
 from khuyencong.places.models import Commune, CommuneMapping
@@ -246,18 +245,12 @@ def _writable_communes(user: Any) -> QuerySet[Commune]:
     return communes.order_by("province_id", "name")
 
 
-def _workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def build_import_template(user: Any) -> bytes:
     """The empty import file: headers, drop-downs, and the notes and codes sheets."""
     workbook = Workbook()
     _data_sheet(workbook)
     _notes_sheet(workbook, user)
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def build_import_example(user: Any) -> bytes:
@@ -266,7 +259,7 @@ def build_import_example(user: Any) -> bytes:
     workbook = Workbook()
     _data_sheet(workbook, example_rows(user))
     _notes_sheet(workbook, user)
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def _valid_tax_code(head: int) -> str:

@@ -10,13 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
+from khuyencong.core.uploads import ImageUploadField
 from khuyencong.places.models import Commune, Province
 from khuyencong.registry import services
 from khuyencong.registry.models import CraftVillage, Establishment, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code
-
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
 def writable_communes(user: Any):
@@ -177,20 +175,13 @@ class ProductForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    photo = forms.ImageField(
+    # Checked, decoded and re-encoded by the upload guard (core/uploads.py).
+    photo = ImageUploadField(
         label=_("Photo"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB.")
     )
 
     def clean_photo(self) -> Any:
-        photo = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationError(_("The photo is larger than 5 MB."), code="photo_size")
-        content_type = getattr(photo, "content_type", None)
-        if content_type and content_type not in PHOTO_TYPES:
-            raise ValidationError(_("Upload a JPEG, PNG or WebP photo."), code="photo_type")
-        return photo
+        return self.cleaned_data.get("photo") or None
 
 
 class YearlyFigureForm(forms.ModelForm):

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.exporting import FORMATS, XLSX_CONTENT_TYPE
 from khuyencong.core.formats import format_number
 from khuyencong.core.importing import (
-    ACCEPTED_EXTENSIONS,
     DEFAULT_MAX_ROWS,
     MAX_UPLOAD_BYTES,
     FileRejected,
@@ -34,6 +33,7 @@ from khuyencong.core.importing import (
 )
 from khuyencong.core.jobs import start_job
 from khuyencong.core.scoping import can_write
+from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.registry.exporting import (
     EstablishmentExporter,
     build_import_example,
@@ -49,10 +49,8 @@ def _megabytes(size: int) -> str:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File to import"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
-    )
+    # The upload guard (core/uploads.py) checks size, real type and ZIP structure.
+    file = SpreadsheetField(label=gettext_lazy("File to import"))
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,22 +64,13 @@ class ImportForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = PurePath(upload.name).name
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "“%(name)s” is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files."
-                )
-                % {
-                    "name": name,
-                    "size": f"{upload.size / 1024 / 1024:.1f}",
-                    "limit": _megabytes(MAX_UPLOAD_BYTES),
-                }
-            )
-        self.content = upload.read()
+        self.content = upload.checked_content
         try:
             # The whole-file checks (type, columns, size) answer at once, on the form;
             # rows are checked by the job.
-            self.table = EstablishmentImporter(actor=self.actor).read(self.content, filename=name)
+            self.table = EstablishmentImporter(actor=self.actor).read(
+                self.content, filename=name, field=self.fields["file"].label
+            )
         except FileRejected as rejected:
             raise forms.ValidationError(rejected.message) from rejected
         return upload

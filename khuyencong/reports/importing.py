@@ -9,7 +9,6 @@ dates, or a year), the value, whether it is a declared total, and its source. Th
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from khuyencong.core.exporting import workbook_bytes
 from khuyencong.core.importing import Column, ErrorCollector, Importer, SourceRow
 from khuyencong.core.text import normalise_name
 from khuyencong.reports import services
@@ -247,6 +247,4 @@ def build_template(example: bool = True) -> bytes:
         )
     for letter, width in zip("ABCD", (30, 50, 12, 80), strict=True):
         notes.column_dimensions[letter].width = width
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)

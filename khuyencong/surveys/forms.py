@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import ActivityCategory, FundingLevel
 from khuyencong.registry.models import Establishment, Sector
@@ -204,7 +205,7 @@ RESPONSE_FIELD = {
 
 
 class KoboUploadForm(forms.Form):
-    file = forms.FileField(label=_("Kobo / ODK export (XLSX or CSV)"))
+    file = SpreadsheetField(label=_("Kobo / ODK export (XLSX or CSV)"))
 
 
 class NeedFilterForm(forms.Form):

@@ -20,13 +20,13 @@ campaign's extra questions by their key.
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from khuyencong.core.exporting import workbook_bytes
 from khuyencong.core.importing import Column, ErrorCollector, Importer, SourceRow
 from khuyencong.core.text import normalise
 from khuyencong.programmes.models import ActivityCategory
@@ -391,9 +391,10 @@ def build_xlsform(campaign: SurveyCampaign | None = None) -> bytes:
     for sheet in (survey, choices, settings):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    # Labels typed by people (campaign questions, sector names) may start with "=": they are
+    # written as text cells, exactly as typed, so KoboToolbox reads the same label and Excel
+    # runs nothing. The form's own expressions (${…}, regex(…), ". > 0") are untouched.
+    return workbook_bytes(book)
 
 
 def _vi(label: Any) -> str:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
-from khuyencong.core.importing import MAX_UPLOAD_BYTES, FileRejected, ImportRejected
+from khuyencong.core.importing import FileRejected, ImportRejected
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin
 from khuyencong.places.models import Commune
@@ -292,12 +292,13 @@ def kobo_import(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("The file is larger than 5 MB."))
-        else:
+        if upload:
             importer = kobo.KoboImporter(actor=request.user, campaign=campaign)
             try:
-                result = importer.run(importer.read(upload, filename=upload.name))
+                table = importer.read(
+                    upload.checked_content, filename=upload.name, field=form.fields["file"].label
+                )
+                result = importer.run(table)
             except FileRejected as exc:
                 form.add_error("file", exc.message)
             except ImportRejected as exc:

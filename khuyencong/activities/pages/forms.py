@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.activities import services
 from khuyencong.activities.models import MAX_AMOUNT, MAX_COUNT, Trainee
 from khuyencong.activities.pages.kinds import Kind
+from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Province
 from khuyencong.registry.models import Establishment
 
@@ -216,7 +217,7 @@ class TraineeForm(forms.Form):
 
 
 class TraineeImportForm(forms.Form):
-    file = forms.FileField(
+    file = SpreadsheetField(
         label=_("Trainee list (.xlsx or .csv)"),
         help_text=_("The list replaces the current one; nothing changes if a row is wrong."),
     )

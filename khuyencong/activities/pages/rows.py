@@ -32,7 +32,7 @@ from khuyencong.activities.pages.forms import (
 )
 from khuyencong.activities.pages.kinds import Kind
 from khuyencong.core.errors import DomainError
-from khuyencong.core.importing import MAX_UPLOAD_BYTES, FileRejected, ImportRejected
+from khuyencong.core.importing import FileRejected, ImportRejected
 from khuyencong.core.text import normalise
 from khuyencong.registry.services import establishments_for
 
@@ -168,12 +168,12 @@ def trainee_import(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
         return _detail("trainings", pk, "#trainees")
     upload = form.cleaned_data["file"]
-    if upload.size > MAX_UPLOAD_BYTES:
-        messages.error(request, _("The file is larger than 5 MB."))
-        return _detail("trainings", pk, "#trainees")
     importer = TraineeImporter(actor=request.user, course=course)
     try:
-        result = importer.run(importer.read(upload, filename=upload.name))
+        table = importer.read(
+            upload.checked_content, filename=upload.name, field=form.fields["file"].label
+        )
+        result = importer.run(table)
     except FileRejected as error:
         messages.error(request, error.message)
     except ImportRejected as rejected:

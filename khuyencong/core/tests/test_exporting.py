@@ -14,6 +14,7 @@ from khuyencong.core.exporting import (
     ExportColumn,
     Exporter,
     neutralise,
+    workbook_bytes,
 )
 
 
@@ -86,3 +87,27 @@ def test_a_response_is_a_download():
     assert response["Content-Disposition"].startswith('attachment; filename="mau-')
     csv_response = Sample().response("csv")
     assert csv_response["Content-Type"].startswith("text/csv")
+
+
+def test_xlsx_formula_text_is_marked_as_text_for_excel_and_numbers_stay_numbers():
+    sheet = openpyxl.load_workbook(io.BytesIO(Sample().render("xlsx"))).active
+    for ref in ("D2", "A3", "D3", "A4", "D4"):  # = + @ - tab
+        assert sheet[ref].data_type == "s", ref
+        assert sheet[ref].quotePrefix, ref  # Excel's own "typed with an apostrophe" flag
+    assert sheet["A3"].value == "+84 912 345 678"  # the exact text, no apostrophe inside
+    assert not sheet["A2"].quotePrefix
+    assert sheet["B3"].data_type == "n"
+
+
+def test_every_openpyxl_writer_saves_formula_text_inert():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(['=HYPERLINK("http://evil.example","Bấm vào")', -15, "-15", 3.5, "Thường"])
+    reread = openpyxl.load_workbook(io.BytesIO(workbook_bytes(workbook))).active
+    link, number, text, decimal, plain = reread[1]
+    assert (link.data_type, link.quotePrefix) == ("s", True)
+    assert link.value == '=HYPERLINK("http://evil.example","Bấm vào")'
+    assert (number.value, number.data_type) == (-15, "n")
+    assert (text.value, text.data_type, text.quotePrefix) == ("-15", "s", True)
+    assert (decimal.value, decimal.data_type) == (3.5, "n")
+    assert not plain.quotePrefix

@@ -128,8 +128,8 @@ def test_an_unreadable_csv_says_how_to_save_it():
         ("Ma,Ten,Tên\n1,2,3\n".encode(), "a.csv", "are the same column"),
         (b"%PDF-1.4", "a.pdf", "upload an Excel file (.xlsx) or a CSV file"),
         (b"\xd0\xcf\x11\xe0" + b"\0" * 20, "a.xls", "save it as"),
-        (b"PK\x03\x04garbage", "a.xlsx", "cannot be read"),
-        (b"not a zip at all", "a.xlsx", "cannot be read"),
+        (b"PK\x03\x04garbage", "a.xlsx", "is damaged: it cannot be opened"),
+        (b"not a zip at all", "a.xlsx", "its content is a text file"),
     ],
 )
 def test_whole_file_problems_are_named(data, name, message):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.scoping import is_admin
+from khuyencong.core.uploads import AttachmentField
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import (
     ActivityCategory,
@@ -328,7 +329,7 @@ class DisbursementForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProjectDocument.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    file = forms.FileField(label=_("File"))
+    file = AttachmentField(label=_("File"))
 
 
 class PlanDecisionForm(forms.Form):

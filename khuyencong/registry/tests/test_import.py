@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from khuyencong.core import uploads
 from khuyencong.core.importing import ImportRejected
 from khuyencong.core.models import Job
 from khuyencong.places.factories import CommuneFactory
 from khuyencong.places.factories import legacy_ea_kar as make_legacy_ea_kar
-from khuyencong.registry import services, views_io
+from khuyencong.registry import services
 from khuyencong.registry.exporting import build_import_example, build_import_template
 from khuyencong.registry.importing import COLUMNS, import_establishments
 from khuyencong.registry.models import Establishment, Sector
@@ -479,7 +480,7 @@ def test_a_file_without_any_place_column_is_refused(officer_a, client_for):
 
 
 def test_a_file_over_the_size_limit_is_refused(officer_a, client_for, monkeypatch):
-    monkeypatch.setattr(views_io, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr(uploads, "MAX_SPREADSHEET_BYTES", 1024)
     response = upload(client_for(officer_a), b"x" * 2048, name="co-so.csv")
     assert response.status_code == 200
     assert "giới hạn là" in response.content.decode()

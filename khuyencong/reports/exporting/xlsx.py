@@ -5,7 +5,6 @@ why a value is missing)."""
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any
 
@@ -13,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from khuyencong.core.exporting import neutralise
+from khuyencong.core.exporting import neutralise, workbook_bytes
 from khuyencong.reports.exporting import (
     EXPLANATION,
     HEADERS,
@@ -155,6 +154,4 @@ def render_xlsx(report: dict[str, Any], progress: Progress | None = None) -> byt
     _sources_sheet(workbook.create_sheet("Nguồn"), report)
     workbook.properties.title = f"{TITLE} – {report['unit_label']} – {report['period_label']}"
     workbook.properties.creator = "Khuyến công"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong.core.importing import ACCEPTED_EXTENSIONS
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
+from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import LegacyProvince, Province, Region
 from khuyencong.reports.models import Indicator, UnitKind
 from khuyencong.reports.periods import Period, PeriodError
@@ -229,10 +229,7 @@ class AggregateEditForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("File to import"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
-    )
+    file = SpreadsheetField(label=gettext_lazy("File to import"))
     replace = forms.BooleanField(
         label=gettext_lazy(
             "Replace values already entered for the same indicator, place and period"

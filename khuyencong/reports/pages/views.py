@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
-from khuyencong.core.importing import MAX_UPLOAD_BYTES, FileRejected, ImportRejected
+from khuyencong.core.importing import FileRejected, ImportRejected
 from khuyencong.reports import charts, quality, services, summary
 from khuyencong.reports.importing import COLUMNS, AggregateImporter, build_template
 from khuyencong.reports.models import AggregateValue
@@ -232,9 +232,9 @@ def aggregate_import(request: HttpRequest) -> HttpResponse:
         name = PurePath(upload.name).name
         importer = AggregateImporter(actor=request.user, replace=form.cleaned_data["replace"])
         try:
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise FileRejected(_("The file is too large."))
-            table = importer.read(upload.read(), filename=name)
+            table = importer.read(
+                upload.checked_content, filename=name, field=form.fields["file"].label
+            )
             result = importer.run(table)
         except FileRejected as rejected:
             form.add_error("file", rejected.message)

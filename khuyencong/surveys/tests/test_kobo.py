@@ -194,3 +194,23 @@ def test_the_shipped_example_xlsform_is_the_generated_one(db):
         assert list(book[sheet].iter_rows(values_only=True)) == list(
             fresh[sheet].iter_rows(values_only=True)
         ), "docs/kobo/needs-survey.xlsx is out of date: run `manage.py write_xlsform`"
+
+
+def test_the_xlsform_keeps_its_expressions_and_makes_typed_labels_inert(campaign):
+    campaign.questions = [
+        *campaign.questions,
+        {"key": "link", "label": '=HYPERLINK("http://evil.example","Bấm")', "kind": "text"},
+    ]
+    campaign.save()
+    survey = load_workbook(io.BytesIO(kobo.build_xlsform(campaign)))["survey"]
+    cells = {row[1].value: row for row in survey.iter_rows(min_row=2) if row[1].value}
+    label = cells["link"][2]
+    # KoboToolbox reads the label exactly as typed; Excel shows it as text and runs nothing.
+    assert label.value == '=HYPERLINK("http://evil.example","Bấm")'
+    assert (label.data_type, label.quotePrefix) == ("s", True)
+    assert not any(c.data_type == "f" for row in survey.iter_rows() for c in row)
+    # The form's own syntax is untouched: relevance, constraints, and no apostrophes added.
+    assert cells["need2"][5].value == "${more_needs1} = 'yes'"
+    assert not cells["need2"][5].quotePrefix
+    assert cells["need1_cost"][4].value == ". > 0"
+    assert cells["commune_code"][4].value == "regex(., '^[0-9]{5}$')"
