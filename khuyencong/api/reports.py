@@ -356,6 +356,33 @@ def _summary_rows() -> Any:
             "change_percent": serializers.FloatField(allow_null=True),
             "source": serializers.ChoiceField(choices=["records", "aggregates", "mixed", "none"]),
             "note": serializers.CharField(help_text="Why a value is missing, when it is."),
+            "completeness": inline_serializer(
+                "SummaryCompleteness",
+                allow_null=True,
+                help_text=(
+                    "How many of the places expected during the period reported the figure; "
+                    "the value is the sum of what was reported."
+                ),
+                fields={
+                    "reported": serializers.IntegerField(),
+                    "expected": serializers.IntegerField(),
+                    "missing": serializers.ListField(
+                        child=serializers.CharField(), help_text="Units, `legacy-province:79`."
+                    ),
+                    "missing_labels": serializers.ListField(child=serializers.CharField()),
+                    "level": serializers.ChoiceField(choices=["province", "commune"]),
+                },
+            ),
+            "comparable": serializers.BooleanField(
+                help_text=(
+                    "False when this period and the same period a year earlier rest on "
+                    "different sources or coverage; `change_percent` is still given."
+                )
+            ),
+            "comparable_note": serializers.CharField(help_text="Why not comparable."),
+            "previous_source": serializers.ChoiceField(
+                choices=["records", "aggregates", "mixed", "none"]
+            ),
         },
     )
 

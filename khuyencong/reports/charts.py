@@ -150,6 +150,14 @@ def trend(
         bars.append(Bar(label, figure.value))
         if figure.value is None and figure.note:
             notes.append(f"{label}: {figure.note}")
+        elif figure.partial and figure.completeness is not None:
+            notes.append(
+                f"{label}: số liệu của {figure.completeness.reported}/"
+                f"{figure.completeness.expected} "
+                f"{'xã' if figure.completeness.level == 'commune' else 'tỉnh'} (thiếu "
+                f"{', '.join(figure.completeness.missing_labels[: figures.MAX_NAMED])}"
+                f"{'…' if len(figure.completeness.missing) > figures.MAX_NAMED else ''})."
+            )
     first, last = bars[0].label.rstrip("*"), bars[-1].label.rstrip("*")
     return Chart(
         "trend",
@@ -196,16 +204,19 @@ def disbursed_by_province(
     catalogue: figures.Catalogue | None = None,
     since: Any = None,
 ) -> dict[str, tuple[int | None, str]]:
-    """{province code: (money disbursed in the period, why None)} for the provinces of a
-    region or the nation: one grouped query over the records and one over stored values."""
+    """{province code: (money disbursed in the period — what was reported, None when
+    nothing was —, which days or places are missing)} for the provinces of a region or the
+    nation: one grouped query over the records and one over stored values."""
     catalogue = catalogue or figures.Catalogue.load()
     default, own = since if since is not None else figures.records_since()
     record_starts: dict[datetime.date, list[str]] = defaultdict(list)
+    with_records: set[str] = set()
     before_records = []
     for part in resolved.parts:
         before, after = _records_start(period, own.get(part.province, default))
         if after is not None:
             record_starts[after.start].append(part.province)
+            with_records.add(part.province)
         if before is not None:
             before_records.append((part, before))
     totals: dict[str, int] = defaultdict(int)
@@ -222,6 +233,7 @@ def disbursed_by_province(
         for province, total in rows:
             totals[province] += int(total or 0)
     notes: dict[str, str] = {}
+    nothing: set[str] = set()
     if before_records:
         stored = figures.StoredValues(
             catalogue,
@@ -232,13 +244,18 @@ def disbursed_by_province(
             resolved.labels,
         )
         for part, before in before_records:
-            value, note = stored.answer_part(DISBURSED, part, before)
+            value, missing = stored.answer_part(DISBURSED, part, before)
+            if missing:
+                notes[part.province] = figures.missing_note(missing, before, resolved.labels)
             if value is None:
-                notes[part.province] = note
+                nothing.add(part.province)
             else:
                 totals[part.province] += value
     return {
-        code: (None, notes[code]) if code in notes else (totals.get(code, 0), "")
+        code: (
+            None if code in nothing and code not in with_records else totals.get(code, 0),
+            notes.get(code, ""),
+        )
         for code in resolved.provinces
     }
 

@@ -10,8 +10,15 @@ number of queries does not grow with the number of provinces.
 - A province's aggregate share is its own values, else the sum of the pre-2025 provinces
   merged into it; an indicator with parts (``funding.disbursed``) may also be answered by the
   sum of its parts (national + local + counterpart + other) for the same place and period.
-- If any piece cannot be answered exactly, the figure is None, with an explanation naming
-  the place and period, and its source is ``none``.
+- Partial data is answered as DHIS2 reports a reporting rate: where only some of the places
+  expected under the unit reported, the figure is the sum of what was reported (never None
+  when anything was) with its ``completeness`` (reported, expected, missing). The places
+  expected are those that existed during the period (``expected_units``): the pre-2025
+  provinces merged into each 2025 province for a period that ends before 1 July 2025, the
+  2025 provinces after; a pre-2025 province or a commune is one place. A place is missing
+  when any piece of its share (a value that does not cover its days exactly, records that
+  cannot answer) is missing; the note names the missing places and days in one line.
+  Nothing reported at all: None, source ``none``.
 - How pieces add up follows the indicator's counting: sums add over places and periods;
   distinct counts add over places but a distinct count cut into two periods is refused (the
   same establishment may be in both); a percentage is never added (only one piece may answer
@@ -32,15 +39,19 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from khuyencong.reports import records, tiling
+from khuyencong.reports.forms.base import Completeness
 from khuyencong.reports.models import PERCENT_SCALE, AggregateValue, Indicator, RecordsSince
 from khuyencong.reports.periods import Period, day_before
-from khuyencong.reports.units import ResolvedUnit, Unit
+from khuyencong.reports.units import COMMUNE, AggregatePart, ResolvedUnit, Unit
 
 RECORDS = "records"
 AGGREGATES = "aggregates"
 MIXED = "mixed"
 NONE = "none"
 C = Indicator.Counting
+# Pre-2025 provinces ceased on 1 July 2025 (DOMAIN.md, Places and regions).
+LEGACY_LAST_DAY = datetime.date(2025, 6, 30)
+MAX_NAMED = 4
 
 
 @dataclass
@@ -49,6 +60,64 @@ class Figure:
     value: int | float | None
     source: str
     note: str = ""
+    completeness: Completeness | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.completeness is not None and bool(self.completeness.missing)
+
+
+def expected_units(part: AggregatePart, period: Period) -> tuple[Unit, ...]:
+    """The places expected to report a 2025 province's share (or a smaller unit's) for a
+    period: its pre-2025 provinces when the period ends before 1 July 2025, else itself."""
+    if period.end <= LEGACY_LAST_DAY and part.alternatives:
+        return part.alternatives
+    return (part.own,)
+
+
+def names(units: list[Unit] | tuple[Unit, ...], labels: dict[Unit, str]) -> str:
+    """Places named for a one-line note: the first few and a count of the others."""
+    shown = [labels.get(u, str(u)) for u in units[:MAX_NAMED]]
+    text = ", ".join(shown)
+    if len(units) > MAX_NAMED:
+        text += _(" and %(n)s more") % {"n": len(units) - MAX_NAMED}
+    return text
+
+
+def missing_note(units: list[Unit], period: Period, labels: dict[Unit, str]) -> str:
+    return _("No stored values of %(places)s cover %(start)s–%(end)s exactly.") % {
+        "places": names(units, labels),
+        "start": period.start.strftime("%d/%m/%Y"),
+        "end": period.end.strftime("%d/%m/%Y"),
+    }
+
+
+def combined_completeness(found: list[Figure] | Any) -> Completeness | None:
+    """The completeness of several figures read together (a form, a report): the largest
+    set of places expected, and every place missing from any of them."""
+    expected = 0
+    missing: list[str] = []
+    labels: list[str] = []
+    level = "province"
+    for figure in found:
+        c = figure.completeness
+        if c is None:
+            continue
+        expected = max(expected, c.expected)
+        level = c.level
+        for unit, label in zip(c.missing, c.missing_labels or c.missing, strict=False):
+            if unit not in missing:
+                missing.append(unit)
+                labels.append(label)
+    if not expected:
+        return None
+    return Completeness(
+        reported=max(expected - len(missing), 0),
+        expected=expected,
+        missing=missing,
+        missing_labels=labels,
+        level=level,
+    )
 
 
 @dataclass
@@ -144,40 +213,45 @@ class StoredValues:
                 return sum(v for v in values if v is not None)
         return None
 
-    def answer_part(self, code: str, part: Any, period: Period) -> tuple[int | None, str]:
-        """A province's (or smaller unit's) share: its own values, else its predecessors'."""
+    def answer_part(
+        self, code: str, part: AggregatePart, period: Period
+    ) -> tuple[int | None, list[Unit]]:
+        """A province's (or smaller unit's) share: its own values, else the sum of what its
+        predecessors reported. Returns (the value, None when nothing answered; the places
+        that did not report). A percentage is never added: it is answered by one place."""
         own = self.answer_unit(code, part.own, period)
         if own is not None:
-            return own, ""
-        if part.alternatives:
-            values = [self.answer_unit(code, alt, period) for alt in part.alternatives]
-            missing = [alt for alt, v in zip(part.alternatives, values, strict=True) if v is None]
-            if not missing:
-                return sum(v for v in values if v is not None), ""
-            if self.catalogue.indicators[code].counting == C.RATIO:
-                missing = list(part.alternatives)
-            names = ", ".join(self.labels.get(u, str(u)) for u in [part.own, *missing])
-        else:
-            names = self.labels.get(part.own, str(part.own))
-        return None, _(
-            "Cannot be answered exactly: no stored values of %(places)s cover %(start)s–%(end)s "
-            "exactly."
-        ) % {
-            "places": names,
-            "start": period.start.strftime("%d/%m/%Y"),
-            "end": period.end.strftime("%d/%m/%Y"),
-        }
+            return own, []
+        if not part.alternatives:
+            return None, [part.own]
+        if self.catalogue.indicators[code].counting == C.RATIO and len(part.alternatives) > 1:
+            return None, list(part.alternatives)
+        values = [self.answer_unit(code, alt, period) for alt in part.alternatives]
+        missing = [alt for alt, v in zip(part.alternatives, values, strict=True) if v is None]
+        answered = [v for v in values if v is not None]
+        return (sum(answered) if answered else None), missing
 
 
 # --- combining ------------------------------------------------------------------------------
 
 
 @dataclass
+class _Piece:
+    """One share of a figure: a value read from the records or the stored values for some
+    days of some places, the places it stands for and those of them that did not report."""
+
+    value: int | float | None
+    from_records: bool
+    covers: tuple[Unit, ...]
+    missing: tuple[Unit, ...] = ()
+    period: Period | None = None
+
+
+@dataclass
 class _Pieces:
     """What a figure is made of while it is being put together."""
 
-    record_values: list[int | float | None] = field(default_factory=list)
-    aggregate_values: list[int | None] = field(default_factory=list)
+    items: list[_Piece] = field(default_factory=list)
     # A province whose share is cut into a records part and an aggregates part.
     split_in_time: bool = False
     notes: list[str] = field(default_factory=list)
@@ -240,12 +314,13 @@ def _compute_group(
     by_year = indicators[0].by_plan_year
     level_codes = {i.code for i in indicators if i.counting == C.LEVEL}
     # Which days of the period each province answers from records and from aggregates.
-    aggregate_parts: list[tuple[Any, Period]] = []
+    aggregate_parts: list[tuple[AggregatePart, Period]] = []
     record_groups: dict[Period, list[str]] = defaultdict(list)
     level_record_groups: dict[Period, list[str]] = defaultdict(list)
-    level_aggregate_parts: list[tuple[Any, Period]] = []
+    level_aggregate_parts: list[tuple[AggregatePart, Period]] = []
     split_provinces: set[str] = set()
     parts_by_province = {part.province: part for part in resolved.parts}
+    expected = {part.province: expected_units(part, period) for part in resolved.parts}
     for province in resolved.provinces:
         day = own_since.get(province, default)
         before, after = _split(period, day, by_year)
@@ -264,8 +339,8 @@ def _compute_group(
 
     pieces: dict[str, _Pieces] = {i.code: _Pieces() for i in indicators}
     flow_codes = {i.code for i in indicators} - level_codes
-    _read_records(resolved, record_groups, flow_codes, pieces)
-    _read_records(resolved, level_record_groups, level_codes, pieces)
+    _read_records(resolved, record_groups, flow_codes, pieces, expected)
+    _read_records(resolved, level_record_groups, level_codes, pieces, expected)
     if aggregate_parts or level_aggregate_parts:
         units = {
             u
@@ -283,13 +358,20 @@ def _compute_group(
         for indicator in indicators:
             parts = level_aggregate_parts if indicator.code in level_codes else aggregate_parts
             for part, part_period in parts:
-                value, note = stored.answer_part(indicator.code, part, part_period)
-                pieces[indicator.code].aggregate_values.append(value)
-                if note:
-                    pieces[indicator.code].notes.append(note)
+                value, tried = stored.answer_part(indicator.code, part, part_period)
+                covers = expected[part.province]
+                if not tried:
+                    missing: tuple[Unit, ...] = ()
+                elif covers == (part.own,):
+                    missing = covers
+                else:
+                    missing = tuple(u for u in covers if u in tried)
+                pieces[indicator.code].items.append(
+                    _Piece(value, False, covers, missing, part_period)
+                )
     for code in flow_codes:
         pieces[code].split_in_time = bool(split_provinces)
-    return {i.code: _finish(i, pieces[i.code]) for i in indicators}
+    return {i.code: _finish(i, pieces[i.code], resolved) for i in indicators}
 
 
 def _read_records(
@@ -297,6 +379,7 @@ def _read_records(
     groups: dict[Period, list[str]],
     codes: set[str],
     pieces: dict[str, _Pieces],
+    expected: dict[str, tuple[Unit, ...]],
 ) -> None:
     if not codes:
         return
@@ -308,24 +391,52 @@ def _read_records(
             legacy_province=resolved.legacy_province,
         )
         computed = records.compute(scope, part.start, part.end, codes)
+        covers = tuple(u for province in sorted(provinces) for u in expected[province])
         for code in codes:
-            pieces[code].record_values.append(computed.values.get(code))
+            value = computed.values.get(code)
+            pieces[code].items.append(
+                _Piece(value, True, covers, covers if value is None else (), part)
+            )
             if code in computed.notes:
                 pieces[code].notes.append(computed.notes[code])
 
 
-def _finish(indicator: Indicator, pieces: _Pieces) -> Figure:
+def _completeness(resolved: ResolvedUnit, pieces: _Pieces) -> Completeness:
+    expected: dict[Unit, None] = {}
+    missing: dict[Unit, None] = {}
+    for piece in pieces.items:
+        expected.update(dict.fromkeys(piece.covers))
+        missing.update(dict.fromkeys(piece.missing))
+    absent = [u for u in expected if u in missing]
+    return Completeness(
+        reported=len(expected) - len(absent),
+        expected=len(expected),
+        missing=[str(u) for u in absent],
+        missing_labels=[resolved.label_of(u) for u in absent],
+        level="commune" if resolved.unit.kind == COMMUNE else "province",
+    )
+
+
+def _finish(indicator: Indicator, pieces: _Pieces, resolved: ResolvedUnit) -> Figure:
     code = indicator.code
-    has_records = bool(pieces.record_values)
-    has_aggregates = bool(pieces.aggregate_values)
+    completeness = _completeness(resolved, pieces)
+    answered = [p for p in pieces.items if p.value is not None]
+    has_records = any(p.from_records for p in answered)
+    has_aggregates = any(not p.from_records for p in answered)
     source = MIXED if has_records and has_aggregates else RECORDS if has_records else AGGREGATES
-    values = [*pieces.record_values, *pieces.aggregate_values]
-    note = " ".join(dict.fromkeys(pieces.notes))
-    if not values:
-        return Figure(code, None, NONE, note)
-    if any(v is None for v in values):
-        return Figure(code, None, NONE, note)
-    if indicator.counting == C.RATIO and len(values) > 1:
+    notes = list(pieces.notes)
+    by_period: dict[Period, list[Unit]] = defaultdict(list)
+    for piece in pieces.items:
+        if not piece.from_records and piece.missing and piece.period is not None:
+            by_period[piece.period].extend(
+                u for u in piece.missing if u not in by_period[piece.period]
+            )
+    for part_period, units in by_period.items():
+        notes.append(missing_note(units, part_period, resolved.labels))
+    note = " ".join(dict.fromkeys(notes))
+    if not answered:
+        return Figure(code, None, NONE, note, completeness)
+    if indicator.counting == C.RATIO and len(pieces.items) > 1:
         return Figure(
             code,
             None,
@@ -334,6 +445,7 @@ def _finish(indicator: Indicator, pieces: _Pieces) -> Figure:
                 "A percentage cannot be added up from several pieces (provinces or periods "
                 "read separately)."
             ),
+            completeness,
         )
     if indicator.counting == C.DISTINCT and pieces.split_in_time and has_aggregates:
         return Figure(
@@ -344,8 +456,11 @@ def _finish(indicator: Indicator, pieces: _Pieces) -> Figure:
                 "Cannot be answered exactly: a count of distinct establishments cannot be "
                 "added over the years before and after records begin."
             ),
+            completeness,
         )
+    values = [p.value for p in answered]
     if indicator.is_percent:
-        value = values[0]
-        return Figure(code, _as_output(indicator, value, has_aggregates), source, note)
-    return Figure(code, int(sum(v for v in values if v is not None)), source, note)
+        return Figure(
+            code, _as_output(indicator, values[0], has_aggregates), source, note, completeness
+        )
+    return Figure(code, int(sum(v for v in values if v is not None)), source, note, completeness)

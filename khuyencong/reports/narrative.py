@@ -191,6 +191,14 @@ def _money_sentences(
             if compared and value:
                 text += f", {compared}"
             sentences.append(text + ".")
+            if compared and value and disbursed.get("comparable") is False:
+                sentences.append(
+                    f"Mức so sánh với {previous_words} chỉ có ý nghĩa tham khảo: "
+                    f"{_uncomparable_reason(disbursed)}."
+                )
+            partial = _partial(disbursed)
+            if partial:
+                sentences.append(f"Số liệu kinh phí đã giải ngân {partial}.")
     if planned is not None:
         if plan_value is None:
             missing.append("kinh phí theo kế hoạch")
@@ -219,6 +227,35 @@ def _money_sentences(
                 + "."
             )
     return sentences
+
+
+def _partial(row: dict[str, Any]) -> str:
+    """ "mới tổng hợp được từ 2/3 tỉnh (còn thiếu: Phú Yên (trước 2025))" for a figure only
+    some places reported, else ""."""
+    completeness = row.get("completeness") or {}
+    if not completeness.get("missing"):
+        return ""
+    word = "xã" if completeness.get("level") == "commune" else "tỉnh"
+    labels = completeness.get("missing_labels") or completeness["missing"]
+    shown = ", ".join(labels[:4])
+    if len(labels) > 4:
+        shown += f" và {len(labels) - 4} {word} khác"
+    return (
+        f"mới tổng hợp được từ {completeness['reported']}/{completeness['expected']} {word} "
+        f"(còn thiếu: {shown})"
+    )
+
+
+def _uncomparable_reason(row: dict[str, Any]) -> str:
+    words = {
+        "records": "số liệu ghi nhận trên hệ thống",
+        "aggregates": "số liệu tổng hợp nhập từ báo cáo",
+        "mixed": "số liệu ghi nhận kết hợp số liệu tổng hợp",
+    }
+    now, then = row.get("source"), row.get("previous_source")
+    if now and then and now != then:
+        return f"kỳ này dựa trên {words.get(now, now)}, kỳ so sánh dựa trên {words.get(then, then)}"
+    return "số địa phương có số liệu của hai kỳ không giống nhau"
 
 
 def _count_phrases(by_code: dict[str, dict[str, Any]]) -> list[str]:

@@ -5,9 +5,14 @@ Kinds of issue:
 
 - ``inconsistent_total``: a value entered as a declared total differs from the sum of its
   parts for the same place and period: its part indicators (``funding.disbursed`` against its
-  four sources, when all four are entered), the pre-2025 provinces merged into a 2025
-  province (when all are entered), or the communes of a province (when any is entered). The
-  issue carries ``declared``, ``sum_of_parts`` and ``difference`` (declared − sum).
+  four sources), the pre-2025 provinces merged into a 2025 province, or the communes of a
+  province — whenever the total and at least one part were entered; parts not entered count
+  as zero and are named in ``missing_parts`` (indicator codes or units), as DHIS2's
+  validation rules do by default. The issue carries ``declared``, ``sum_of_parts`` and
+  ``difference`` (declared − sum).
+- ``unused_value``: a value for days the records answer (from the province's records
+  start): reports never read it (new ones are refused when entered). Carries
+  ``records_from``.
 - ``missing_value``: a series of yearly values of one indicator and place has a gap (a year
   between its first and last year without a value).
 - ``outlier``: a yearly value more than three times the median of the same indicator's
@@ -35,19 +40,20 @@ from django.utils.translation import gettext as _
 from khuyencong.core.formats import format_number
 from khuyencong.network.deadlines import LOOKBACK
 from khuyencong.network.quarters import finished_quarters
-from khuyencong.places.models import LegacyProvince, Province
+from khuyencong.places.models import Commune, LegacyProvince, Province
 from khuyencong.reports import records
-from khuyencong.reports.figures import Catalogue
+from khuyencong.reports.figures import Catalogue, records_since
 from khuyencong.reports.models import PERCENT_SCALE, Indicator, UnitKind
 from khuyencong.reports.periods import Period
-from khuyencong.reports.services import aggregates_for
+from khuyencong.reports.services import aggregates_for, records_start
 from khuyencong.reports.units import COMMUNE, LEGACY_PROVINCE, NATION, ResolvedUnit
 
 INCONSISTENT_TOTAL = "inconsistent_total"
 MISSING_VALUE = "missing_value"
 OUTLIER = "outlier"
 LATE_SUBMISSION = "late_submission"
-KINDS = (INCONSISTENT_TOTAL, MISSING_VALUE, OUTLIER, LATE_SUBMISSION)
+UNUSED_VALUE = "unused_value"
+KINDS = (INCONSISTENT_TOTAL, UNUSED_VALUE, MISSING_VALUE, OUTLIER, LATE_SUBMISSION)
 OUTLIER_FACTOR = 3
 OUTLIER_MIN_YEARS = 4
 C = Indicator.Counting
@@ -113,35 +119,67 @@ def _issue(kind: str, row: Row | None, message: str, **extra: Any) -> dict[str, 
     }
 
 
+def _not_entered(names: list[str]) -> str:
+    if not names:
+        return ""
+    shown = ", ".join(names[:6])
+    if len(names) > 6:
+        shown += _(" and %(n)s others") % {"n": len(names) - 6}
+    return " " + _("Not entered, counted as zero: %(parts)s.") % {"parts": shown}
+
+
 def _inconsistent_totals(
     rows: list[Row], catalogue: Catalogue, labels: dict[str, str]
 ) -> list[dict[str, Any]]:
+    """Each declared total against its parts wherever the total and at least one part were
+    entered for the same place and period; parts not entered count as zero and are named in
+    ``missing_parts`` (as DHIS2's validation rules do by default)."""
     exact = {(r.indicator, r.kind, r.code, r.start, r.end): r for r in rows}
     communes_of: dict[tuple[str, str, datetime.date, datetime.date], list[Row]] = defaultdict(list)
     for r in rows:
         if r.kind == UnitKind.COMMUNE:
             communes_of[(r.indicator, r.province, r.start, r.end)].append(r)
     declared = [r for r in rows if r.declared]
+    declared_provinces = {r.code for r in declared if r.kind == UnitKind.PROVINCE}
     predecessors: dict[str, list[str]] = defaultdict(list)
-    if any(r.kind == UnitKind.PROVINCE for r in declared):
-        for code, successor in LegacyProvince.objects.filter(
-            successor__in={r.code for r in declared if r.kind == UnitKind.PROVINCE}
-        ).values_list("code", "successor_id"):
+    all_communes: dict[str, list[str]] = defaultdict(list)
+    if declared_provinces:
+        for code, successor in (
+            LegacyProvince.objects.filter(successor__in=declared_provinces)
+            .order_by("code")
+            .values_list("code", "successor_id")
+        ):
             predecessors[successor].append(code)
+        with_communes = {
+            r.code
+            for r in declared
+            if r.kind == UnitKind.PROVINCE and (r.indicator, r.code, r.start, r.end) in communes_of
+        }
+        if with_communes:
+            for code, province in (
+                Commune.objects.filter(province__in=with_communes)
+                .order_by("code")
+                .values_list("code", "province_id")
+            ):
+                all_communes[province].append(code)
     issues = []
     for total in declared:
         indicator = catalogue.indicators[total.indicator]
         if indicator.counting == C.RATIO:
             continue
-        comparisons: list[tuple[str, int, str]] = []
+        # (kind of parts, sum of what was entered, what they are, the parts not entered)
+        comparisons: list[tuple[str, int, str, list[str], list[str]]] = []
         parts = catalogue.parts.get(total.indicator, [])
         found = [exact.get((p, total.kind, total.code, total.start, total.end)) for p in parts]
-        if parts and indicator.counting == C.SUM and all(found):
+        if parts and indicator.counting == C.SUM and any(found):
+            missing = [p for p, r in zip(parts, found, strict=True) if r is None]
             comparisons.append(
                 (
                     "indicators",
                     sum(r.value for r in found if r),
                     _("the sum of its parts (%(parts)s)") % {"parts": ", ".join(parts)},
+                    missing,
+                    [catalogue.indicators[p].label for p in missing],
                 )
             )
         if total.kind == UnitKind.PROVINCE:
@@ -150,7 +188,8 @@ def _inconsistent_totals(
                 exact.get((total.indicator, UnitKind.LEGACY_PROVINCE, o, total.start, total.end))
                 for o in olds
             ]
-            if olds and all(old_rows):
+            if olds and any(old_rows):
+                missing = [o for o, r in zip(olds, old_rows, strict=True) if r is None]
                 comparisons.append(
                     (
                         "places",
@@ -159,44 +198,82 @@ def _inconsistent_totals(
                         % {
                             "places": ", ".join(labels.get(f"legacy-province:{o}", o) for o in olds)
                         },
+                        [f"legacy-province:{o}" for o in missing],
+                        [labels.get(f"legacy-province:{o}", o) for o in missing],
                     )
                 )
             commune_rows = communes_of.get((total.indicator, total.code, total.start, total.end))
             if commune_rows:
+                entered = {r.code for r in commune_rows}
+                missing = [c for c in all_communes.get(total.code, []) if c not in entered]
                 comparisons.append(
                     (
                         "places",
                         sum(r.value for r in commune_rows),
                         _("the sum of %(n)s communes") % {"n": len(commune_rows)},
+                        [f"commune:{c}" for c in missing],
+                        [f"{len(missing)} xã"] if missing else [],
                     )
                 )
-        for parts_kind, sum_of_parts, what in comparisons:
+        for parts_kind, sum_of_parts, what, missing, missing_names in comparisons:
             if sum_of_parts == total.value:
                 continue
             difference = total.value - sum_of_parts
+            message = _(
+                "The declared total %(declared)s of %(indicator)s for %(place)s, "
+                "%(period)s differs from %(what)s, %(sum)s, by %(difference)s."
+            ) % {
+                "declared": _amount(indicator, total.value),
+                "indicator": indicator.label,
+                "place": labels.get(total.unit, total.unit),
+                "period": Period(total.start, total.end).label,
+                "what": what,
+                "sum": _amount(indicator, sum_of_parts),
+                "difference": _amount(indicator, abs(difference)),
+            }
             issues.append(
                 _issue(
                     INCONSISTENT_TOTAL,
                     total,
-                    _(
-                        "The declared total %(declared)s of %(indicator)s for %(place)s, "
-                        "%(period)s differs from %(what)s, %(sum)s, by %(difference)s."
-                    )
-                    % {
-                        "declared": _amount(indicator, total.value),
-                        "indicator": indicator.label,
-                        "place": labels.get(total.unit, total.unit),
-                        "period": Period(total.start, total.end).label,
-                        "what": what,
-                        "sum": _amount(indicator, sum_of_parts),
-                        "difference": _amount(indicator, abs(difference)),
-                    },
+                    message + _not_entered(missing_names),
                     declared=total.value,
                     sum_of_parts=sum_of_parts,
                     difference=difference,
                     parts=parts_kind,
+                    missing_parts=missing,
                 )
             )
+    return issues
+
+
+def _unused(rows: list[Row], catalogue: Catalogue, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Values for days the records answer (entered before the rule, or before the records
+    start was moved earlier): reports never read them."""
+    default, own = records_since()
+    issues = []
+    for row in rows:
+        indicator = catalogue.indicators[row.indicator]
+        first = records_start(indicator, own.get(row.province, default))
+        if first == datetime.date.min or row.end < first:
+            continue
+        issues.append(
+            _issue(
+                UNUSED_VALUE,
+                row,
+                _(
+                    "%(indicator)s of %(place)s, %(period)s: the records answer the days from "
+                    "%(day)s, so this value is never used in reports. Shorten its period or "
+                    "remove it."
+                )
+                % {
+                    "indicator": indicator.label,
+                    "place": labels.get(row.unit, row.unit),
+                    "period": Period(row.start, row.end).label,
+                    "day": first.strftime("%d/%m/%Y"),
+                },
+                records_from=first.isoformat(),
+            )
+        )
     return issues
 
 
@@ -313,8 +390,6 @@ def _labels(rows: list[Row], resolved: ResolvedUnit) -> dict[str, str]:
     provinces = {r.code for r in rows if r.kind == UnitKind.PROVINCE}
     olds = {r.code for r in rows if r.kind == UnitKind.LEGACY_PROVINCE}
     communes = {r.code for r in rows if r.kind == UnitKind.COMMUNE}
-    from khuyencong.places.models import Commune
-
     for code, name in Province.objects.filter(pk__in=provinces).values_list("pk", "name"):
         labels.setdefault(f"province:{code}", name)
     for code, name in LegacyProvince.objects.filter(pk__in=olds).values_list("pk", "name"):
@@ -334,6 +409,7 @@ def issues(
     labels = _labels(rows, resolved)
     found = [
         *_inconsistent_totals(rows, catalogue, labels),
+        *_unused(rows, catalogue, labels),
         *_gaps_and_outliers(rows, catalogue, labels),
         *_late(resolved, today),
     ]

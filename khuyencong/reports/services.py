@@ -26,7 +26,13 @@ from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import READ_ONLY_ROLES, Role
 from khuyencong.core.scoping import is_admin, scope_queryset
 from khuyencong.places.models import Commune, LegacyProvince, Province
-from khuyencong.reports.models import PERCENT_SCALE, AggregateValue, Indicator, UnitKind
+from khuyencong.reports.models import (
+    PERCENT_SCALE,
+    AggregateValue,
+    Indicator,
+    RecordsSince,
+    UnitKind,
+)
 from khuyencong.reports.periods import MAX_YEAR, MIN_YEAR
 from khuyencong.reports.units import Unit, UnitError
 
@@ -326,6 +332,57 @@ def _existing(cleaned: list[Cleaned]) -> dict[tuple[Any, ...], AggregateValue]:
     return {(v.indicator_id, v.unit_kind, v.unit_code, v.start, v.end): v for v in found}
 
 
+def records_start(indicator: Indicator, day: datetime.date) -> datetime.date:
+    """The first day the records answer for an indicator, when a province's records are
+    complete from ``day``: a plan-year figure is answered by records for the whole year
+    ``day`` falls in (``figures`` cuts it there too)."""
+    if indicator.by_plan_year and day != datetime.date.min:
+        return datetime.date(day.year, 1, 1)
+    return day
+
+
+def _answered_by_records(cleaned: list[Cleaned | None], errors: list[dict[str, list[str]]]) -> None:
+    """Refuse a value for days the records answer (after the province's records start): it
+    would never be used (two queries for the whole batch)."""
+    items = [(i, c) for i, c in enumerate(cleaned) if c is not None]
+    if not items:
+        return
+    default = datetime.date.min
+    own: dict[str, datetime.date] = {}
+    for province_id, since in RecordsSince.objects.values_list("province_id", "since"):
+        if province_id is None:
+            default = since
+        else:
+            own[province_id] = since
+    late = []
+    for index, item in items:
+        first = records_start(item.indicator, own.get(item.place.province_id, default))
+        if first != datetime.date.min and item.end >= first:
+            late.append((index, item, first))
+    if not late:
+        return
+    names = dict(
+        Province.objects.filter(
+            pk__in={item.place.province_id for _i, item, _f in late}
+        ).values_list("pk", "name")
+    )
+    for index, item, first in late:
+        errors[index].setdefault("end", []).append(
+            _(
+                "The records of %(province)s answer the days from %(day)s: a value for them "
+                "would never be used. End the period on %(last)s at the latest and enter what "
+                "happened from %(day)s on as records (projects, disbursements, activities), or "
+                "ask an administrator to move the province's records start (Administration › "
+                "Records starts)."
+            )
+            % {
+                "province": names.get(item.place.province_id, item.place.province_id),
+                "day": first.strftime("%d/%m/%Y"),
+                "last": (first - datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+            }
+        )
+
+
 def validate(
     actor: Any, items: list[dict[str, Any]], *, replace: bool = False
 ) -> tuple[list[Cleaned | None], list[dict[str, list[str]]], dict[tuple[Any, ...], AggregateValue]]:
@@ -334,6 +391,7 @@ def validate(
     results = [clean_item(item, lookup, writer) for item in items]
     cleaned = [c for c, _e in results]
     errors = [e for _c, e in results]
+    _answered_by_records(cleaned, errors)
     existing = _existing([c for c in cleaned if c is not None])
     seen: dict[tuple[Any, ...], int] = {}
     for index, item in enumerate(cleaned):

@@ -244,3 +244,40 @@ def test_the_catalogue(api_for, officer_a):
         "collaborator_reports.late",
     ):
         assert code in by_code
+
+
+def test_summary_answers_partial_data_with_its_completeness(
+    api_for, national, admin, merged, province_b
+):
+    legacy_province("74", "Bình Dương", province_b, [])
+    legacy_province("79", "Hồ Chí Minh", province_b, [])
+    for code, amount in (("54", 1_000), ("66", 2_000), ("74", 4_000)):
+        enter(
+            admin,
+            "funding.disbursed",
+            f"legacy-province:{code}",
+            "2023-01-01",
+            "2023-12-31",
+            amount * M,
+        )
+    response = api_for(national).get(
+        "/api/v1/reports/summary/", {"unit": "nation", "start": "2023-01-01", "end": "2023-12-31"}
+    )
+    assert response.status_code == 200
+    row = next(r for r in response.json()["indicators"] if r["code"] == "funding.disbursed")
+    assert row["value"] == 7_000 * M
+    assert row["completeness"]["reported"] == 3
+    assert row["completeness"]["expected"] == 4
+    assert row["completeness"]["missing"] == ["legacy-province:79"]
+    assert row["comparable"] is True
+
+
+def test_a_value_for_days_the_records_answer_is_a_400_on_end(api_for, officer_a, merged):
+    response = api_for(officer_a).post(
+        "/api/v1/aggregates/",
+        {**ITEM, "unit": "province:66", "start": "2025-01-01", "end": "2025-12-31"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "01/01/2025" in response.json()["end"][0]
+    assert not AggregateValue.objects.exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from khuyencong.reports import figures
 from khuyencong.reports.forms.base import FormColumn, FormRow, OfficialForm
 from khuyencong.reports.forms.common import compute_transient, form_notes, new_form, transient
 from khuyencong.reports.forms.records import AWARDS
@@ -80,4 +81,5 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
     )
     form = new_form(CODE, TITLE, resolved, period, list(COLUMNS), rows)
     form.notes = form_notes(notes, rows=sum(1 for r in rows if r.no))
+    form.completeness = figures.combined_completeness(found.values())
     return form

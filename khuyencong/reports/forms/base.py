@@ -47,9 +47,20 @@ class FormRow:
 
 @dataclass
 class Completeness:
+    """How many of the places expected under a unit reported a figure (as DHIS2's
+    reporting rate): ``reported`` of ``expected``, the ``missing`` ones as units
+    ("legacy-province:79") and by name; ``level`` says what the places are ("province" —
+    pre-2025 or 2025 — or "commune")."""
+
     reported: int
     expected: int
     missing: list[str] = field(default_factory=list)  # units as text ("legacy-province:79")
+    missing_labels: list[str] = field(default_factory=list)
+    level: str = "province"
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
 
 
 @dataclass

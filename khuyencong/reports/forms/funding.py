@@ -108,4 +108,5 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
     rows.append(FormRow("", "total", "Tổng cộng", "", _with_total(total_values), level=0))
     form = new_form(CODE, TITLE, resolved, period, list(COLUMNS), rows)
     form.notes = form_notes(notes, rows=sum(1 for r in rows if r.no))
+    form.completeness = figures.combined_completeness(found.values())
     return form

@@ -147,4 +147,5 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
         )
     form = new_form(CODE, TITLE, resolved, period, list(COLUMNS), rows)
     form.notes = form_notes(notes, rows=sum(1 for r in rows if r.no))
+    form.completeness = figures.combined_completeness(found.values())
     return form

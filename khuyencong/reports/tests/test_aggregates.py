@@ -262,3 +262,51 @@ def test_the_template_imports_as_it_is(officer_a, merged):
     codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert "funding.disbursed" in codes and "collaborators.active" in codes
     assert run_import(officer_a, content)["created"] == 3
+
+
+# --- days the records answer ------------------------------------------------------------------
+
+
+def test_a_value_for_days_the_records_answer_is_refused(officer_a, merged):
+    # Records are complete from 1 January 2025 (the nationwide default).
+    with pytest.raises(services.BatchRejected) as rejected:
+        services.enter_aggregates(
+            actor=officer_a,
+            items=[{**ITEM, "unit": "province:66", "start": "2024-07-01", "end": "2025-03-31"}],
+        )
+    [message] = rejected.value.errors[0]["end"]
+    assert "01/01/2025" in message and "31/12/2024" in message
+    assert "Thời điểm bắt đầu ghi nhận" in message
+    assert not AggregateValue.objects.exists()
+    # Up to the day before is accepted.
+    enter(officer_a, "funding.disbursed", "province:66", "2024-07-01", "2024-12-31", 5)
+
+
+def test_a_plan_of_the_year_records_start_in_is_refused(officer_a, merged, province_a):
+    from khuyencong.reports.models import RecordsSince
+
+    RecordsSince.objects.create(province=province_a, since="2025-07-01")
+    # Money spent is cut on the day; a plan figure on the first day of that year.
+    enter(officer_a, "funding.disbursed", "province:66", "2025-01-01", "2025-06-30", 5)
+    with pytest.raises(services.BatchRejected) as rejected:
+        services.enter_aggregates(
+            actor=officer_a,
+            items=[
+                {
+                    **ITEM,
+                    "indicator": "funding.planned",
+                    "unit": "province:66",
+                    "start": "2025-01-01",
+                    "end": "2025-12-31",
+                }
+            ],
+        )
+    assert "01/01/2025" in rejected.value.errors[0]["end"][0]
+
+
+def test_the_import_refuses_days_the_records_answer(officer_a, merged):
+    content = xlsx([["funding.disbursed", "tỉnh", "66", 2025, None, None, 1, None, ""]])
+    with pytest.raises(ImportRejected) as rejected:
+        run_import(officer_a, content)
+    assert any("01/01/2025" in e.message for e in rejected.value.errors)
+    assert not AggregateValue.objects.exists()

@@ -191,3 +191,45 @@ def test_import_page_good_and_bad(client_for, officer_a, merged):
     assert AggregateValue.objects.count() == 2
     template = client_for(officer_a).get("/reports/aggregates/template.xlsx")
     assert template.status_code == 200 and template.content.startswith(b"PK")
+
+
+def test_partial_data_is_one_line_with_the_missing_on_demand(client_for, national, admin, merged):
+    for code in ("54", "66", "74"):
+        enter(
+            admin, "funding.disbursed", f"legacy-province:{code}", "2023-01-01", "2023-12-31", 10**9
+        )
+    for code in ("54", "66", "74", "79"):
+        enter(
+            admin, "funding.disbursed", f"legacy-province:{code}", "2022-01-01", "2022-12-31", 10**9
+        )
+    response = client_for(national).get(
+        "/reports/", {"unit": "nation", "kind": "year", "year": 2023}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    row = html[html.index('data-code="funding.disbursed"') :]
+    row = row[: row.index("</tr>")]
+    assert "3 trên 4 tỉnh đã báo cáo" in row
+    assert "<details" in row and "Chưa báo cáo:" in row and "Hồ Chí Minh (trước 2025)" in row
+    assert "3 tỷ đồng" in row or "3.000.000.000" in row
+    # The change is given and marked: the two years do not have the same provinces.
+    assert 'data-testid="not-comparable"' in row
+    assert "-25" in row
+
+
+def test_a_value_for_days_the_records_answer_is_refused_on_the_page(client_for, officer_a, merged):
+    response = client_for(officer_a).post(
+        "/reports/aggregates/new/",
+        {
+            "indicator": "funding.disbursed",
+            "unit_kind": "province",
+            "unit_code": "66",
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            "value": "1",
+        },
+    )
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["end"]
+    assert "01/01/2025" in message and "Thời điểm bắt đầu ghi nhận" in message
+    assert not AggregateValue.objects.exists()

@@ -128,3 +128,70 @@ def test_issues_stay_in_the_readers_places(officer_a, officer_b, merged):
         )
     assert issues(officer_a, "province:66", quality.INCONSISTENT_TOTAL)
     assert issues(officer_b, "province:79") == []
+
+
+def test_a_total_is_checked_as_soon_as_one_part_is_entered(officer_a, national, merged):
+    unit = "legacy-province:54"
+    enter(
+        officer_a,
+        "funding.disbursed",
+        unit,
+        "2019-01-01",
+        "2019-12-31",
+        900 * M,
+        is_declared_total=True,
+    )
+    enter(officer_a, "funding.disbursed.national", unit, "2019-01-01", "2019-12-31", 300 * M)
+    enter(officer_a, "funding.disbursed.local", unit, "2019-01-01", "2019-12-31", 250 * M)
+    [issue] = issues(national, "province:66", quality.INCONSISTENT_TOTAL)
+    # The two sources not entered count as zero and are named.
+    assert issue["sum_of_parts"] == 550 * M and issue["difference"] == 350 * M
+    assert issue["missing_parts"] == ["funding.disbursed.counterpart", "funding.disbursed.other"]
+    assert "Chưa nhập, được tính bằng 0" in issue["message"]
+
+
+def test_a_province_total_against_only_one_old_province(officer_a, national, merged):
+    enter(
+        officer_a,
+        "trainees.count",
+        "province:66",
+        "2021-01-01",
+        "2021-12-31",
+        500,
+        is_declared_total=True,
+    )
+    enter(officer_a, "trainees.count", "legacy-province:54", "2021-01-01", "2021-12-31", 200)
+    [issue] = issues(national, "province:66", quality.INCONSISTENT_TOTAL)
+    assert issue["sum_of_parts"] == 200 and issue["difference"] == 300
+    assert issue["missing_parts"] == ["legacy-province:66"]
+    assert "Đắk Lắk (trước 2025)" in issue["message"]
+
+
+def test_a_total_equal_to_its_only_part_entered_is_fine(officer_a, national, merged):
+    unit = "legacy-province:54"
+    enter(
+        officer_a,
+        "funding.disbursed",
+        unit,
+        "2018-01-01",
+        "2018-12-31",
+        300 * M,
+        is_declared_total=True,
+    )
+    enter(officer_a, "funding.disbursed.national", unit, "2018-01-01", "2018-12-31", 300 * M)
+    assert issues(national, "province:66", quality.INCONSISTENT_TOTAL) == []
+
+
+def test_a_value_left_on_days_the_records_answer_is_an_issue(
+    officer_a, national, merged, province_a
+):
+    from khuyencong.reports.models import RecordsSince
+
+    RecordsSince.objects.create(province=province_a, since=dt.date(2026, 1, 1))
+    enter(officer_a, "funding.disbursed", "province:66", "2025-01-01", "2025-12-31", 5 * M)
+    assert issues(national, "province:66", quality.UNUSED_VALUE) == []
+    # The records start is moved earlier: the 2025 value is no longer read.
+    RecordsSince.objects.filter(province=province_a).update(since=dt.date(2025, 7, 1))
+    [issue] = issues(national, "province:66", quality.UNUSED_VALUE)
+    assert issue["records_from"] == "2025-07-01"
+    assert "01/07/2025" in issue["message"]

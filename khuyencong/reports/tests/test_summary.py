@@ -251,10 +251,17 @@ def test_a_period_that_cannot_be_answered_exactly_says_so(admin, merged):
     assert r["funding.disbursed"]["value"] is None
     assert r["funding.disbursed"]["source"] == "none"
     assert "01/01/2024–30/09/2024" in r["funding.disbursed"]["note"]
-    # Đắk Lắk (2025) needs both old provinces; old Đắk Lắk has no 2024 value.
+    # Đắk Lắk (2025) is both old provinces; old Đắk Lắk has no 2024 value: the sum of what
+    # was reported (old Phú Yên's 13 years), with the reporting rate and the missing named.
     whole = rows(build("province:66", Period.years(2012, 2024)))["funding.disbursed"]
-    assert whole["value"] is None
+    assert whole["value"] == 13_000 * M
+    assert whole["source"] == "aggregates"
+    assert whole["completeness"]["reported"] == 1
+    assert whole["completeness"]["expected"] == 2
+    assert whole["completeness"]["missing"] == ["legacy-province:66"]
+    assert whole["completeness"]["missing_labels"] == ["Tỉnh Đắk Lắk (trước 2025)"]
     assert "Đắk Lắk (trước 2025)" in whole["note"]
+    assert "Phú Yên" not in whole["note"]
     assert (
         rows(build("province:66", Period.years(2012, 2023)))["funding.disbursed"]["value"]
         == 24_000 * M
@@ -350,3 +357,125 @@ def test_a_stored_values_lookup_is_one_query(admin, merged, django_assert_num_qu
     with django_assert_num_queries(1):
         result = figures.compute(resolved, Period.years(2012, 2024), [indicator], catalogue, since)
     assert result["funding.disbursed"].value == 13
+
+
+# --- partial data and honest comparisons -------------------------------------------------------
+
+
+def test_a_nation_of_old_provinces_adds_what_was_reported(admin, merged, regions):
+    # 2023: three of the four pre-2025 provinces reported; the nation is their sum, 3 of 4.
+    for code, amount in (("54", 1_000), ("66", 2_000), ("74", 4_000)):
+        enter(
+            admin,
+            "funding.disbursed",
+            f"legacy-province:{code}",
+            "2023-01-01",
+            "2023-12-31",
+            amount * M,
+        )
+    row = rows(build("nation", Period.year(2023)))["funding.disbursed"]
+    assert row["value"] == 7_000 * M
+    assert row["source"] == "aggregates"
+    assert row["completeness"] == {
+        "reported": 3,
+        "expected": 4,
+        "missing": ["legacy-province:79"],
+        "missing_labels": ["Tỉnh Hồ Chí Minh (trước 2025)"],
+        "level": "province",
+    }
+    # One line: the missing place and the days, never the places that reported.
+    assert row["note"].count(".") == 1
+    assert "Hồ Chí Minh (trước 2025)" in row["note"] and "Phú Yên" not in row["note"]
+    # The region of the south: one of its two old provinces.
+    south = rows(build("region:NAM", Period.year(2023)))["funding.disbursed"]
+    assert south["value"] == 4_000 * M
+    assert (south["completeness"]["reported"], south["completeness"]["expected"]) == (1, 2)
+
+
+def test_after_july_2025_the_places_expected_are_the_2025_provinces(scenario, admin):
+    row = rows(build("nation", Period.year(2026)))["funding.disbursed"]
+    assert row["completeness"]["expected"] == 2
+    assert row["completeness"]["missing"] == []
+    assert row["comparable"] is True and row["comparable_note"] == ""
+
+
+def test_nothing_reported_is_none_with_every_place_missing(admin, merged, regions):
+    row = rows(build("region:NAM", Period.year(2022)))["funding.disbursed"]
+    assert row["value"] is None and row["source"] == "none"
+    assert row["completeness"]["reported"] == 0
+    assert row["completeness"]["missing"] == ["legacy-province:74", "legacy-province:79"]
+
+
+def test_a_change_across_sources_is_given_but_not_comparable(scenario, admin):
+    # Records begin in 2025 (the nationwide default): 2024 is the province's stored value.
+    enter(admin, "funding.disbursed", "province:66", "2024-01-01", "2024-12-31", 200 * M)
+    report = build("province:66", Period.year(2025))
+    row = rows(report)["funding.disbursed"]
+    assert row["value"] == 260 * M and row["previous"] == 200 * M
+    assert row["change_percent"] == 30.0
+    assert row["comparable"] is False
+    assert row["source"] == "records" and row["previous_source"] == "aggregates"
+    assert row["comparable_note"]
+    assert "cao hơn 30% so với năm 2024" in report["narrative"]
+    assert "chỉ có ý nghĩa tham khảo" in report["narrative"]
+    assert "số liệu tổng hợp nhập từ báo cáo" in report["narrative"]
+
+
+def test_a_change_over_different_coverage_is_not_comparable(admin, merged, regions):
+    for code in ("54", "66", "74", "79"):
+        enter(
+            admin,
+            "funding.disbursed",
+            f"legacy-province:{code}",
+            "2022-01-01",
+            "2022-12-31",
+            1_000 * M,
+        )
+    for code in ("54", "66", "74"):
+        enter(
+            admin,
+            "funding.disbursed",
+            f"legacy-province:{code}",
+            "2023-01-01",
+            "2023-12-31",
+            1_500 * M,
+        )
+    report = build("nation", Period.year(2023))
+    row = rows(report)["funding.disbursed"]
+    assert row["value"] == 4_500 * M and row["previous"] == 4_000 * M
+    assert row["change_percent"] == 12.5
+    assert row["comparable"] is False
+    assert "3" in row["comparable_note"] and "4" in row["comparable_note"]
+    assert "số địa phương có số liệu của hai kỳ không giống nhau" in report["narrative"]
+    assert (
+        "mới tổng hợp được từ 3/4 tỉnh (còn thiếu: Tỉnh Hồ Chí Minh (trước 2025))"
+        in (report["narrative"])
+    )
+    # The same coverage in both years compares like with like.
+    enter(admin, "funding.disbursed", "legacy-province:79", "2023-01-01", "2023-12-31", 1_500 * M)
+    assert rows(build("nation", Period.year(2023)))["funding.disbursed"]["comparable"] is True
+
+
+def test_the_results_form_carries_the_reporting_rate(admin, merged, regions):
+    from khuyencong.reports.forms import build_form
+
+    enter(
+        admin,
+        "results.workshops.count.national",
+        "legacy-province:54",
+        "2023-01-01",
+        "2023-12-31",
+        3,
+    )
+    enter(
+        admin, "results.workshops.count.local", "legacy-province:54", "2023-01-01", "2023-12-31", 2
+    )
+    form = build_form("results", resolve(Unit.parse("region:TRUNG")), Period.year(2023))
+    workshops = next(r for r in form.rows if r.code == "workshops.count")
+    assert workshops.values["national"] == 3 and workshops.values["local"] == 2
+    assert form.completeness is not None
+    assert (form.completeness.reported, form.completeness.expected) == (0, 2) or (
+        form.completeness.missing == ["legacy-province:66"]
+    )
+    assert "legacy-province:66" in form.completeness.missing
+    assert form.as_json()["completeness"]["expected"] == 2
