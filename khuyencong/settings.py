@@ -129,7 +129,9 @@ FORMAT_MODULE_PATH = ["khuyencong.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
-USE_THOUSAND_SEPARATOR = True
+# Off: years, ids and codes are never grouped ("2026", not "2.026"), by construction. Money
+# and counts are grouped by the filters of core/templatetags/kc.py ({{ x|number }}, |money).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

@@ -281,7 +281,11 @@ def _province_year(
         if rng.random() < 0.75:
             first = value * 30 // 100
             services.add_receipt(
-                actor=officer, contract=contract, date=signed, amount=first, reference="Tạm ứng"
+                actor=officer,
+                contract=contract,
+                date=signed,
+                amount=first,
+                reference=f"Tạm ứng 30% theo hợp đồng số {contract.pk}/HĐTV",
             )
             if done:
                 services.add_receipt(

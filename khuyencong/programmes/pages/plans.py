@@ -274,7 +274,15 @@ def money_view(request: HttpRequest) -> HttpResponse:
     else:
         by = money.money_by(projects, "plan")
         plans = {p.pk: p for p in AnnualPlan.objects.filter(pk__in=list(by))}
-        rows = [{"label": str(plans[k]), "url_pk": k, "money": v} for k, v in sorted(by.items())]
+        # A plan is linked only for those who may open it (collaborators see the money of
+        # their communes' projects, not the provincial plan: the link would answer 404).
+        readable = set(
+            services.plans_for(request.user).filter(pk__in=list(by)).values_list("pk", flat=True)
+        )
+        rows = [
+            {"label": str(plans[k]), "url_pk": k if k in readable else None, "money": v}
+            for k, v in sorted(by.items())
+        ]
     return render(
         request,
         "programmes/staff/money.html",
