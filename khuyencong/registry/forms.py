@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import MoneyField
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import ImageUploadField
@@ -192,12 +193,8 @@ class YearlyFigureForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("revenue", "output_value", "capital"):
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
-            self.fields[name].min_value = 0
-            self.fields[name].validators.append(_non_negative)
+            model_field = self.fields[name]
+            self.fields[name] = MoneyField(
+                label=model_field.label, required=False, help_text=model_field.help_text
+            )
         self.fields["year"].widget.attrs["max"] = timezone.localdate().year
-
-
-def _non_negative(value: int | None) -> None:
-    if value is not None and value < 0:
-        raise ValidationError(_("Enter an amount of zero or more."), code="negative")

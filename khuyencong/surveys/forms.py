@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import MoneyField
 from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import ActivityCategory, FundingLevel
@@ -17,7 +18,6 @@ from khuyencong.registry.models import Establishment, Sector
 from khuyencong.surveys.models import Priority
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1})
 NEED_SLOTS = 3
 
 
@@ -110,14 +110,11 @@ class ResponseForm(forms.Form):
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.fields[f"need{slot}_cost"] = forms.IntegerField(
-                label=_("Estimated cost (đồng)"), required=first, min_value=1, widget=MONEY
+            self.fields[f"need{slot}_cost"] = MoneyField(
+                label=_("Estimated cost (đồng)"), required=first, min_value=1
             )
-            self.fields[f"need{slot}_counterpart"] = forms.IntegerField(
-                label=_("Counterpart the establishment can bring (đồng)"),
-                required=False,
-                min_value=0,
-                widget=MONEY,
+            self.fields[f"need{slot}_counterpart"] = MoneyField(
+                label=_("Counterpart the establishment can bring (đồng)"), required=False
             )
             self.fields[f"need{slot}_priority"] = forms.TypedChoiceField(
                 label=_("Priority"),
@@ -284,15 +281,9 @@ class ApplicationForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    estimated_cost = forms.IntegerField(
-        label=_("Estimated cost (đồng)"), min_value=1, max_value=10**15, widget=MONEY
-    )
-    counterpart_capacity = forms.IntegerField(
-        label=_("Counterpart the establishment can bring (đồng)"),
-        required=False,
-        min_value=0,
-        max_value=10**15,
-        widget=MONEY,
+    estimated_cost = MoneyField(label=_("Estimated cost (đồng)"), min_value=1)
+    counterpart_capacity = MoneyField(
+        label=_("Counterpart the establishment can bring (đồng)"), required=False
     )
     # A field people never see: a filled one is a robot.
     website = forms.CharField(required=False, widget=forms.HiddenInput)

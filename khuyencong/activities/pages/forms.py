@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.activities import services
 from khuyencong.activities.models import MAX_AMOUNT, MAX_COUNT, Trainee
 from khuyencong.activities.pages.kinds import Kind
+from khuyencong.core.forms import MoneyField
 from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Province
 from khuyencong.registry.models import Establishment
@@ -102,11 +103,17 @@ class ActivityForm(forms.Form):
             if isinstance(field, forms.DateField):
                 field.widget = DATE
             elif isinstance(field, forms.IntegerField) and name != "version":
+                if "amount" in name or name in ("cost", "value"):
+                    self.fields[name] = MoneyField(
+                        label=field.label,
+                        required=field.required,
+                        help_text=field.help_text,
+                        max_value=MAX_AMOUNT,
+                    )
+                    continue
                 field.widget = forms.NumberInput(attrs=NUMBER)
                 field.min_value = 0
-                field.max_value = (
-                    MAX_AMOUNT if "amount" in name or name in ("cost", "value") else MAX_COUNT
-                )
+                field.max_value = MAX_COUNT
         self.fields["commune"].queryset = services.communes_of(province.pk)
         self.fields["commune"].label_from_instance = lambda commune: commune.name
         self.fields["project"].queryset = services.projects_of(province.pk)
@@ -169,10 +176,7 @@ class ParticipationForm(forms.Form):
     establishment = forms.ModelChoiceField(
         label=_("Establishment"), queryset=Establishment.objects.none()
     )
-    supported_amount = forms.IntegerField(
-        label=_("Support (đồng)"), required=False, min_value=0, max_value=MAX_AMOUNT,
-        widget=forms.NumberInput(attrs=NUMBER),
-    )  # fmt: skip
+    supported_amount = MoneyField(label=_("Support (đồng)"), required=False, max_value=MAX_AMOUNT)
     booths = forms.IntegerField(
         label=_("Booths"), required=False, min_value=0, max_value=1000,
         widget=forms.NumberInput(attrs=NUMBER),
@@ -181,10 +185,7 @@ class ParticipationForm(forms.Form):
         label=_("Contracts signed"), required=False, min_value=0, max_value=MAX_COUNT,
         widget=forms.NumberInput(attrs=NUMBER),
     )  # fmt: skip
-    sales = forms.IntegerField(
-        label=_("Sales reported (đồng)"), required=False, min_value=0, max_value=MAX_AMOUNT,
-        widget=forms.NumberInput(attrs=NUMBER),
-    )  # fmt: skip
+    sales = MoneyField(label=_("Sales reported (đồng)"), required=False, max_value=MAX_AMOUNT)
 
     def __init__(self, *args: Any, province_id: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,8 +226,5 @@ class TraineeImportForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    amount = forms.IntegerField(
-        label=_("Amount (đồng)"), min_value=1, max_value=MAX_AMOUNT,
-        widget=forms.NumberInput(attrs=NUMBER),
-    )  # fmt: skip
+    amount = MoneyField(label=_("Amount (đồng)"), min_value=1, max_value=MAX_AMOUNT)
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)

@@ -1,8 +1,10 @@
-"""Template filters for Vietnamese numbers and money: {{ value|number }}, {{ amount|money }}."""
+"""Template filters for Vietnamese numbers and money: {{ value|number }}, {{ amount|money }},
+{{ amount|amount_words }}."""
 
 from django import template
 
 from khuyencong.core import formats
+from khuyencong.core.money import amount_in_words
 
 register = template.Library()
 
@@ -20,6 +22,12 @@ def money(value):
 @register.filter
 def vnd(value):
     return formats.format_vnd(value)
+
+
+@register.filter
+def amount_words(value):
+    """The amount as contracts write it in words: "Một tỷ hai trăm năm mươi triệu đồng"."""
+    return amount_in_words(value)
 
 
 @register.simple_tag(takes_context=True)

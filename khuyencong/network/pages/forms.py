@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import MoneyField
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import services
@@ -31,14 +32,8 @@ def count_field(label: Any, required: bool = False) -> forms.IntegerField:
     )
 
 
-def money_field(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_value=services.MAX_AMOUNT,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1", "min": "0"}),
-    )
+def money_field(label: Any) -> MoneyField:
+    return MoneyField(label=label, required=False, max_value=services.MAX_AMOUNT)
 
 
 def recent_periods(today: Any) -> list[Quarter]:

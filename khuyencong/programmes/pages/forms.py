@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.forms import MoneyField
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import AttachmentField
 from khuyencong.places.models import Commune, Province
@@ -30,13 +31,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"min_value": 0, "max_value": 10**15}
 
 
-def money_field(label: Any, required: bool = False) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1", "min": "0"}),
-        **MONEY,
-    )
+def money_field(label: Any, required: bool = False) -> MoneyField:
+    return MoneyField(label=label, required=required, **MONEY)
 
 
 class ProjectForm(forms.ModelForm):

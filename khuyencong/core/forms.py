@@ -1,0 +1,72 @@
+"""Form fields shared by the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from khuyencong.core.formats import format_number
+from khuyencong.core.money import parse_money
+
+# The largest amount a form takes (a thousand thousand billion đồng).
+MAX_AMOUNT = 10**15
+
+
+class MoneyInput(forms.TextInput):
+    """A text box (a phone offers its number pad) with the unit, đồng, written beside it; the
+    amount shown grouped as officers write it: 1.250.000.000."""
+
+    template_name = "core/widgets/money.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int):
+            return format_number(value)
+        return super().format_value(value)
+
+
+class MoneyField(forms.Field):
+    """An amount in integer đồng, typed "1.250.000.000", "1,25 tỷ", "350 triệu" or "350tr"
+    (core/money.py reads them); a clear message names what to write otherwise."""
+
+    widget = MoneyInput
+
+    def __init__(
+        self, *, min_value: int | None = 0, max_value: int | None = MAX_AMOUNT, **kwargs: Any
+    ) -> None:
+        self.min_value, self.max_value = min_value, max_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        try:
+            return parse_money(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def validate(self, value: int | None) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if self.min_value is not None and value < self.min_value:
+            raise ValidationError(
+                _("The amount must be at least %(amount)s đồng.")
+                % {"amount": format_number(self.min_value)},
+                code="min_value",
+            )
+        if self.max_value is not None and value > self.max_value:
+            raise ValidationError(
+                _("The amount must be at most %(amount)s đồng.")
+                % {"amount": format_number(self.max_value)},
+                code="max_value",
+            )
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return parse_money(initial) != parse_money(data)
+        except ValueError:
+            return True
