@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from khuyencong.core.dashboard import sections_for
+from khuyencong.core.dashboard import sections_for, todos_for
 from khuyencong.core.files import serve_file
 from khuyencong.core.models import Job
 from khuyencong.core.scoping import is_admin
@@ -16,7 +16,11 @@ from khuyencong.core.scoping import is_admin
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     # Each app adds its own section (core/dashboard.py), scoped to the user.
-    return render(request, "core/home.html", {"sections": sections_for(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"todos": todos_for(request.user), "sections": sections_for(request.user)},
+    )
 
 
 def _job_for(request: HttpRequest, pk: int) -> Job:

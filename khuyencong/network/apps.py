@@ -6,3 +6,6 @@ class NetworkConfig(AppConfig):
     name = "khuyencong.network"
     label = "network"
     verbose_name = _("Commune collaborators")
+
+    def ready(self) -> None:
+        from khuyencong.network import dashboard  # noqa: F401  (registers what is due)

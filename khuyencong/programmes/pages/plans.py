@@ -29,6 +29,7 @@ from khuyencong.programmes.models import (
     Project,
 )
 from khuyencong.programmes.pages.forms import FollowUpForm, InspectionForm, PlanDecisionForm
+from khuyencong.programmes.pages.projects import may_draft
 
 S = Project.Status
 
@@ -82,6 +83,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "overdue": deadlines.overdue_steps(recent, today)[:50],
             "late": [s for s in recent if s.late][:50],
             "today": today,
+            "can_create": may_draft(request.user),
         },
     )
 
