@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees the views' exceptions first: a lost database answers 503.
+    "khuyencong.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "khuyencong.urls"
@@ -105,6 +107,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'khuyencong.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection is checked before each request reuses it, and opened again
+        # when the database restarted or a proxy dropped it (instead of a 500).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -182,6 +187,15 @@ TASKS = {
 }
 # Imports and exports with more rows than this go to the background; smaller ones run inline.
 JOBS_INLINE_MAX_ROWS = env_int("JOBS_INLINE_MAX_ROWS", 300)
+# Faults (docs/jobs.md): runs of a job before it fails for good, the first retry delay
+# (doubled each time), how often a running job beats, and after how long without a beat its
+# worker is taken for dead and the job is given to another (manage.py recover_jobs).
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 30)
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
+# /healthz/: the disk holding uploads must keep this much free space (MB).
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 500)
 
 # The public online application (surveys, portal): sends per client address and hour, shared
 # by the public form and POST /api/v1/applications/; proxies in front that set

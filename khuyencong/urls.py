@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+# A lost database answers 503 with a clear page, other errors the usual 500 (core/views.py).
+handler500 = "khuyencong.core.views.server_error"
+
 urlpatterns = [
     path("", include("khuyencong.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+# Seconds a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
 
 
 class VietnameseFirstMiddleware:
@@ -63,3 +70,48 @@ class RejectNulBytesMiddleware:
         if content_type.startswith("application/x-www-form-urlencoded"):
             return b"%00" in body
         return b"\\u0000" in body
+
+
+def is_database_down(exc: BaseException) -> bool:
+    """A connection problem (server down, restarting, unreachable), not a wrong query."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database cannot be reached: JSON for the API, a plain Vietnamese page
+    otherwise. Renders nothing that needs the database (no user, no session, no menu)."""
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "The system cannot reach its database right now. Your last action may not have been "
+        "saved. Wait a minute and try again; if it goes on, tell the system administrator."
+    )
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": message, "code": "database_unavailable"}, status=503
+        )
+    else:
+        page = loader.get_template("core/503.html").render({"message": message})
+        response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses the database answers 503 with a clear message instead of a 500.
+
+    Errors outside views (another middleware touching the session, the user) reach
+    ``core.views.server_error`` (handler500), which answers the same.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_database_down(exception):
+            return None
+        logger.error("Database unavailable on %s: %s", request.path, exception)
+        return database_unavailable(request)

@@ -50,6 +50,11 @@ class Job(models.Model):
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Faults (core/jobs.py): runs so far, the running worker's last sign of life, and when a
+    # retry may start.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    run_after = models.DateTimeField(_("retry after"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("background job")
@@ -58,6 +63,8 @@ class Job(models.Model):
         indexes = [
             # "My recent jobs" on the jobs page.
             models.Index(fields=["created_by", "-created_at"], name="job_user_recent_idx"),
+            # recover_jobs: running jobs by heartbeat, pending ones by due time.
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+import shutil
+import sys
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as django_server_error
 
 from khuyencong.core.dashboard import sections_for, todos_for
 from khuyencong.core.files import serve_file
+from khuyencong.core.jobs import recover_jobs, stale_before
+from khuyencong.core.middleware import database_unavailable, is_database_down
 from khuyencong.core.models import Job
 from khuyencong.core.scoping import is_admin
 
@@ -33,6 +43,11 @@ def _job_for(request: HttpRequest, pk: int) -> Job:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
+    if _needs_recovery(job):
+        # The owner is watching a job whose worker died or whose retry is due: take it up now
+        # rather than wait for the next recover_jobs round.
+        recover_jobs([job.pk])
+        job.refresh_from_db()
     template = "core/job_progress.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
@@ -49,8 +64,74 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _needs_recovery(job: Job) -> bool:
+    if job.status == Job.Status.RUNNING:
+        return job.heartbeat_at is not None and job.heartbeat_at < stale_before()
+    if job.status == Job.Status.PENDING:
+        return job.run_after is not None and job.run_after <= timezone.now()
+    return False
+
+
+def _check_database() -> dict[str, Any]:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _check_tasks(database_ok: bool) -> dict[str, Any]:
+    """The task queue: workers take tasks, and no running job has lost its worker."""
+    backend = settings.TASKS_BACKEND
+    if not database_ok:
+        return {"ok": False, "backend": backend, "error": "database unavailable"}
+    cutoff = stale_before()
+    try:
+        stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).count()
+        waiting = 0
+        if backend == "database":
+            from django_tasks_db.models import DBTaskResult
+
+            # Ready tasks nobody took for longer than the stale delay: no worker is running.
+            waiting = DBTaskResult.objects.ready().filter(enqueued_at__lt=cutoff).count()
+    except DatabaseError as exc:
+        return {"ok": False, "backend": backend, "error": type(exc).__name__}
+    return {
+        "ok": not waiting and not stale,
+        "backend": backend,
+        "waiting_too_long": waiting,
+        "stale_jobs": stale,
+    }
+
+
+def _check_disk() -> dict[str, Any]:
+    try:
+        usage = shutil.disk_usage(settings.MEDIA_ROOT)
+    except OSError as exc:
+        return {"ok": False, "error": exc.strerror or type(exc).__name__}
+    free_mb = usage.free // (1024 * 1024)
+    return {"ok": free_mb >= settings.HEALTH_MIN_FREE_MB, "free_mb": free_mb}
+
+
+@never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Whether this server can work: database, task queue, disk. 200 when all are fine, else
+    503 naming what failed (load balancers and monitoring read the status code)."""
+    database = _check_database()
+    checks = {"database": database, "tasks": _check_tasks(database["ok"]), "disk": _check_disk()}
+    failed = [name for name, check in checks.items() if not check["ok"]]
+    return JsonResponse(
+        {"status": "error" if failed else "ok", "failed": failed, "checks": checks},
+        status=503 if failed else 200,
+    )
+
+
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
+    """handler500: a lost database is a 503 that says so, not a 500 (core/middleware.py)."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_down(exc):
+        return database_unavailable(request)
+    return django_server_error(request, template_name=template_name)

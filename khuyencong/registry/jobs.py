@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from khuyencong.core.importing import FileRejected, ImportRejected
-from khuyencong.core.jobs import JobFailed, JobProgress, job_handler
+from khuyencong.core.jobs import JobFailed, JobProgress, job_handler, write_result_file
 from khuyencong.core.models import Job
 
 IMPORT = "registry.import"
@@ -56,7 +55,7 @@ def run_export(job: Job) -> None:
     exporter = EstablishmentExporter(queryset, progress=JobProgress(job, total=total, step=500))
     fmt = job.params.get("format", "xlsx")
     filename = exporter.filename(fmt)
-    job.result_file.save(filename, ContentFile(exporter.render(fmt)), save=False)
+    write_result_file(job, filename, exporter.render(fmt))
     job.result = {"filename": filename, "count": total}
     job.message = ngettext(
         "%(count)s establishment exported.", "%(count)s establishments exported.", total

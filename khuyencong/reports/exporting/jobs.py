@@ -7,12 +7,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError
-from khuyencong.core.jobs import JobFailed, JobProgress, job_handler, start_job
+from khuyencong.core.jobs import (
+    JobFailed,
+    JobProgress,
+    job_handler,
+    start_job,
+    write_result_file,
+)
 from khuyencong.core.models import Job
 from khuyencong.reports.exporting import FORMATS, build_report, report_file
 from khuyencong.reports.periods import Period
@@ -59,6 +64,6 @@ def run_summary_file(job: Job) -> None:
     report = build_report(resolved, period)
     progress = JobProgress(job, total=len(report["indicators"]), step=5)
     file = report_file(report, fmt, progress=progress.advance)
-    job.result_file.save(file.filename, ContentFile(file.content), save=False)
+    write_result_file(job, file.filename, file.content)
     job.result = {"filename": file.filename, "format": fmt}
     job.message = _("The report file is ready.")
