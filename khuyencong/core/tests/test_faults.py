@@ -33,6 +33,9 @@ from khuyencong.core.jobs import (
 from khuyencong.core.models import Job
 from khuyencong.core.views import server_error
 
+# serialized_rollback: the browser tests that may follow in this process expect the content
+# types restored from the serialized copy, not recreated by a flush.
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 on_postgresql = pytest.mark.skipif(
     not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="needs PostgreSQL",
@@ -107,7 +110,7 @@ def test_connections_are_health_checked_and_persistent_in_production(monkeypatch
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@transactional
 def test_a_connection_that_went_bad_is_opened_again_at_the_next_request(monkeypatch):
     client = Client()
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
@@ -135,7 +138,7 @@ def test_a_connection_that_went_bad_is_opened_again_at_the_next_request(monkeypa
 
 
 @pytest.fixture
-def database_down(monkeypatch, transactional_db):
+def database_down(monkeypatch):
     """No database: a closed port on PostgreSQL; on SQLite (an in-memory test database
     that cannot be closed) every new cursor fails as an unreachable file would."""
     if connection.vendor == "postgresql":
@@ -162,6 +165,7 @@ def test_healthz_names_what_works(db):
     assert set(body["checks"]) == {"database", "tasks", "disk"}
 
 
+@transactional
 def test_healthz_answers_503_json_when_the_database_is_down(database_down):
     response = Client().get("/healthz/")
     assert response.status_code == 503
@@ -206,6 +210,7 @@ def test_healthz_names_tasks_nobody_takes(db, settings):
     assert response.json()["checks"]["tasks"]["waiting_too_long"] == 1
 
 
+@transactional
 def test_a_page_answers_a_clear_503_in_vietnamese_when_the_database_is_down(database_down):
     client = Client()
     client.cookies["sessionid"] = "a-session-the-database-would-hold"
@@ -217,6 +222,7 @@ def test_a_page_answers_a_clear_503_in_vietnamese_when_the_database_is_down(data
     assert response["Retry-After"] == "30"
 
 
+@transactional
 def test_the_api_answers_503_json_when_the_database_is_down(database_down):
     client = Client()
     client.cookies["sessionid"] = "a-session-the-database-would-hold"
@@ -307,7 +313,7 @@ def test_progress_is_a_heartbeat(officer_a):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@transactional
 def test_recovery_skips_a_job_another_recoverer_has_locked(officer_a):
     job = _pending("test.effect", officer_a)
     _as_if_worker_died(job)
@@ -329,7 +335,7 @@ def test_recovery_skips_a_job_another_recoverer_has_locked(officer_a):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@transactional
 def test_a_running_job_beats_and_shows_progress_through_its_own_connection(officer_a, settings):
     settings.JOB_HEARTBEAT_SECONDS = 0.05
     seen: list[tuple] = []
