@@ -272,7 +272,9 @@ def seed(ctx: DemoContext) -> None:
             workflow.start_scoring(
                 actor=officer, round=round, note="Hội đồng bình chọn họp phiên chấm điểm."
             )
-            targets = _targets(rng, len(entries), exact=True, unscored=year == 2025)
+            # Every product has a sheet from each council member: a round cannot close
+            # otherwise (awards.workflow).
+            targets = _targets(rng, len(entries), exact=True, unscored=False)
             if year == 2025 and star is not None:
                 targets[0] = 88.0
             _score(rng, officer, entries, judges, targets=targets)

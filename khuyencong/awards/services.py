@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -452,6 +452,18 @@ def update_round(
     current._history_user = actor  # type: ignore[attr-defined]
     current.save()
     return current
+
+
+def entries_missing_sheets(round: AwardRound) -> QuerySet[AwardEntry]:
+    """The round's entries with fewer score sheets than the council has members: a round
+    cannot close while one lacks a judge's sheet."""
+    return (
+        AwardEntry.objects.filter(round=round)
+        .annotate(sheet_total=Count("sheets"))
+        .filter(sheet_total__lt=round.council_size)
+        .select_related("establishment", "round")
+        .order_by("product_name", "id")
+    )
 
 
 def judge_count(round: AwardRound) -> int:

@@ -84,6 +84,28 @@ def allowed_steps(user: Any, round: AwardRound) -> list[Step]:
     return [step for step in STEPS.values() if round.status in step.sources]
 
 
+# How many products a refusal names before it says "and others".
+MISSING_NAMED = 10
+
+
+def missing_names(entries: list[Any]) -> str:
+    """ "Trà A (B, 3/7 phiếu); …": the products still lacking sheets, with their counts."""
+    named = [
+        _("%(product)s (%(establishment)s, %(n)s of %(size)s sheets)")
+        % {
+            "product": e.product_name,
+            "establishment": e.establishment.name,
+            "n": e.sheet_total,
+            "size": e.round.council_size,
+        }
+        for e in entries[:MISSING_NAMED]
+    ]
+    text = "; ".join(named)
+    if len(entries) > MISSING_NAMED:
+        text += "; " + _("and others")
+    return text
+
+
 def _closing_date(round: AwardRound, value: Any) -> datetime.date:
     today = services.today()
     if value in (None, ""):
@@ -140,9 +162,19 @@ def transition_round(
         raise WorkflowError(
             _("Score sheets have been recorded: the round can no longer go back to entries.")
         )
-    from_status = current.status
     if action == "close":
         day = _closing_date(current, closing_date)
+        missing = list(services.entries_missing_sheets(current)[: MISSING_NAMED + 1])
+        if missing:
+            raise WorkflowError(
+                _(
+                    "The round cannot close: each product needs a score sheet from every one "
+                    "of the %(size)s council members. Still missing sheets: %(entries)s."
+                )
+                % {"size": current.council_size, "entries": missing_names(missing)}
+            )
+    from_status = current.status
+    if action == "close":
         current.closing_date = day
         current.closed_at = timezone.now()
         scoring.compute_results(current, day, actor=actor)

@@ -141,6 +141,22 @@ def test_the_whole_round_through_the_api(
             {"judge": judge, "points": {"market": 30, "economic": 28, "culture": 6, "other": 5.99}},
             format="json",
         )
+    # One judge short on the second product: closing is refused (409), naming it.
+    sheets = ScoreSheet.objects.filter(entry_id=below["id"])
+    missing = sheets.order_by("-id").first()
+    missing_judge, missing_points = missing.judge, missing.points
+    missing.delete()
+    refused = client.post(
+        f"{url}transitions/", {"action": "close", "closing_date": "2026-10-15"}, format="json"
+    )
+    assert refused.status_code == 409
+    assert "Khăn thổ cẩm" in str(refused.json())
+    assert AwardRound.objects.get(pk=round_a.pk).status == "scoring"
+    client.post(
+        f"{ENTRIES}{below['id']}/scores/",
+        {"judge": missing_judge, "points": missing_points},
+        format="json",
+    )
     sheet = client.get(f"{ENTRIES}{entry['id']}/scores/").json()[0]
     assert sheet["total"] == 70 and sheet["points"]["market"] == 30
     # Before close: no result.

@@ -181,6 +181,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "complaints": complaint_rows,
             "window": services.complaint_window(round),
             "judges": services.judge_count(round),
+            # While scoring: the products still lacking a judge's sheet (closing waits).
+            "missing_sheets": list(services.entries_missing_sheets(round))
+            if round.status == AwardRound.Status.SCORING
+            else [],
             "steps": allowed_steps(user, round),
             "manages": manages,
             "can_enter": services.may_enter(user, round),

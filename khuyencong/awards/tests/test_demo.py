@@ -1,5 +1,6 @@
 """The demo shows every part of the awards: a legacy district round, closed province rounds
-with certified and refused products (one exactly at the pass mark, one never scored), region
+with certified and refused products (one exactly at the pass mark), every product scored by
+the whole council, region
 rounds whose products hold valid province certificates, complaints (one overdue) and this
 year's round being scored."""
 
@@ -42,12 +43,14 @@ def test_the_demo_has_every_part_of_the_awards(demo_places):  # noqa: F811
             assert entries.filter(certified=True, average=Decimal("70.00")).exists()
             judges = ScoreSheet.objects.filter(round=round).values("judge_key").distinct()
             assert judges.count() == 7
-        assert AwardEntry.objects.filter(
-            round__province=code, round__year=2025, sheet_count=0
-        ).exists()
+        # A closed round has every product scored by every council member.
+        for round in rounds.filter(status="closed"):
+            assert not services.entries_missing_sheets(round).exists(), round
         current = rounds.get(year=today.year)
         assert current.status == "scoring"
         assert ScoreSheet.objects.filter(round=current).exists()
+        # This year's round still waits for sheets: its page lists the products.
+        assert services.entries_missing_sheets(current).exists()
     for region in (north, south):
         round = AwardRound.objects.get(level="region", region=region, year=2024)
         assert round.status == "closed"

@@ -209,7 +209,18 @@ def test_the_whole_round_through_the_pages(
     detail = client.get(reverse("awards:entry-detail", args=[entry.pk]))
     assert detail.status_code == 200 and JUDGES[0] in detail.content.decode()
 
+    # Six products still lack sheets: the round page lists them and closing is refused.
+    waiting = client.get(reverse("awards:round-detail", args=[round_a.pk])).content.decode()
+    assert 'data-testid="missing-sheets"' in waiting and "Khăn thổ cẩm mẫu 0" in waiting
     close = reverse("awards:round-transition", args=[round_a.pk, "close"])
+    refused = client.post(close, {"closing_date": "2026-10-15", "note": ""}, follow=True)
+    assert AwardRound.objects.get(pk=round_a.pk).status == "scoring"
+    assert "Khăn thổ cẩm mẫu 5" in refused.content.decode()
+    for other in AwardEntry.objects.filter(round=round_a).exclude(pk=entry.pk):
+        for judge in JUDGES[:7]:
+            services.record_score_sheet(
+                actor=officer_a, entry=other, judge=judge, points=points_for(60)
+            )
     client.post(close, {"closing_date": "2026-10-15", "note": ""})
     entry.refresh_from_db()
     assert entry.certified and entry.certificate_number == "1/2026/CNNT-66"

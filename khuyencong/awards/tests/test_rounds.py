@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from django.utils import translation
 
 from khuyencong.awards import services, workflow
 from khuyencong.awards.errors import AwardError, WorkflowError
 from khuyencong.awards.factories import JUDGES, points_for
-from khuyencong.awards.models import AwardRound, AwardRoundTransition
+from khuyencong.awards.models import AwardEntry, AwardRound, AwardRoundTransition
 from khuyencong.awards.tests.conftest import enter, round_data
 from khuyencong.core.errors import StaleEditError
 
@@ -200,6 +201,10 @@ def test_the_workflow_allows_its_steps_and_records_them(officer_a, round_a, est_
     )
     with pytest.raises(WorkflowError):  # sheets recorded: no way back
         workflow.reopen_round(actor=officer_a, round=round_a)
+    for judge in JUDGES[1:7]:
+        services.record_score_sheet(
+            actor=officer_a, entry=entry, judge=judge, points=points_for(72)
+        )
     round_a = workflow.close_round(
         actor=officer_a, round=round_a, closing_date=datetime.date(2026, 11, 2)
     )
@@ -288,3 +293,32 @@ def test_region_and_national_rounds_are_read_by_all_staff_managed_by_administrat
     assert not services.may_manage(national, round_a) and not services.may_manage(
         auditor_a, round_a
     )
+
+
+def test_a_round_cannot_close_while_a_product_lacks_a_judges_sheet(
+    officer_a, round_a, est_a, est_a2, coffee, brocade
+):
+    scored = enter(officer_a, round_a, est_a, coffee)
+    short = enter(officer_a, round_a, est_a2, brocade)
+    round_a = workflow.start_scoring(actor=officer_a, round=round_a)
+    for judge in JUDGES[:7]:
+        services.record_score_sheet(
+            actor=officer_a, entry=scored, judge=judge, points=points_for(80)
+        )
+    for judge in JUDGES[:5]:
+        services.record_score_sheet(
+            actor=officer_a, entry=short, judge=judge, points=points_for(80)
+        )
+    with translation.override("vi"), pytest.raises(WorkflowError) as refused:
+        workflow.close_round(actor=officer_a, round=round_a)
+    message = str(refused.value)
+    assert short.product_name in message and "5/7" in message
+    assert scored.product_name not in message
+    assert AwardRound.objects.get(pk=round_a.pk).status == S.SCORING
+    assert not AwardEntry.objects.filter(round=round_a, certified=True).exists()
+    assert list(services.entries_missing_sheets(round_a)) == [short]
+    for judge in JUDGES[5:7]:
+        services.record_score_sheet(
+            actor=officer_a, entry=short, judge=judge, points=points_for(80)
+        )
+    assert workflow.close_round(actor=officer_a, round=round_a).status == S.CLOSED

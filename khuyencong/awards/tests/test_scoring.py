@@ -88,24 +88,20 @@ def test_the_pass_mark_is_certified_and_just_below_is_not(
     at_mark = enter(officer_a, round_a, est_a, coffee)
     below = enter(officer_a, round_a, est_a2, product_name="Khăn thổ cẩm", group="handicraft")
     above = enter(officer_a, round_a, est_a, product_name="Cà phê hạt rang")
-    unscored = enter(officer_a, round_a, est_a2, product_name="Túi thổ cẩm", group="handicraft")
     score_and_close(
         officer_a,
         round_a,
         {
             at_mark: [70, 70, 70, 70, 70, 70, 70],
             below: [69.99] * 7,
-            above: [80, 90, 85],
+            above: [80, 90, 85, 85, 85, 85, 90],
         },
         closing_date=datetime.date(2026, 10, 15),
     )
-    at_mark, below, above, unscored = (
-        AwardEntry.objects.get(pk=e.pk) for e in (at_mark, below, above, unscored)
-    )
+    at_mark, below, above = (AwardEntry.objects.get(pk=e.pk) for e in (at_mark, below, above))
     assert (at_mark.average, at_mark.certified) == (Decimal("70.00"), True)
     assert (below.average, below.certified) == (Decimal("69.99"), False)
-    assert (above.average, above.certified, above.sheet_count) == (Decimal("85.00"), True, 3)
-    assert (unscored.sheet_count, unscored.average, unscored.certified) == (0, None, False)
+    assert (above.average, above.certified, above.sheet_count) == (Decimal("85.71"), True, 7)
     # Numbered from 1, highest average first, issued on the closing date.
     assert above.certificate_number == "1/2026/CNNT-66"
     assert at_mark.certificate_number == "2/2026/CNNT-66"

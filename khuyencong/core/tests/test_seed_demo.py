@@ -47,6 +47,7 @@ def test_it_seeds_every_role_and_establishments_once(demo_places):
     assert history.filter(history_type="~").exists()
     printed = out.getvalue()
     assert "canbo_daklak" in printed and "khuyencong" in printed
+    _assert_history_spread_over_the_past()
 
     again = StringIO()
     call_command("seed_demo", stdout=again)
@@ -95,3 +96,29 @@ def test_the_demo_is_deterministic(demo_places):
         Establishment.objects.order_by("name", "tax_code").values_list("name", "tax_code")[:20]
     )
     assert first == second
+
+
+def _assert_history_spread_over_the_past():
+    """The demo's history happened over the past years, in office hours, never in the future
+    and not all at the minute the demo ran (core/demohistory.py)."""
+    import datetime
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    now = timezone.now()
+    for label in ("registry.Establishment", "programmes.Project", "activities.TrainingCourse"):
+        model = apps.get_model(label)
+        moments = list(model.history.values_list("history_date", flat=True))
+        assert max(moments) <= now
+        assert max(moments) - min(moments) > datetime.timedelta(days=90), label
+        days = {m.date() for m in moments}
+        assert len(days) > len(moments) // 4, label  # not a handful of days
+        hours = {timezone.localtime(m).hour for m in moments}
+        assert hours <= set(range(7, 17)), (label, hours)
+    # A project's history begins before its approval, and "approve" happened on that day.
+    Transition = apps.get_model("programmes.ProjectTransition")
+    for step in Transition.objects.filter(action="approve").select_related("project")[:20]:
+        assert timezone.localtime(step.at).date() == step.project.approved_on
+        first = step.project.history.order_by("history_date").first()
+        assert first.history_date <= step.at

@@ -14,7 +14,9 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from khuyencong.core.demohistory import spread_history
 from khuyencong.core.demokit import DEMO_PASSWORD, DemoContext, demo_present
 
 
@@ -30,6 +32,7 @@ class Command(BaseCommand):
         else:
             # Seeded, not secret: the same demo on every machine.
             ctx = DemoContext(rng=random.Random(2026), stdout=self.stdout)  # noqa: S311
+            started = timezone.now()
             with transaction.atomic():
                 for config in apps.get_app_configs():
                     if not config.name.startswith("khuyencong."):
@@ -41,6 +44,9 @@ class Command(BaseCommand):
                             raise
                         continue
                     module.seed(ctx)
+                # The history on the days things happened, not all "now" (core/demohistory.py).
+                moved = spread_history(random.Random(2027), started)  # noqa: S311
+                self.stdout.write(f"  {moved} history rows dated over the past years")
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if options["print_logins"]:
             self._print_logins()
