@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo worker messages bench clean
+.PHONY: check-system run test lint format install migrate demo worker messages bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_places
-	$(BIN)/python manage.py seed_demo --print-logins
+	$(BIN)/python manage.py seed_demo --print-logins --url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # A worker for background jobs when TASKS_BACKEND=database.
@@ -41,8 +41,12 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Stop at once when a Debian package is missing (.ci/check_system prints the apt-get line).
+check-system:
+	@python3 .ci/check_system
+
 # Lint, then the whole suite (SQLite unless DATABASE_URL says otherwise).
-test: $(STAMP)
+test: check-system $(STAMP)
 	$(MAKE) --no-print-directory lint
 	DJANGO_SETTINGS_MODULE=khuyencong.settings_test $(BIN)/python manage.py compile_translations
 	DJANGO_SETTINGS_MODULE=khuyencong.settings_test $(BIN)/python manage.py makemigrations --check --dry-run

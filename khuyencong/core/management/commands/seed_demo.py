@@ -25,6 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--print-logins", action="store_true", help="print the demo logins")
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="the address the server will answer on, printed with the logins",
+        )
 
     def handle(self, *args, **options):
         if demo_present():
@@ -49,9 +54,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {moved} history rows dated over the past years")
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if options["print_logins"]:
-            self._print_logins()
+            self._print_logins(options["url"])
 
-    def _print_logins(self):
+    def _print_logins(self, url: str):
         from khuyencong.core.demokit import demo_logins
 
         self.stdout.write("")
@@ -59,4 +64,4 @@ class Command(BaseCommand):
         for username, description in demo_logins():
             self.stdout.write(f"  {username:<22} {description}")
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000/ and log in.")
+        self.stdout.write(f"Open {url} and log in.")
