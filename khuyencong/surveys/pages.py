@@ -253,6 +253,7 @@ def _offline_messages() -> dict[str, str]:
         "login": _("Your session has ended: log in again in another tab; the responses stay here."),
         "retry": _("The server did not accept it now; it will be tried again."),
         "errors": _("The office returned this response for correction:"),
+        "ready": _("This form is kept on this device: it opens and saves without a network."),
     }
 
 

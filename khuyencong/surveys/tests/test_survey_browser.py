@@ -105,3 +105,60 @@ def test_a_response_saved_offline_arrives_once(page):
     )
     assert read_db(lambda: SurveyResponse.objects.count()) == 1
     assert read_db(lambda: Need.objects.count()) == 1
+
+
+def test_opened_once_online_the_form_opens_fills_and_queues_offline_and_is_sent_once(page):
+    """The first opening is enough: no second visit online before going to the field."""
+    province = ProvinceFactory(code="66", name="Tỉnh Đắk Lắk", short_name="Đắk Lắk")
+    commune = CommuneFactory(code="24100", name="Xã Ea Kar", province=province)
+    manager = UserFactory(username="giamdoc", role=Role.PROVINCIAL_MANAGER, province=province)
+    UserFactory(username="ctv", role=Role.COLLABORATOR, province=province, communes=[commune])
+    today = timezone.localdate()
+    campaign = services.create_campaign(
+        actor=manager,
+        data={
+            "province": province,
+            "year": today.year,
+            "title": "Khảo sát nhu cầu",
+            "opens_on": today,
+            "closes_on": today + datetime.timedelta(days=30),
+        },
+    )
+    base = page.base_url
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "ctv")
+    page.fill("#id_password", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    form_url = f"{base}/surveys/campaigns/{campaign.pk}/respond/"
+    page.goto(form_url)  # the one and only opening online
+    page.wait_for_selector("html[data-offline-ready='1']")
+    assert "thiết bị này" in page.text_content("[data-testid=offline-status]")
+
+    page.context.set_offline(True)
+    page.goto(f"{base}/surveys/campaigns/{campaign.pk}/respond/")
+    page.select_option("#id_commune", commune.pk)
+    page.fill("#id_establishment_name", "Cơ sở mây tre Ea Kar")
+    page.select_option("#id_establishment_kind", "household")
+    page.select_option("#id_sector", "a")
+    page.select_option("#id_need1_category", "03")
+    page.fill("#id_need1_description", "Máy chẻ nan")
+    page.fill("#id_need1_cost", "150 triệu")
+    page.click("[data-testid=survey-submit]")
+    page.wait_for_function(
+        "(JSON.parse(localStorage.getItem('kc-survey-outbox')) || []).length === 1"
+    )
+    page.wait_for_timeout(1000)  # the form tries, fails, keeps it
+    assert outbox(page) == 1
+    assert read_db(lambda: SurveyResponse.objects.count()) == 0
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("[data-testid=offline-sent] li")
+    # The 20-second retry and another 'online' event find nothing left to send.
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(1000)
+    assert outbox(page) == 0
+    assert read_db(lambda: SurveyResponse.objects.count()) == 1
+    assert read_db(lambda: Need.objects.get().estimated_cost) == 150_000_000

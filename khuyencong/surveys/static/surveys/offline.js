@@ -151,7 +151,24 @@
   });
   if ("serviceWorker" in navigator && form.dataset.worker) {
     // Lets the form open again without a network (surveys/static/surveys/sw.js).
-    navigator.serviceWorker.register(form.dataset.worker).catch(function () {});
+    var registered = navigator.serviceWorker.register(form.dataset.worker).then(function () {
+      return navigator.serviceWorker.ready;
+    });
+    // The worker only sees the requests made after it starts: on the first visit this page
+    // and its files were fetched before it, so they are kept here, at once. Opened once
+    // online, the form opens again in the field without a network.
+    var kept = !navigator.onLine || !window.caches ? Promise.reject() : caches.open(form.dataset.cache).then(function (cache) {
+      var urls = [window.location.pathname];
+      document.querySelectorAll("link[rel~=stylesheet][href], link[rel~=icon][href], script[src]").forEach(function (node) {
+        var url = new URL(node.href || node.src, window.location.href);
+        if (url.origin === window.location.origin) urls.push(url.pathname + url.search);
+      });
+      return cache.addAll(urls);
+    });
+    Promise.all([registered, kept]).then(function () {
+      document.documentElement.setAttribute("data-offline-ready", "1");
+      if (!outbox().length) say(text.ready);
+    }).catch(function () {});
   }
   window.addEventListener("online", flush);
   setInterval(flush, 20000);

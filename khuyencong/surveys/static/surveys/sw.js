@@ -2,7 +2,9 @@
  *
  * The form page and the static files it uses are answered from the network when there is
  * one (and kept), and from what was kept when there is none: a collaborator who opened the
- * form once can open it again in the field without a network. Responses themselves never go
+ * form once can open it again in the field without a network. The first opening is kept by
+ * the page itself (offline.js), since it was fetched before this worker started; the cache
+ * name is the one the page is given (data-cache on the form). Responses themselves never go
  * through here: offline.js keeps them on the device until the office has them.
  */
 "use strict";
@@ -25,7 +27,11 @@ self.addEventListener("fetch", function (event) {
       }
       return response;
     }).catch(function () {
-      return caches.match(request).then(function (hit) { return hit || Response.error(); });
+      // ignoreVary: the copy kept by the page's own request (offline.js) answers the
+      // navigation too, whatever headers each carried.
+      return caches.match(request, { ignoreVary: true }).then(function (hit) {
+        return hit || Response.error();
+      });
     })
   );
 });
