@@ -18,7 +18,7 @@ class EstablishmentFilter(django_filters.FilterSet):
     commune = django_filters.ModelChoiceFilter(
         queryset=Commune.objects.all(), label=_("Commune"), to_field_name="code"
     )
-    kind = django_filters.ChoiceFilter(choices=Establishment.Kind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(choices=Establishment.Kind.choices, label=_("Legal form"))
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), label=_("Sector"), to_field_name="code"
     )

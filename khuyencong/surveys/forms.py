@@ -79,7 +79,7 @@ class ResponseForm(forms.Form):
     establishment_name = forms.CharField(label=_("Establishment name"), max_length=300)
     tax_code = forms.CharField(label=_("Tax code"), required=False, max_length=20)
     establishment_kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", "—"), *Establishment.Kind.choices], required=False
+        label=_("Legal form"), choices=[("", "—"), *Establishment.Kind.choices], required=False
     )
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.order_by("ordering", "code"), required=False
@@ -257,7 +257,9 @@ class ApplicationForm(forms.Form):
     """The public application: every field named in its message; no markup accepted."""
 
     establishment_name = forms.CharField(label=_("Name of the establishment"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Establishment.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("Legal form"), choices=[("", "—"), *Establishment.Kind.choices]
+    )
     tax_code = forms.CharField(label=_("Tax code (if any)"), required=False, max_length=20)
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all())
     commune = CommuneField(
