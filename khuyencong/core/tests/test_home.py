@@ -124,3 +124,16 @@ def test_the_home_page_query_count_does_not_grow_with_projects(
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get("/")
+
+
+def test_empty_lists_say_what_to_do_next(client_for, collaborator_a1, officer_a, ctv_a1):
+    reports = client_for(collaborator_a1).get("/network/reports/").content.decode()
+    assert 'data-testid="empty"' in reports and "/network/reports/new/" in reports
+    surveys = client_for(collaborator_a1).get("/surveys/").content.decode()
+    assert "Trung tâm Khuyến công tỉnh mở đợt khảo sát" in surveys
+    surveys = client_for(officer_a).get("/surveys/").content.decode()
+    assert "“Đợt mới”" in surveys
+    projects = client_for(officer_a).get("/programmes/projects/").content.decode()
+    assert "/programmes/projects/new/" in projects.split('data-testid="empty"')[1]
+    filtered = client_for(officer_a).get("/programmes/projects/?year=2001").content.decode()
+    assert "Xem tất cả đề án" in filtered
