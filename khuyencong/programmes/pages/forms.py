@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.formats import format_number
 from khuyencong.core.forms import MoneyField
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import AttachmentField
@@ -33,6 +34,16 @@ MONEY = {"min_value": 0, "max_value": 10**15}
 
 def money_field(label: Any, required: bool = False) -> MoneyField:
     return MoneyField(label=label, required=required, **MONEY)
+
+
+def indicator_field(indicator: Any, maximum: int, *, initial: Any = None) -> forms.Field:
+    """A figure of an output indicator: an amount (unit đồng) typed as money, else a count."""
+    label = f"{indicator.display_name} ({indicator.unit})"
+    if indicator.unit == "đồng":
+        return MoneyField(label=label, required=False, max_value=maximum, initial=initial)
+    return forms.IntegerField(
+        label=label, required=False, min_value=0, max_value=maximum, initial=initial
+    )
 
 
 class ProjectForm(forms.ModelForm):
@@ -126,12 +137,8 @@ class ProjectForm(forms.ModelForm):
         self.output_fields = []
         for indicator in Indicator.objects.all():
             name = f"output_{indicator.code}"
-            self.fields[name] = forms.IntegerField(
-                label=f"{indicator.display_name} ({indicator.unit})",
-                required=False,
-                min_value=0,
-                max_value=10**12,
-                initial=outputs.get(indicator.code),
+            self.fields[name] = indicator_field(
+                indicator, 10**12, initial=outputs.get(indicator.code)
             )
             self.output_fields.append(name)
         if instance and not self.is_bound:
@@ -242,13 +249,12 @@ class TransitionForm(forms.Form):
         if action == "accept":
             for output in outputs:
                 name = f"actual_{output.indicator_id}"
-                self.fields[name] = forms.IntegerField(
-                    label=_("%(indicator)s — actual (planned %(planned)s)")
-                    % {"indicator": output.indicator.display_name, "planned": output.planned},
-                    min_value=0,
-                    max_value=10**12,
-                    required=True,
-                )
+                self.fields[name] = indicator_field(output.indicator, 10**12)
+                self.fields[name].required = True
+                self.fields[name].label = _("%(indicator)s — actual (planned %(planned)s)") % {
+                    "indicator": output.indicator.display_name,
+                    "planned": format_number(output.planned),
+                }
                 self.amount_fields.append(name)
         if action == "settle":
             for source, amount in budget.items():
@@ -268,14 +274,12 @@ class TransitionForm(forms.Form):
                 self.amount_fields.append(name)
             for output in outputs:
                 name = f"output_{output.indicator_id}"
-                self.fields[name] = forms.IntegerField(
-                    label=_("%(indicator)s — planned")
-                    % {"indicator": output.indicator.display_name},
-                    min_value=0,
-                    max_value=10**12,
-                    required=False,
-                    initial=output.planned,
+                self.fields[name] = indicator_field(
+                    output.indicator, 10**12, initial=output.planned
                 )
+                self.fields[name].label = _("%(indicator)s — planned") % {
+                    "indicator": output.indicator.display_name
+                }
                 self.amount_fields.append(name)
         if "note" in self.fields:
             self.fields["note"].label = (
@@ -428,12 +432,8 @@ class ProgrammeForm(forms.Form):
         self.target_fields = []
         for indicator in Indicator.objects.all():
             name = f"target_{indicator.code}"
-            self.fields[name] = forms.IntegerField(
-                label=f"{indicator.display_name} ({indicator.unit})",
-                required=False,
-                min_value=0,
-                max_value=10**15,
-                initial=targets.get(indicator.code),
+            self.fields[name] = indicator_field(
+                indicator, 10**15, initial=targets.get(indicator.code)
             )
             self.target_fields.append(name)
 

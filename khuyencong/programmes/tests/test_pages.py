@@ -508,3 +508,17 @@ def test_ids_in_form_values_are_not_written_the_vietnamese_way(client_for, offic
     found = client_for(officer_a).get(url("beneficiary-search"), {"q": "ca phe", "province": "66"})
     body = found.content.decode()
     assert 'value="1187"' in body and "1.187" not in body
+
+
+def test_an_output_counted_in_dong_is_typed_as_money_and_a_count_as_a_number():
+    from django.core.exceptions import ValidationError
+
+    from khuyencong.programmes.models import Indicator
+    from khuyencong.programmes.pages.forms import indicator_field
+
+    investment = Indicator(code="models.investment", name="Vốn đầu tư thu hút", unit="đồng")
+    assert indicator_field(investment, 10**12).clean("1,5 tỷ") == 1_500_000_000
+    machines = Indicator(code="machines.count", name="Số máy móc", unit="máy")
+    assert machines.unit != "đồng" and indicator_field(machines, 10**12).clean("12") == 12
+    with pytest.raises(ValidationError):
+        indicator_field(machines, 10**12).clean("1,5 tỷ")
