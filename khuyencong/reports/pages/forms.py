@@ -236,3 +236,9 @@ class ImportForm(forms.Form):
         ),
         required=False,
     )
+
+
+# People pick an indicator by its name; its code is for files and the API (the import
+# template lists both).
+for _form in (AggregateFilterForm, AggregateForm):
+    _form.base_fields["indicator"].label_from_instance = lambda indicator: indicator.label

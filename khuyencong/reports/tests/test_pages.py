@@ -233,3 +233,9 @@ def test_a_value_for_days_the_records_answer_is_refused_on_the_page(client_for, 
     [message] = response.context["form"].errors["end"]
     assert "01/01/2025" in message and "Thời điểm bắt đầu ghi nhận" in message
     assert not AggregateValue.objects.exists()
+
+
+def test_indicators_are_offered_by_name_not_by_code(client_for, officer_a, merged):
+    page = client_for(officer_a).get("/reports/aggregates/").content.decode()
+    assert "funding.disbursed —" not in page
+    assert ">Kinh phí đã giải ngân<" in page or "Kinh phí đã giải ngân</option>" in page
