@@ -66,6 +66,7 @@ def test_the_demo_is_deterministic(demo_places):
 
     for label in (
         "reports.AggregateValue",
+        "reports.IssuingAgency",
         "awards.AwardComplaint",
         "awards.ScoreSheet",
         "awards.AwardEntry",
