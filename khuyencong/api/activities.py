@@ -43,6 +43,7 @@ from khuyencong.activities.models import (
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.core.querying import count_of
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
@@ -356,6 +357,7 @@ def _filter(model: type[Activity], choices: tuple[str, ...]) -> type[ActivityFil
 
 
 class ActivityViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

@@ -26,6 +26,7 @@ from rest_framework.routers import SimpleRouter
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.awards import services
 from khuyencong.awards.models import (
     AwardComplaint,
@@ -391,6 +392,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 )
 @extend_schema(tags=["awards"])
 class AwardRoundViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.network import deadlines, services
 from khuyencong.network.models import (
     Collaborator,
@@ -126,6 +127,7 @@ class CollaboratorFilter(filters.FilterSet):
 )
 @extend_schema(tags=["network"])
 class CollaboratorViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -416,6 +418,7 @@ def _transition(row: ReportTransition) -> dict[str, Any]:
 )
 @extend_schema(tags=["network"])
 class ReportViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

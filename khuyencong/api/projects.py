@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Commune, Province
@@ -279,6 +280,7 @@ CONFLICT_STEP = "The step is not allowed from the project's status or for the ca
 )
 @extend_schema(tags=["programmes"])
 class ProjectViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -544,6 +546,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 @extend_schema(tags=["programmes"])
 class ProgrammeViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

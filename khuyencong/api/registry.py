@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.places.models import Commune, LegacyCommune, Province
 from khuyencong.registry import services
 from khuyencong.registry.filters import EstablishmentFilter
@@ -207,6 +208,7 @@ class FigureFilter(django_filters.FilterSet):
 )
 @extend_schema(tags=["registry"])
 class EstablishmentViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

@@ -36,6 +36,7 @@ from rest_framework.views import APIView
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.reports import exporting, quality, services, summary
 from khuyencong.reports.models import AggregateValue, Indicator, UnitKind
 from khuyencong.reports.periods import Period
@@ -215,6 +216,7 @@ class AggregateFilter(filters.FilterSet):
 )
 @extend_schema(tags=["reports"])
 class AggregateViewSet(
+    VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,

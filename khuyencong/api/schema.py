@@ -10,6 +10,9 @@ from what the view declares, the answers a client must handle:
 - ``404`` (``Detail``) for paths naming an object, and for paginated lists (a page past the end);
 - ``409`` (``Detail``) for the actions a view lists in ``conflicts``
   (``{"partial_update": "why"}``): stale edits and workflow steps not allowed now.
+
+On the ``PUT`` and ``PATCH`` of a versioned record (``api.versioning``) the request body
+requires ``version``, with an example.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from typing import Any
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
+
+from khuyencong.api.versioning import UPDATE_METHODS
 
 DETAIL = {
     "type": "object",
@@ -51,6 +56,8 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        if method in UPDATE_METHODS and getattr(self.view, "requires_version", False):
+            self._require_version(operation)
         responses = operation["responses"]
         for code, description, component in self._errors(operation):
             responses.setdefault(
@@ -81,6 +88,35 @@ class AutoSchema(openapi.AutoSchema):
         if conflict:
             errors.append(("409", conflict, "Detail"))
         return errors
+
+    @staticmethod
+    def _require_version(operation: dict[str, Any]) -> None:
+        body = operation.get("requestBody")
+        if not body:
+            return
+        body["required"] = True
+        for media in body.get("content", {}).values():
+            media["schema"] = {
+                "allOf": [
+                    media["schema"],
+                    {
+                        "type": "object",
+                        "required": ["version"],
+                        "properties": {
+                            "version": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "description": (
+                                    "Required: the `version` of the record as read. Without "
+                                    "it the answer is 400; when someone saved the record "
+                                    "since, 409 and nothing is changed."
+                                ),
+                                "example": 3,
+                            }
+                        },
+                    },
+                ]
+            }
 
     def _may_refuse_role(self) -> bool:
         for permission in self.view.get_permissions():

@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.core.formats import format_number
 from khuyencong.core.money import parse_money
@@ -70,3 +72,43 @@ class MoneyField(forms.Field):
             return parse_money(initial) != parse_money(data)
         except ValueError:
             return True
+
+
+VERSION_MISSING = gettext_lazy(
+    "The form was sent without the version of the record it changes, so it could overwrite "
+    "someone else's changes: nothing was saved. Reload the page and make your changes again."
+)
+
+
+class VersionField(forms.IntegerField):
+    """The hidden ``version`` an edit form carries (optimistic locking, core/locking.py).
+
+    Optional on a form that creates; ``require_version(form)`` makes it required on a form that
+    edits, so that a post without it is refused instead of overwriting a newer version.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("error_messages", {"required": VERSION_MISSING})
+        super().__init__(**kwargs)
+
+
+def require_version(form: forms.BaseForm) -> None:
+    form.fields["version"].required = True
+
+
+class VersionedFormMixin:
+    """Shows an error of the hidden ``version`` at the top of the form (pages render hidden
+    fields without their errors)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors = getattr(self, "_errors", None)
+        if errors and "version" in errors:
+            problems = errors.pop("version")
+            errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))
+            errors[NON_FIELD_ERRORS].extend(problems)
+            self.cleaned_data.pop("version", None)  # type: ignore[attr-defined]

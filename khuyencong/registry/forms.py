@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, require_version
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import ImageUploadField
@@ -29,14 +29,14 @@ def writable_communes(user: Any):
     return Commune.objects.none()
 
 
-class EstablishmentForm(forms.ModelForm):
+class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
     province = forms.ModelChoiceField(
         queryset=Province.objects.all(),
         label=_("Province"),
         required=False,
         help_text=_("Choose the province to list its communes."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     confirm_duplicate = forms.BooleanField(
         label=_("This is not a duplicate: save anyway"), required=False
     )
@@ -100,6 +100,7 @@ class EstablishmentForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            require_version(self)
         else:
             del self.fields["version"]
         self.fields["founded_year"].widget.attrs["max"] = timezone.localdate().year

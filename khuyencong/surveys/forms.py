@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField
 from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import ActivityCategory, FundingLevel
@@ -28,8 +28,8 @@ class CommuneField(forms.ModelChoiceField):
         return obj.name
 
 
-class CampaignForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class CampaignForm(VersionedFormMixin, forms.Form):
+    version = VersionField()
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all())
     title = forms.CharField(label=_("Title"), max_length=300)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
+from khuyencong.core.forms import require_version
 from khuyencong.core.importing import FileRejected, ImportRejected
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin
@@ -111,6 +112,7 @@ def _campaign_form(request: HttpRequest, campaign: SurveyCampaign | None) -> Htt
         )
     if campaign is not None:
         form.fields["province"].disabled = True
+        require_version(form)
     if request.method == "POST" and form.is_valid():
         try:
             if campaign is None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.activities import services
 from khuyencong.activities.models import MAX_AMOUNT, MAX_COUNT, Trainee
 from khuyencong.activities.pages.kinds import Kind
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, require_version
 from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Province
 from khuyencong.registry.models import Establishment
@@ -70,10 +70,10 @@ class EstablishmentPicker(forms.Widget):
         return context
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(VersionedFormMixin, forms.Form):
     """A kind's fields (services.FIELDS) for one province, and the version edited."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(
         self, *args: Any, kind: Kind, province: Province, instance: Any = None, **kwargs: Any
@@ -99,6 +99,8 @@ class ActivityForm(forms.Form):
         self.fields.update(fields_for_model(kind.model, fields=self.names))
         # The hidden version last, after the fields of the model.
         self.fields["version"] = self.fields.pop("version")
+        if instance is not None:
+            require_version(self)
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DATE

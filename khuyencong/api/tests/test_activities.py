@@ -242,7 +242,11 @@ def test_trainees_and_receipts_are_rows_of_their_record(api_for, officer_a, est_
         )
     course = client.get(f"{API}trainings/{course['id']}/").json()
     assert (course["participants"], course["trainees_listed"]) == (2, 2)
-    lowered = client.patch(f"{API}trainings/{course['id']}/", {"participants": 1}, format="json")
+    lowered = client.patch(
+        f"{API}trainings/{course['id']}/",
+        {"participants": 1, "version": course["version"]},
+        format="json",
+    )
     assert lowered.status_code == 400 and "participants" in lowered.json()
     contract = client.post(
         f"{API}consulting-contracts/", bodies(est_a1)["consulting-contracts"], format="json"

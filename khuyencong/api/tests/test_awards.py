@@ -181,7 +181,8 @@ def test_the_whole_round_through_the_api(
     assert [s["action"] for s in steps] == ["start_scoring", "close"]
     # Frozen: no more transitions, no more changes.
     assert client.post(f"{url}transitions/", {"action": "reopen"}, format="json").status_code == 409
-    assert client.patch(url, {"title": "x"}, format="json").status_code == 409
+    version = client.get(url).json()["version"]
+    assert client.patch(url, {"title": "x", "version": version}, format="json").status_code == 409
 
     with django_assert_max_num_queries(4):
         listing = client.get(f"{ENTRIES}?round={round_a.pk}")

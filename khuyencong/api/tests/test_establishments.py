@@ -254,11 +254,13 @@ def test_an_officer_patches_with_the_current_version(api_for, officer_a, tofu_a1
     assert tofu_a1.history.first().history_user == officer_a
 
 
-def test_a_patch_without_version_goes_ahead(api_for, officer_a, tofu_a1):
+def test_a_patch_without_version_is_400_and_changes_nothing(api_for, officer_a, tofu_a1):
+    before = snapshot()
     response = api_for(officer_a).patch(f"{URL}{tofu_a1.pk}/", {"address": "Thôn 5"}, format="json")
 
-    assert response.status_code == 200
-    assert response.json()["address"] == "Thôn 5"
+    assert response.status_code == 400
+    assert list(response.json()) == ["version"]
+    assert snapshot() == before
 
 
 def test_a_stale_patch_is_409_and_changes_nothing(api_for, officer_a, manager_a, tofu_a1):
@@ -300,7 +302,9 @@ def test_moving_an_establishment_out_of_the_province_is_400(
 ):
     before = snapshot()
 
-    response = api_for(officer_a).patch(f"{URL}{tofu_a1.pk}/", {"commune": "26700"}, format="json")
+    response = api_for(officer_a).patch(
+        f"{URL}{tofu_a1.pk}/", {"commune": "26700", "version": 1}, format="json"
+    )
 
     assert response.status_code == 400
     assert "commune" in response.json()
@@ -308,7 +312,9 @@ def test_moving_an_establishment_out_of_the_province_is_400(
 
 
 def test_moving_within_the_province_updates_the_commune(api_for, officer_a, tofu_a1, commune_a2):
-    response = api_for(officer_a).patch(f"{URL}{tofu_a1.pk}/", {"commune": "24200"}, format="json")
+    response = api_for(officer_a).patch(
+        f"{URL}{tofu_a1.pk}/", {"commune": "24200", "version": 1}, format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["commune"] == "24200"
@@ -365,7 +371,7 @@ def test_a_collaborator_works_only_in_their_commune(
     assert client.get(other).status_code == 404
     assert client.patch(other, {"name": "X"}, format="json").status_code == 404
     assert client.delete(other).status_code == 404
-    moved = client.patch(f"{URL}{tofu_a1.pk}/", {"commune": "24200"}, format="json")
+    moved = client.patch(f"{URL}{tofu_a1.pk}/", {"commune": "24200", "version": 1}, format="json")
     assert moved.status_code == 400
     assert "commune" in moved.json()
     refused = client.post(
@@ -387,7 +393,7 @@ def test_read_only_roles_read_but_get_403_on_writes(api_for, request, persona, t
     url = f"{URL}{tofu_a1.pk}/"
 
     assert client.get(url).status_code == 200
-    assert client.patch(url, {"name": "X"}, format="json").status_code == 403
+    assert client.patch(url, {"name": "X", "version": 1}, format="json").status_code == 403
     assert client.delete(url).status_code == 403
     assert (
         client.post(
@@ -474,7 +480,7 @@ def test_a_likely_duplicate_is_refused_unless_confirmed(officer_a, commune_a1):
     assert "allow_duplicate" not in confirmed.json()
     patched = client.patch(
         f"/api/v1/establishments/{confirmed.json()['id']}/",
-        {"allow_duplicate": True, "phone": "0900"},
+        {"allow_duplicate": True, "phone": "0900", "version": 1},
         format="json",
     )
     assert patched.status_code == 200

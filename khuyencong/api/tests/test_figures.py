@@ -80,7 +80,9 @@ def test_a_stale_version_is_a_409_and_nothing_changes(api_for, officer_a, manage
 def test_a_patch_changes_only_what_it_sends(api_for, officer_a, in_a):
     client = api_for(officer_a)
     client.post(url(in_a), {"year": 2023, "workers": 10, "revenue": 5}, format="json")
-    response = client.patch(url(in_a, 2023), {"capital": 7, "source": "inspection"}, format="json")
+    response = client.patch(
+        url(in_a, 2023), {"capital": 7, "source": "inspection", "version": 1}, format="json"
+    )
     assert response.status_code == 200
     assert {k: response.json()[k] for k in ("workers", "revenue", "capital", "source")} == {
         "workers": 10,
@@ -88,7 +90,10 @@ def test_a_patch_changes_only_what_it_sends(api_for, officer_a, in_a):
         "capital": 7,
         "source": "inspection",
     }
-    assert client.patch(url(in_a, 2023), {"year": 2022}, format="json").status_code == 400
+    assert (
+        client.patch(url(in_a, 2023), {"year": 2022, "version": 2}, format="json").status_code
+        == 400
+    )
     assert client.delete(url(in_a, 2023)).status_code == 204
     assert client.get(url(in_a, 2023)).status_code == 404
 

@@ -307,10 +307,15 @@ def test_a_submitted_report_is_no_longer_edited_and_a_stale_one_is_refused(
         f"{REPORTS}{report.pk}/", {"proposals": "B", "version": report.version}, format="json"
     )
     assert response.status_code == 409
-    response = client.patch(f"{REPORTS}{report.pk}/", {"period": "2020-Q1"}, format="json")
+    response = client.patch(
+        f"{REPORTS}{report.pk}/", {"period": "2020-Q1", "version": 2}, format="json"
+    )
     assert response.status_code == 400 and "period" in response.json()
     advance_report(report, S.SUBMITTED, filer=collaborator_a1, reviewer=officer_a)
-    response = client.patch(f"{REPORTS}{report.pk}/", {"proposals": "C"}, format="json")
+    report.refresh_from_db()
+    response = client.patch(
+        f"{REPORTS}{report.pk}/", {"proposals": "C", "version": report.version}, format="json"
+    )
     assert response.status_code == 409
 
 

@@ -149,7 +149,9 @@ def test_patch_with_stale_version_is_a_409(api_for, make, officer_a, manager_a):
 
 def test_patch_after_submission_is_a_409(api_for, make, officer_a):
     project = make(S.SUBMITTED)
-    response = api_for(officer_a).patch(f"{URL}{project.pk}/", {"title": "x"}, format="json")
+    response = api_for(officer_a).patch(
+        f"{URL}{project.pk}/", {"title": "x", "version": project.version}, format="json"
+    )
     assert response.status_code == 409
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.awards import scoring, services
 from khuyencong.awards.models import AwardComplaint, AwardRound, Level, ProductGroup
+from khuyencong.core.forms import VersionedFormMixin, VersionField, require_version
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import LegacyDistrict, Province, Region
 
@@ -43,7 +44,7 @@ class RoundFilterForm(forms.Form):
             del self.fields["province"]
 
 
-class RoundForm(forms.Form):
+class RoundForm(VersionedFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     province = forms.ModelChoiceField(
@@ -95,7 +96,7 @@ class RoundForm(forms.Form):
         initial=10,
     )
     closing_date = forms.DateField(label=_("Planned closing date"), required=False, widget=DATE)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     FIELDS = (
         "year",
@@ -121,6 +122,8 @@ class RoundForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.instance = instance
+        if instance is not None:
+            require_version(self)
         if instance is None:
             self.fields["year"].initial = services.today().year
         admin = is_admin(user)

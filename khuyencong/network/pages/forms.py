@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, require_version
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import services
@@ -42,7 +42,7 @@ def recent_periods(today: Any) -> list[Quarter]:
     return [quarter_of(today), *reversed(finished_quarters(today, 4))]
 
 
-class CollaboratorForm(forms.Form):
+class CollaboratorForm(VersionedFormMixin, forms.Form):
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.none())
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     phone = forms.CharField(
@@ -83,7 +83,7 @@ class CollaboratorForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     FIELDS = (
         "full_name",
@@ -110,6 +110,8 @@ class CollaboratorForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.instance = instance
+        if instance is not None:
+            require_version(self)
         if is_admin(user):
             self.fields["province"].queryset = Province.objects.all()
         else:
@@ -157,7 +159,7 @@ class RewardForm(forms.Form):
     decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
 
 
-class ReportForm(forms.Form):
+class ReportForm(VersionedFormMixin, forms.Form):
     """The quarterly report on one phone screen: the quarter, the three totals, the counts
     by sector (optional; the totals are then their sums) and the proposals. Difficulties
     come in a formset beside it (``DifficultyFormSet``)."""
@@ -175,7 +177,7 @@ class ReportForm(forms.Form):
         max_length=services.MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(
         self,
@@ -201,6 +203,7 @@ class ReportForm(forms.Form):
                 self.fields[name].initial = getattr(report, name)
             self.fields["proposals"].initial = report.proposals
             self.fields["version"].initial = report.version
+            require_version(self)
         self.fields["period"].choices = [(p.period, p.label) for p in periods]
         self.sectors = list(Sector.objects.all())
         current = {}

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.formats import format_number
-from khuyencong.core.forms import MoneyField
+from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, require_version
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import AttachmentField
 from khuyencong.places.models import Commune, Province
@@ -46,7 +46,7 @@ def indicator_field(indicator: Any, maximum: int, *, initial: Any = None) -> for
     )
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
     """The project file: its fields, budget by source, expected outputs, beneficiaries."""
 
     province = forms.ModelChoiceField(queryset=Province.objects.all(), label=_("Province"))
@@ -55,7 +55,7 @@ class ProjectForm(forms.ModelForm):
     beneficiaries = forms.ModelMultipleChoiceField(
         queryset=Establishment.objects.none(), required=False, label=_("Beneficiaries")
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Project
@@ -100,6 +100,7 @@ class ProjectForm(forms.ModelForm):
             self.fields["year"].initial = instance.year
             self.fields["funding_level"].initial = instance.funding_level
             self.fields["version"].initial = instance.version
+            require_version(self)
         else:
             self.fields["year"].initial = timezone.localdate().year
         self.fields["category"].queryset = ActivityCategory.objects.filter(active=True)
@@ -382,7 +383,7 @@ class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=DATE, initial=datetime.date.today)
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(VersionedFormMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=300)
     level = forms.ChoiceField(label=_("Level"), choices=[])
@@ -397,7 +398,7 @@ class ProgrammeForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, user: Any, programme: Any = None, **kwargs: Any) -> None:
         from khuyencong.programmes.models import Programme
@@ -417,6 +418,8 @@ class ProgrammeForm(forms.Form):
                 "version": programme.version,
             }
         super().__init__(*args, **kwargs)
+        if programme is not None:
+            require_version(self)
         if is_admin(user):
             self.fields["level"].choices = Programme.Level.choices
             self.fields["province"].queryset = Province.objects.all()

@@ -199,6 +199,20 @@ def test_a_stale_form_is_refused_and_nothing_overwritten(client_for, officer_a, 
     assert in_a.phone == "0911111111"
 
 
+def test_an_edit_posted_without_its_version_is_refused_and_nothing_overwritten(
+    client_for, officer_a, in_a
+):
+    response = client_for(officer_a).post(
+        url("edit", in_a), form_data(in_a.commune, name=in_a.name, phone="0944444444")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "không kèm phiên bản của bản ghi cần sửa" in page  # shown at the top of the form
+    before = in_a.phone
+    in_a.refresh_from_db()
+    assert (in_a.phone, in_a.version) == (before, 1)
+
+
 def test_the_history_shows_who_changed_what(client_for, officer_a, manager_a, in_a):
     manager_a.first_name, manager_a.last_name = "Thị Mai", "Trần"
     manager_a.save()
