@@ -4,6 +4,8 @@
 - ``409 {"detail": "message"}`` for a stale edit or a step that is not allowed now;
 - ``404 {"detail": "Not found."}`` (translated) for whatever does not exist or is out of
   scope: Django's ``Http404`` carries an English text naming the model, which DRF would pass on;
+- ``409 {"detail": "…"}`` naming what still uses a record that a delete would orphan
+  (Django's ``ProtectedError``/``RestrictedError``, caught here once for every endpoint);
 - DRF's own answers (400 parse errors, 401, 403, 405) are kept as they are.
 
 Domain code never knows about HTTP: a ``DomainError`` says which field it is about, and a
@@ -12,10 +14,13 @@ subclass that means "not now" rather than "bad input" declares ``http_status = 4
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -58,7 +63,24 @@ def validation_error_body(exc: DjangoValidationError) -> dict[str, Any]:
     return {NON_FIELD: " ".join(str(m) for m in exc.messages)}
 
 
+def in_use_message(exc: ProtectedError | RestrictedError) -> str:
+    """'It is still used by 2 award rounds, 1 project.': what a delete would orphan."""
+    objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for obj in objects:
+        meta = obj._meta
+        counts[meta.label] += 1
+        names[meta.label] = str(meta.verbose_name)
+    uses = ", ".join(f"{count} {names[label]}" for label, count in counts.most_common())
+    return _(
+        "This record cannot be deleted: it is still used by %(uses)s. Remove or change those first."
+    ) % {"uses": uses}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Response({NON_FIELD: in_use_message(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DomainError):
         code = domain_error_status(exc)
         return Response(domain_error_body(exc, code), status=code)

@@ -64,3 +64,19 @@ def test_not_found_names_no_model_and_is_translated():
     assert english.status_code == vietnamese.status_code == 404
     assert english.data == {"detail": "Not found."}
     assert vietnamese.data["detail"] != "Not found."
+
+
+def test_deleting_a_region_still_used_is_409_naming_what_uses_it(api_for, admin, province_a):
+    from khuyencong.awards.factories import AwardRoundFactory
+    from khuyencong.places.factories import RegionFactory
+    from khuyencong.places.models import Region
+
+    region = RegionFactory(code="NAM", name="Khu vực phía Nam")
+    AwardRoundFactory(level="region", province=None, region=region)
+    response = api_for(admin).delete("/api/v1/regions/NAM/")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Không xoá được bản ghi này: vẫn đang được dùng bởi 1 kỳ bình chọn. "
+        "Hãy xoá hoặc sửa các bản ghi đó trước."
+    }
+    assert Region.objects.filter(code="NAM").exists()
