@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -302,7 +303,7 @@ def _entries(queryset: QuerySet[AwardEntry]) -> QuerySet[AwardEntry]:
 class AwardEntryFilter(filters.FilterSet):
     province = filters.CharFilter(field_name="province_id")
     level = filters.ChoiceFilter(field_name="round__level", choices=Level.choices)
-    year = filters.NumberFilter(field_name="round__year")
+    year = filters.NumberFilter(field_name="round__year", **YEAR_BOUNDS)
 
     class Meta:
         model = AwardEntry

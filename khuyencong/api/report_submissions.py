@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -133,7 +134,9 @@ class SubmissionFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ReportSubmission.Kind.choices)
     start = filters.DateFilter()
     end = filters.DateFilter()
-    year = filters.NumberFilter(field_name="end", lookup_expr="year", label="Year of the period")
+    year = filters.NumberFilter(
+        field_name="end", lookup_expr="year", label="Year of the period", **YEAR_BOUNDS
+    )
     latest = filters.BooleanFilter(
         field_name="is_latest", label="Only the latest version of each period"
     )

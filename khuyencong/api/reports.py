@@ -33,6 +33,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -179,7 +180,7 @@ class AggregateFilter(filters.FilterSet):
     unit = filters.CharFilter(method="filter_unit", label="Exactly this unit (`province:66`)")
     unit_kind = filters.ChoiceFilter(choices=UnitKind.choices)
     province = filters.CharFilter(field_name="province_id", label="In this 2025 province")
-    year = filters.NumberFilter(method="filter_year", label="Overlapping this year")
+    year = filters.NumberFilter(method="filter_year", label="Overlapping this year", **YEAR_BOUNDS)
     is_declared_total = filters.BooleanFilter()
 
     class Meta:
@@ -448,6 +449,13 @@ class SummaryView(APIView):
             renderer = JSONRenderer()
             return renderer, renderer.media_type
         return super().perform_content_negotiation(request, force)
+
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The description of the endpoint is JSON whatever file was asked for.
+        if isinstance(getattr(request, "accepted_renderer", None), _FileRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().options(request, *args, **kwargs)
 
     def handle_exception(self, exc: Exception) -> Response:
         # Errors are JSON whatever file was asked for.

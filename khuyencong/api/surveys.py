@@ -22,6 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -260,7 +261,7 @@ class NeedListSerializer(NeedSerializer):
 
 
 class NeedFilter(filters.FilterSet):
-    year = filters.NumberFilter(field_name="year")
+    year = filters.NumberFilter(field_name="year", **YEAR_BOUNDS)
     category = filters.CharFilter(field_name="category")
     commune = filters.CharFilter(field_name="commune")
     province = filters.CharFilter(field_name="province")
