@@ -623,20 +623,6 @@ OFFICIAL_FORM = inline_serializer(
 )
 
 
-def documents_form_file() -> Any:
-    """``reports.documents.form_file``, imported when a file is asked for (the documents
-    module draws the administrative document); a 400 on ``format`` where it is missing."""
-    try:
-        from khuyencong.reports.documents import form_file
-    except ModuleNotFoundError as error:
-        if error.name != "khuyencong.reports.documents":
-            raise
-        raise ValidationError(
-            {"format": [_("Files of the official forms are not available here.")]}
-        ) from error
-    return form_file
-
-
 class FormListView(APIView):
     """The official periodic report forms a unit can be reported on."""
 
@@ -693,6 +679,18 @@ class FormView(APIView):
                 enum=list(FORM_FILE_FORMATS),
                 description="A file instead of JSON: `xlsx`, `docx` or `pdf`.",
             ),
+            OpenApiParameter(
+                "number",
+                int,
+                description="With a file: the document's number (1–9999999), printed as "
+                "`Số: 15/BC-SCT`; left blank for the clerk when absent.",
+            ),
+            OpenApiParameter(
+                "issued_on",
+                OpenApiTypes.DATE,
+                description="With a file: the date of the document (not before the period "
+                "begins); today when absent.",
+            ),
         ],
         responses={
             (200, "application/json"): OFFICIAL_FORM,
@@ -712,11 +710,13 @@ class FormView(APIView):
         fmt = params.get("format") or ""
         if fmt and fmt not in (*FORM_FILE_FORMATS, "json"):
             raise ValidationError({"format": [_("Choose json, xlsx, docx or pdf.")]})
+        from khuyencong.reports.documents import file_options, form_file
+
+        number, issued_on = file_options(params)
         resolved = resolve_for(request.user, params.get("unit"))
         form = build_form(code, resolved, period_from(params))
         if fmt in FORM_FILE_FORMATS:
-            form_file = documents_form_file()
-            return exporting.file_response(form_file(form, fmt))
+            return form_file(form, fmt, number=number, issued_on=issued_on).response()
         return Response(form.as_json())
 
 

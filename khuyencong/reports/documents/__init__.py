@@ -22,17 +22,22 @@ filename)`` (a tuple: ``content, content_type, filename = form_file(…)``).
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import format_number
 from khuyencong.reports.forms.base import FormColumn, FormRow, OfficialForm
 from khuyencong.reports.models import IssuingAgency
+from khuyencong.reports.periods import MAX_YEAR, MIN_YEAR
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,6 +55,7 @@ NO_VALUE = "–"
 MAX_NUMBER = 10**7  # a document number is a few digits (the clerk's register)
 # Columns at most for a portrait page; wider tables are printed on landscape pages.
 PORTRAIT_COLUMNS = 4
+_WRITTEN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 SLUGS = {
     "results": "ket-qua-cong-tac-khuyen-cong",
     "funding": "kinh-phi-khuyen-cong",
@@ -73,6 +79,12 @@ class FormFile(NamedTuple):
     content: bytes
     content_type: str
     filename: str
+
+    def response(self) -> HttpResponse:
+        """The file as a download."""
+        answer = HttpResponse(self.content, content_type=self.content_type)
+        answer["Content-Disposition"] = content_disposition_header(True, self.filename)
+        return answer
 
 
 # --- figures as the document prints them ------------------------------------------------------
@@ -347,6 +359,45 @@ def check_number(number: int | None) -> None:
         )
 
 
+def _issued_on(text: str) -> datetime.date:
+    """ "05/12/2026" (as people write it) or "2026-12-05" (ISO, the API's)."""
+    written = _WRITTEN_DATE.fullmatch(text)
+    try:
+        if written:
+            day, month, year = (int(part) for part in written.groups())
+            return datetime.date(year, month, day)
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise DocumentError(
+            _("Enter the date of the document as dd/mm/yyyy or yyyy-mm-dd."), field="issued_on"
+        ) from exc
+
+
+def file_options(
+    params: Mapping[str, Any], *, number_key: str = "number"
+) -> tuple[int | None, datetime.date | None]:
+    """The document number (``number_key``: the page's ``number`` is the period's) and
+    ``issued_on`` date of query parameters (both optional), or ``DocumentError`` naming the
+    one at fault."""
+    number_text = str(params.get(number_key) or "").strip()
+    number = None
+    if number_text:
+        number = int(number_text) if number_text.isdigit() else 0
+        try:
+            check_number(number)
+        except DocumentError as error:
+            error.field = number_key
+            raise
+    date_text = str(params.get("issued_on") or "").strip()
+    issued_on = _issued_on(date_text) if date_text else None
+    if issued_on is not None and not MIN_YEAR <= issued_on.year <= MAX_YEAR:
+        raise DocumentError(
+            _("Enter a year from %(min)s to %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            field="issued_on",
+        )
+    return number, issued_on
+
+
 def form_file(
     form: OfficialForm,
     fmt: str,
@@ -361,6 +412,12 @@ def form_file(
     if fmt not in CONTENT_TYPES:
         raise DocumentError(_("Choose xlsx, docx or pdf."), field="format")
     check_number(number)
+    if issued_on is not None and issued_on < form.start:
+        raise DocumentError(
+            _("A report cannot be dated before its period begins (%(start)s).")
+            % {"start": f"{form.start:%d/%m/%Y}"},
+            field="issued_on",
+        )
     if agency is None:
         from khuyencong.reports.agency import agency_for_unit
 

@@ -12,18 +12,18 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from khuyencong.core.formats import format_number
-from khuyencong.reports import exporting
+from khuyencong.reports.documents import DocumentError, file_options, form_file
 from khuyencong.reports.forms import FORMS, build_form
 from khuyencong.reports.forms.base import FormColumn, FormRow, OfficialForm
 from khuyencong.reports.pages.forms import SummaryForm
 from khuyencong.reports.units import UnitError, resolve_for
 
 FILE_FORMATS = ("xlsx", "docx", "pdf")
+NUMBER = "document_number"  # the document's number ("number" is the period's)
 MONEY_DIVISORS = {"triệu đồng": 1_000_000, "tỷ đồng": 1_000_000_000, "đồng": 1}
 
 
@@ -87,6 +87,7 @@ def table(form: OfficialForm) -> dict[str, Any]:
 def official_form_page(request: HttpRequest) -> HttpResponse | Any:
     chooser = OfficialFormChoice(request.GET or None, user=request.user)
     built = None
+    file_error: DocumentError | None = None
     if chooser.is_bound and chooser.is_valid():
         try:
             resolved = resolve_for(request.user, chooser.cleaned_data["unit_text"])
@@ -101,15 +102,10 @@ def official_form_page(request: HttpRequest) -> HttpResponse | Any:
                 if fmt not in FILE_FORMATS:
                     raise Http404
                 try:
-                    from khuyencong.reports.documents import form_file
-                except ModuleNotFoundError as error:
-                    if error.name != "khuyencong.reports.documents":
-                        raise
-                    chooser.add_error(
-                        None, _("Files of the official forms are not available here.")
-                    )
-                else:
-                    return exporting.file_response(form_file(built, fmt))
+                    number, issued_on = file_options(request.GET, number_key=NUMBER)
+                    return form_file(built, fmt, number=number, issued_on=issued_on).response()
+                except DocumentError as error:
+                    file_error = error
     return render(
         request,
         "reports/staff/official_form.html",
@@ -118,6 +114,15 @@ def official_form_page(request: HttpRequest) -> HttpResponse | Any:
             "built": built,
             "table": table(built) if built else None,
             "formats": FILE_FORMATS,
+            "file_error": file_error,
+            "number": request.GET.get(NUMBER, ""),
+            "issued_on": request.GET.get("issued_on", ""),
+            "kept": [
+                (key, value)
+                for key, values in request.GET.lists()
+                if key not in {"format", NUMBER, "issued_on"}
+                for value in values
+            ],
             "here": "forms",
         },
     )
