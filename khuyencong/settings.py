@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "khuyencong.surveys.services.QUESTION_KINDS",
         "EstablishmentKindEnum": "khuyencong.registry.models.Establishment.Kind",
+        "ReportSubmissionStatusEnum": "khuyencong.reports.models.ReportSubmission.Status",
     },
 }
 

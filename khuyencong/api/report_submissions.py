@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,7 +25,9 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -34,7 +37,8 @@ from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.reports import submissions
-from khuyencong.reports.models import Indicator, ReportSubmission
+from khuyencong.reports.forms import FORMS, FormError
+from khuyencong.reports.models import Indicator, ReportSubmission, SubmissionTransition
 from khuyencong.reports.periods import Period
 
 STATUSES = [submissions.ON_TIME, submissions.LATE, submissions.MISSING, submissions.PENDING]
@@ -105,6 +109,7 @@ class ReportSubmissionSerializer(serializers.ModelSerializer):
             "note",
             "submitted_by",
             "submitted_at",
+            "status",
         ]
         read_only_fields = fields
 
@@ -112,12 +117,29 @@ class ReportSubmissionSerializer(serializers.ModelSerializer):
         return f"province:{submission.province_id}"
 
 
+class SubmissionTransitionSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="actor_name", read_only=True)
+
+    class Meta:
+        model = SubmissionTransition
+        fields = ["action", "from_status", "to_status", "reason", "by", "at"]
+        read_only_fields = fields
+
+
 class ReportSubmissionDetailSerializer(ReportSubmissionSerializer):
-    snapshot = SnapshotField(read_only=True)
+    snapshot = SnapshotField(
+        read_only=True, help_text="The summary and, under `forms`, the four official forms."
+    )
+    transitions = SubmissionTransitionSerializer(many=True, read_only=True)
 
     class Meta(ReportSubmissionSerializer.Meta):
-        fields = [*ReportSubmissionSerializer.Meta.fields, "snapshot"]
+        fields = [*ReportSubmissionSerializer.Meta.fields, "transitions", "snapshot"]
         read_only_fields = fields
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="`return` (with a `reason`) or `accept`.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class SubmissionInputSerializer(serializers.Serializer):
@@ -177,7 +199,15 @@ class ReportSubmissionViewSet(
         )
         if self.action == "list":
             queryset = queryset.defer("snapshot")
+        else:
+            queryset = queryset.prefetch_related("transitions")
         return queryset
+
+    def get_permissions(self) -> list[Any]:
+        # The national agency reviews though it writes nothing else: the service decides.
+        if self.action == "transitions":
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.action == "list":
@@ -214,6 +244,35 @@ class ReportSubmissionViewSet(
         return Response(
             ReportSubmissionDetailSerializer(submission).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        request=ReviewInputSerializer,
+        responses={
+            200: ReportSubmissionDetailSerializer,
+            409: OpenApiResponse(description="Not submitted now, or a newer version exists."),
+        },
+        description=(
+            "The national agency returns the latest version with a `reason` (the province "
+            "submits a new version) or accepts it (it is consolidated). Only national "
+            "officers and administrators."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request: Request, pk: Any = None) -> Response:
+        submission = self.get_object()
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            reviewed = submissions.review(
+                actor=request.user,
+                submission=submission,
+                action=serializer.validated_data["action"],
+                reason=serializer.validated_data["reason"],
+            )
+        except PermissionError as error:
+            raise PermissionDenied(str(error)) from error
+        reviewed.is_latest = True
+        return Response(ReportSubmissionDetailSerializer(reviewed).data)
 
 
 def _consolidation_schema() -> Any:
@@ -366,9 +425,62 @@ class ConsolidationViewSet(viewsets.ViewSet):
         return Response(_render(submissions.consolidate(resolved, period)))
 
 
+class ConsolidatedFormsViewSet(viewsets.ViewSet):
+    """The official forms of a region or the whole country added up from the provinces'
+    accepted reports (one object, on the router's list route)."""
+
+    schema = SingleObjectSchema()
+    permission_classes = [WritingRole]
+
+    @extend_schema(
+        tags=["reports"],
+        parameters=[
+            OpenApiParameter(
+                "unit", str, required=True, description="`nation` or `region:<code>`."
+            ),
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+            OpenApiParameter(
+                "form", str, enum=list(FORMS), description="One form; all four without it."
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        description=(
+            '`{"unit", "start", "end", "forms": [official form, …]}`: each form '
+            "with the rows of the provinces' accepted reports added column by column (the "
+            "project lists one after the other) and `completeness` naming the provinces "
+            "whose report is not accepted."
+        ),
+    )
+    def list(self, request: Request) -> Response:
+        params = request.query_params
+        code = params.get("form") or ""
+        if code and code not in FORMS:
+            raise FormError(
+                _("No such form: choose %(forms)s.") % {"forms": ", ".join(FORMS)}, field="form"
+            )
+        resolved = submissions.consolidation_unit(request.user, params.get("unit"))
+        period, _kind = submissions.report_period(params.get("start"), params.get("end"))
+        forms = submissions.consolidate_forms(resolved, period, [code] if code else None)
+        start, end = period.iso
+        return Response(
+            {
+                "unit": str(resolved.unit),
+                "start": start,
+                "end": end,
+                "forms": [form.as_json() for form in forms],
+            }
+        )
+
+
 def register(router: SimpleRouter) -> None:
     """Register this module's viewsets on the API router."""
     router.register("report-submissions", ReportSubmissionViewSet, basename="api-report-submission")
+    router.register(
+        "report-consolidation/forms",
+        ConsolidatedFormsViewSet,
+        basename="api-report-consolidation-forms",
+    )
     router.register(
         "report-consolidation", ConsolidationViewSet, basename="api-report-consolidation"
     )

@@ -383,8 +383,8 @@ def _summary_rows() -> Any:
                 )
             ),
             "comparable_note": serializers.CharField(help_text="Why not comparable."),
-            "previous_source": serializers.ChoiceField(
-                choices=["records", "aggregates", "mixed", "none"]
+            "previous_source": serializers.CharField(
+                help_text="Where `previous` came from: like `source`."
             ),
         },
     )

@@ -151,8 +151,8 @@ def _agencies(ctx: DemoContext) -> None:
 
 def _submit_demo_reports(ctx: DemoContext) -> None:
     """The last finished quarter's report: the first demo province submits it on time and
-    then a corrected version 2, the second submits it late, the third not at all — so the
-    consolidation shows all three cases."""
+    then a corrected version 2 (accepted by the national agency), the second submits it late
+    (returned with a reason), the third not at all — so the consolidation shows every case."""
     today = timezone.localdate()
     quarter = (today.month - 1) // 3  # the last finished quarter (0: last year's fourth)
     year = today.year if quarter else today.year - 1
@@ -176,4 +176,16 @@ def _submit_demo_reports(ctx: DemoContext) -> None:
                     now=min(later, timezone.now()),
                 )
             )
+    # The national agency accepts the first province's corrected version and returns the
+    # second's with a reason; the consolidated national forms show the accepted one.
+    national = ctx.users.get("cuc")
+    if national is not None and len(made) >= 3:
+        submissions.review(actor=national, submission=made[1], action="accept")
+        submissions.review(
+            actor=national,
+            submission=made[2],
+            action="return",
+            reason="Biểu kinh phí thiếu số giải ngân vốn khuyến công địa phương quý này; "
+            "đề nghị bổ sung và gửi lại.",
+        )
     ctx.log(f"Reports: {len(made)} submitted period reports ({period.label}).")

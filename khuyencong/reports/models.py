@@ -251,6 +251,11 @@ class ReportSubmission(models.Model):
     its narrative, and never changes afterwards. Submitting the same period again adds the
     next ``version``; every version is kept and the latest is the one consolidated."""
 
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
     class Kind(models.TextChoices):
         QUARTER = "quarter", _("Quarterly report")
         FIRST_6_MONTHS = "6_months", _("6-month report")
@@ -278,6 +283,11 @@ class ReportSubmission(models.Model):
     # Kept as it was when the user is renamed or removed: the report says who submitted it.
     submitted_by_name = models.CharField(_("submitted by (name)"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    # What the national agency made of it (``reports.submissions``): submitted, returned
+    # with a reason (the province submits a new version) or accepted (consolidated).
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -390,3 +400,43 @@ class IssuingAgency(VersionedModel):
     @property
     def recipient_lines(self) -> list[str]:
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class SubmissionTransition(models.Model):
+    """One step of a submission: submitted by the province's manager, returned with a reason
+    or accepted by the national agency. Kept as written, whoever the users become."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submit")
+        RETURN = "return", _("Return")
+        ACCEPT = "accept", _("Accept")
+
+    submission = models.ForeignKey(
+        ReportSubmission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by (name)"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submission step")
+        verbose_name_plural = _("submission steps")
+        ordering = ["submission_id", "at", "id"]
+        indexes = [models.Index(fields=["submission", "at"], name="submission_step_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.action} {self.at:%Y-%m-%d}"

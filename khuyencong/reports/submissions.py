@@ -6,8 +6,17 @@ Vietnamese, the report's language, with its narrative). Later edits of records d
 it. Submitting the same period again adds the next version; every version is kept and the
 latest is the one consolidated.
 
-Who: a province's manager and officers submit for their province, an administrator for any;
-national officers and auditors read. Reading is ``core.scoping``'s: another province's
+The snapshot also freezes the four official forms (``snapshot["forms"]``, each
+``OfficialForm.as_json``): the submitted forms are re-rendered exactly as filed.
+
+Who: a province's **manager** signs off and submits for their province (an administrator
+for any); its officers prepare the figures and see the preview; national officers and
+auditors read.
+
+**Review**: the national agency (a national officer or an administrator) accepts the latest
+version or returns it with a reason (``review``); every step is a ``SubmissionTransition``.
+A returned report is submitted again as the next version; an accepted one is final.
+``consolidate_forms`` adds the accepted reports of a region or the nation into its forms. Reading is ``core.scoping``'s: another province's
 submissions answer 404.
 
 **Consolidation** of a region or the nation for a period lists each province with its latest
@@ -43,11 +52,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError
-from khuyencong.core.roles import PROVINCIAL_ROLES, Role
+from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin, scope_queryset
 from khuyencong.places.models import Province
 from khuyencong.reports import summary
-from khuyencong.reports.models import Indicator, ReportSubmission
+from khuyencong.reports.forms import FORMS, build_form
+from khuyencong.reports.forms.base import Completeness, FormRow, OfficialForm
+from khuyencong.reports.models import Indicator, ReportSubmission, SubmissionTransition
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import (
     NATION,
@@ -183,14 +194,20 @@ def submissions_for(user: Any) -> QuerySet[ReportSubmission]:
 
 def may_submit(user: Any, province_id: str | None = None) -> bool:
     """Whether the user may submit reports (for ``province_id`` when given): the province's
-    manager and officers, and administrators."""
+    manager, who signs them off, and administrators."""
     if not user.is_authenticated:
         return False
     if is_admin(user):
         return True
-    if user.role not in PROVINCIAL_ROLES or user.province_id is None:
+    if user.role != Role.PROVINCIAL_MANAGER or user.province_id is None:
         return False
     return province_id is None or province_id == user.province_id
+
+
+def may_review(user: Any) -> bool:
+    """Whether the user returns or accepts the provinces' reports: the national agency's
+    officers and administrators."""
+    return user.is_authenticated and (is_admin(user) or user.role == Role.NATIONAL_OFFICER)
 
 
 def province_for_submission(user: Any, text: Any) -> Province:
@@ -207,7 +224,9 @@ def province_for_submission(user: Any, text: Any) -> Province:
         raise UnitError(_("No such place: %(unit)s.") % {"unit": str(unit)}, field="unit")
     if not may_submit(user, province.code):
         if user.province_id == province.code or (user.province_id is None and not is_admin(user)):
-            raise PermissionError(_("Only the province's manager and officers submit its reports."))
+            raise PermissionError(
+                _("Only the province's manager signs off and submits its reports.")
+            )
         raise Http404
     return province
 
@@ -216,11 +235,21 @@ def province_for_submission(user: Any, text: Any) -> Province:
 
 
 def build_snapshot(province: Province | str, period: Period) -> dict[str, Any]:
-    """The summary of the province for the period, in Vietnamese, as plain JSON data."""
+    """The summary of the province for the period and its four official forms
+    (``forms``: code → ``OfficialForm.as_json``), in Vietnamese, as plain JSON data."""
     code = province if isinstance(province, str) else province.code
     with translation.override("vi"):
-        report = summary.build(resolve(Unit(PROVINCE, code)), period)
+        resolved = resolve(Unit(PROVINCE, code))
+        report = summary.build(resolved, period)
+        report["forms"] = {form: build_form(form, resolved, period).as_json() for form in FORMS}
         return json.loads(json.dumps(report, cls=DjangoJSONEncoder))
+
+
+def frozen_forms(submission: ReportSubmission) -> list[OfficialForm]:
+    """The official forms as they were submitted (none for a version submitted before the
+    forms were frozen)."""
+    forms = (submission.snapshot or {}).get("forms") or {}
+    return [OfficialForm.from_json(forms[code]) for code in FORMS if code in forms]
 
 
 def digest(snapshot: dict[str, Any]) -> str:
@@ -259,7 +288,7 @@ def submit(
     ``FiguresChanged`` when the figures moved since the preview. ``now`` is for the demo.
     """
     if not may_submit(actor, province.code):
-        raise PermissionError(_("Only the province's manager and officers submit its reports."))
+        raise PermissionError(_("Only the province's manager signs off and submits its reports."))
     now = now or timezone.now()
     kind = check_period(period, today=timezone.localdate(now))
     note = (note or "").strip()
@@ -280,7 +309,19 @@ def submit(
                 .values_list("version", flat=True)
                 .first()
             )
-            return ReportSubmission.objects.create(
+            if ReportSubmission.objects.filter(
+                province=province,
+                start=period.start,
+                end=period.end,
+                status=ReportSubmission.Status.ACCEPTED,
+            ).exists():
+                raise SubmissionConflict(
+                    _(
+                        "The national agency has accepted this period's report: it can no "
+                        "longer be replaced."
+                    )
+                )
+            submission = ReportSubmission.objects.create(
                 province=province,
                 start=period.start,
                 end=period.end,
@@ -289,13 +330,92 @@ def submit(
                 snapshot=snapshot,
                 note=note,
                 submitted_by=actor,
-                submitted_by_name=actor.get_full_name() or actor.get_username(),
+                submitted_by_name=_name(actor),
                 submitted_at=now,
             )
+            SubmissionTransition.objects.create(
+                submission=submission,
+                action=SubmissionTransition.Action.SUBMIT,
+                to_status=ReportSubmission.Status.SUBMITTED,
+                reason=note,
+                actor=actor,
+                actor_name=_name(actor),
+                at=now,
+            )
+            return submission
     except IntegrityError as exc:
         raise SubmissionConflict(
             _("Someone submitted this period at the same moment: reload and check.")
         ) from exc
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- review by the national agency ------------------------------------------------------------
+
+REVIEW_ACTIONS = {
+    SubmissionTransition.Action.RETURN: ReportSubmission.Status.RETURNED,
+    SubmissionTransition.Action.ACCEPT: ReportSubmission.Status.ACCEPTED,
+}
+
+
+def review(
+    *,
+    actor: Any,
+    submission: ReportSubmission,
+    action: str,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> ReportSubmission:
+    """Return (with a reason) or accept the latest version of a province's report, when it
+    is submitted and not yet reviewed. ``PermissionError`` for a role that may not review,
+    ``SubmissionError`` (400) for an unknown action or a return without a reason,
+    ``SubmissionConflict`` (409) when the step is not allowed now."""
+    if not may_review(actor):
+        raise PermissionError(_("Only the national agency returns or accepts reports."))
+    if action not in REVIEW_ACTIONS:
+        raise SubmissionError(_("Choose return or accept."), field="action")
+    reason = (reason or "").strip()
+    if action == SubmissionTransition.Action.RETURN and not reason:
+        raise SubmissionError(
+            _("Say why the report is returned: the province reads it."), field="reason"
+        )
+    if len(reason) > 2000:
+        raise SubmissionError(_("Keep the reason under 2,000 characters."), field="reason")
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
+        newer = ReportSubmission.objects.filter(
+            province_id=current.province_id,
+            start=current.start,
+            end=current.end,
+            version__gt=current.version,
+        ).exists()
+        if newer:
+            raise SubmissionConflict(
+                _("A newer version of this report was submitted: review that one.")
+            )
+        if current.status != ReportSubmission.Status.SUBMITTED:
+            raise SubmissionConflict(
+                _("This report is already %(status)s.")
+                % {"status": current.get_status_display().lower()}
+            )
+        before = current.status
+        current.status = REVIEW_ACTIONS[action]
+        current.save(update_fields=["status"])
+        SubmissionTransition.objects.create(
+            submission=current,
+            action=action,
+            from_status=before,
+            to_status=current.status,
+            reason=reason,
+            actor=actor,
+            actor_name=_name(actor),
+            at=now,
+        )
+    return current
 
 
 # --- reading a submission ---------------------------------------------------------------------
@@ -418,7 +538,12 @@ def consolidate(
                 first_submitted_at=first,
             )
         )
-    submitted = [s for s in statuses if s.submission is not None]
+    # A returned report waits for the province's next version: it is not added.
+    submitted = [
+        s
+        for s in statuses
+        if s.submission is not None and s.submission.status != ReportSubmission.Status.RETURNED
+    ]
     start, end = period.iso
     return {
         "unit": str(resolved.unit),
@@ -429,7 +554,15 @@ def consolidate(
         "kind": kind,
         "due": due,
         "provinces": [_status_row(s) for s in statuses],
-        "submitted": len(submitted),
+        "submitted": len([s for s in statuses if s.submission is not None]),
+        "accepted": len(
+            [
+                s
+                for s in statuses
+                if s.submission is not None
+                and s.submission.status == ReportSubmission.Status.ACCEPTED
+            ]
+        ),
         "not_submitted": [
             {"province": s.code, "name": s.name, "status": s.status}
             for s in statuses
@@ -458,6 +591,7 @@ def _status_row(status: ProvinceStatus) -> dict[str, Any]:
         else {
             "id": submission.pk,
             "version": submission.version,
+            "review": submission.status,
             "submitted_at": submission.submitted_at,
             "submitted_by": submission.submitted_by_name,
             "first_submitted_at": status.first_submitted_at,
@@ -541,3 +675,131 @@ def _ratio(code: str, sums: dict[str, dict[str, Any]]) -> dict[str, Any]:
     previous = summary.percent(numerator["previous"], denominator["previous"])
     note = "" if value is not None else _("Its parts are not available: not computed.")
     return {"value": value, "previous": previous, "note": note}
+
+
+# --- the national forms -----------------------------------------------------------------------
+
+
+def _add(values: list[Any]) -> Any:
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not numbers:
+        return None
+    return _round(sum(numbers))
+
+
+def consolidate_forms(
+    resolved: ResolvedUnit, period: Period, codes: list[str] | None = None
+) -> list[OfficialForm]:
+    """The official forms of a region or the nation for a period, added up from the
+    provinces' **accepted** reports as they were frozen (never recomputed): rows by code in
+    the forms' order, money and counts added column by column (a percentage is never
+    added), the project lists put one after the other. ``completeness`` says how many of
+    the unit's provinces are in (accepted), and names the others. Two queries."""
+    codes = codes or list(FORMS)
+    latest = [
+        s
+        for s in latest_submissions(resolved.provinces, period)
+        if s.status == ReportSubmission.Status.ACCEPTED
+    ]
+    accepted = {s.province_id for s in latest}
+    missing = [code for code in resolved.provinces if code not in accepted]
+    completeness = Completeness(
+        reported=len(accepted),
+        expected=len(resolved.provinces),
+        missing=[f"{PROVINCE}:{code}" for code in missing],
+        missing_labels=[resolved.label_of(Unit(PROVINCE, code)) for code in missing],
+    )
+    result = []
+    for code in codes:
+        filed = [
+            OfficialForm.from_json(s.snapshot["forms"][code])
+            for s in latest
+            if code in (s.snapshot.get("forms") or {})
+        ]
+        result.append(_consolidated(code, resolved, period, filed, completeness))
+    return result
+
+
+def _consolidated(
+    code: str,
+    resolved: ResolvedUnit,
+    period: Period,
+    filed: list[OfficialForm],
+    completeness: Completeness,
+) -> OfficialForm:
+    first = filed[0] if filed else None
+    columns = list(first.columns) if first else []
+    rows: list[FormRow] = []
+    notes = [
+        "Tổng hợp từ báo cáo đã được tiếp nhận của "
+        f"{completeness.reported}/{completeness.expected} tỉnh, thành phố."
+    ]
+    if completeness.missing:
+        notes.append(
+            "Chưa có báo cáo được tiếp nhận của: " + ", ".join(completeness.missing_labels) + "."
+        )
+    if code == "projects":
+        number = 0
+        for form in filed:
+            for row in form.rows:
+                if row.no:
+                    number += 1
+                rows.append(
+                    FormRow(
+                        str(number) if row.no else "",
+                        row.code,
+                        row.label,
+                        row.unit_label,
+                        dict(row.values),
+                        row.level,
+                        row.note,
+                        row.kind,
+                    )
+                )
+    else:
+        order: list[str] = []
+        by_code: dict[str, list[FormRow]] = {}
+        for form in filed:
+            for row in form.rows:
+                if row.code not in by_code:
+                    order.append(row.code)
+                    by_code[row.code] = []
+                by_code[row.code].append(row)
+        for row_code in order:
+            same = by_code[row_code]
+            model = same[0]
+            values: dict[str, Any] = {}
+            for column in columns:
+                cells = [r.values.get(column.key) for r in same]
+                if column.kind == "text":
+                    values[column.key] = next((c for c in cells if c not in (None, "")), None)
+                elif column.kind == "percent":
+                    values[column.key] = None
+                else:
+                    values[column.key] = _add(cells)
+            rows.append(
+                FormRow(
+                    model.no,
+                    model.code,
+                    model.label,
+                    model.unit_label,
+                    values,
+                    model.level,
+                    "",
+                    model.kind,
+                )
+            )
+    return OfficialForm(
+        code=code,
+        title=first.title if first else FORMS[code].upper(),
+        unit=str(resolved.unit),
+        unit_label=resolved.label,
+        start=period.start,
+        end=period.end,
+        period_label=period.label,
+        columns=columns,
+        rows=rows,
+        money_unit=first.money_unit if first else "triệu đồng",
+        completeness=completeness,
+        notes=notes,
+    )

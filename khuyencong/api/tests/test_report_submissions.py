@@ -42,8 +42,8 @@ def south(province_a, province_b):
     return region
 
 
-def test_submit_answers_the_frozen_snapshot(api_for, officer_a, manager_a, project_a):
-    api = api_for(officer_a)
+def test_submit_answers_the_frozen_snapshot(api_for, manager_a, project_a):
+    api = api_for(manager_a)
     response = api.post(URL, {"unit": "province:66", **Q1, "note": "Quý I"}, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -60,8 +60,8 @@ def test_submit_answers_the_frozen_snapshot(api_for, officer_a, manager_a, proje
     assert funding(live) == 150 * M
 
 
-def test_a_resubmission_is_a_new_version(api_for, officer_a, manager_a, project_a):
-    api = api_for(officer_a)
+def test_a_resubmission_is_a_new_version(api_for, manager_a, project_a):
+    api = api_for(manager_a)
     first = api.post(URL, {"unit": "province:66", **Q1}, format="json").json()
     pay(project_a, manager=manager_a, amount=50 * M, on=dt.date(2026, 3, 1))
     second = api.post(URL, {"unit": "province:66", **Q1}, format="json").json()
@@ -76,8 +76,8 @@ def test_a_resubmission_is_a_new_version(api_for, officer_a, manager_a, project_
     assert funding(api.get(f"{URL}{second['id']}/").json()["snapshot"]) == 150 * M
 
 
-def test_scoping(api_for, officer_a, officer_b, national, auditor_a, collaborator_a1, project_a):
-    created = api_for(officer_a).post(URL, {"unit": "province:66", **Q1}, format="json").json()
+def test_scoping(api_for, manager_a, officer_b, national, auditor_a, collaborator_a1, project_a):
+    created = api_for(manager_a).post(URL, {"unit": "province:66", **Q1}, format="json").json()
     assert api_for(collaborator_a1).get(URL).json()["count"] == 0
     assert api_for(collaborator_a1).get(f"{URL}{created['id']}/").status_code == 404
     assert api_for(officer_b).get(URL).json()["count"] == 0
@@ -112,15 +112,15 @@ def test_roles_that_do_not_submit(api_for, persona, request, province_a):
         ({"unit": "province:66", **Q1, "note": "x" * 2001}, "note"),
     ],
 )
-def test_bad_input_names_the_field(api_for, officer_a, province_a, south, body, field):
-    response = api_for(officer_a, language="en").post(URL, body, format="json")
+def test_bad_input_names_the_field(api_for, manager_a, province_a, south, body, field):
+    response = api_for(manager_a, language="en").post(URL, body, format="json")
     assert response.status_code == 400, response.json()
     assert field in response.json()
     assert not ReportSubmission.objects.exists()
 
 
-def test_a_period_that_is_not_a_report_says_so(api_for, officer_a, province_a):
-    response = api_for(officer_a, language="en").post(
+def test_a_period_that_is_not_a_report_says_so(api_for, manager_a, province_a):
+    response = api_for(manager_a, language="en").post(
         URL, {"unit": "province:66", "start": "2026-03-01", "end": "2026-03-31"}, format="json"
     )
     with translation.override("en"):
@@ -129,17 +129,15 @@ def test_a_period_that_is_not_a_report_says_so(api_for, officer_a, province_a):
         ]
 
 
-def test_consolidation(
-    api_for, national, officer_a, manager_a, officer_b, province_b, project_a, south
-):
+def test_consolidation(api_for, national, manager_a, officer_b, province_b, project_a, south):
     manager_b = UserFactory(role=Role.PROVINCIAL_MANAGER, province=province_b)
     project_b = approved_project(
         manager=manager_b, province=province_b, year=2026, approved_on=dt.date(2026, 1, 20)
     )
     pay(project_b, manager=manager_b, amount=70 * M, on=dt.date(2026, 3, 5))
-    api_for(officer_a).post(URL, {"unit": "province:66", **Q1}, format="json")
+    api_for(manager_a).post(URL, {"unit": "province:66", **Q1}, format="json")
     pay(project_a, manager=manager_a, amount=50 * M, on=dt.date(2026, 3, 1))
-    second = api_for(officer_a).post(URL, {"unit": "province:66", **Q1}, format="json").json()
+    second = api_for(manager_a).post(URL, {"unit": "province:66", **Q1}, format="json").json()
 
     response = api_for(national).get(CONSOLIDATION, {"unit": "region:NAM", **Q1})
     assert response.status_code == 200, response.json()
@@ -158,7 +156,11 @@ def test_consolidation(
     assert rows["trainees.employed_percent"]["value"] is None
     assert rows["trainees.employed_percent"]["note"]
 
-    api_for(officer_b).post(URL, {"unit": "province:79", **Q1}, format="json")
+    assert (
+        api_for(officer_b).post(URL, {"unit": "province:79", **Q1}, format="json").status_code
+        == 403
+    )
+    api_for(manager_b).post(URL, {"unit": "province:79", **Q1}, format="json")
     body = api_for(national).get(CONSOLIDATION, {"unit": "region:NAM", **Q1}).json()
     rows = {r["code"]: r for r in body["indicators"]}
     assert rows["funding.disbursed"]["value"] == 220 * M
@@ -181,9 +183,9 @@ def test_late_submissions_are_listed(api_for, national, manager_a, province_a, p
     }
 
 
-def test_consolidation_scoping_and_errors(api_for, national, officer_a, south):
-    assert api_for(officer_a).get(CONSOLIDATION, {"unit": "region:NAM", **Q1}).status_code == 404
-    assert api_for(officer_a).get(CONSOLIDATION, {"unit": "nation", **Q1}).status_code == 404
+def test_consolidation_scoping_and_errors(api_for, national, manager_a, south):
+    assert api_for(manager_a).get(CONSOLIDATION, {"unit": "region:NAM", **Q1}).status_code == 404
+    assert api_for(manager_a).get(CONSOLIDATION, {"unit": "nation", **Q1}).status_code == 404
     api = api_for(national, language="en")
     for params, field in [
         ({"unit": "province:66", **Q1}, "unit"),
@@ -231,3 +233,50 @@ def test_list_queries_do_not_grow_with_rows(api_for, national, manager_a, provin
     with CaptureQueriesContext(connection) as after:
         assert api.get(URL).json()["count"] == 4
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_national_agency_returns_accepts_and_consolidates_the_forms(
+    api_for, national, manager_a, officer_a, project_a, south
+):
+    created = api_for(manager_a).post(URL, {"unit": "province:66", **Q1}, format="json").json()
+    assert created["status"] == "submitted"
+    assert set(created["snapshot"]["forms"]) == {"results", "funding", "awards", "projects"}
+    step = f"{URL}{created['id']}/transitions/"
+    # Only the national agency reviews; a return needs a reason.
+    assert api_for(manager_a).post(step, {"action": "accept"}, format="json").status_code == 403
+    refused = api_for(national).post(step, {"action": "return"}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    bad = api_for(national).post(step, {"action": "approve"}, format="json")
+    assert bad.status_code == 400 and "action" in bad.json()
+    returned = api_for(national).post(
+        step, {"action": "return", "reason": "Thiếu số giải ngân"}, format="json"
+    )
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    assert returned.json()["transitions"][-1]["reason"] == "Thiếu số giải ngân"
+    again = api_for(national).post(step, {"action": "accept"}, format="json")
+    assert again.status_code == 409
+    # Nothing accepted yet: the national forms name the province as missing.
+    forms_url = "/api/v1/report-consolidation/forms/"
+    empty = api_for(national).get(forms_url, {"unit": "nation", "form": "funding", **Q1}).json()
+    assert empty["forms"][0]["completeness"]["reported"] == 0
+    second = api_for(manager_a).post(URL, {"unit": "province:66", **Q1}, format="json").json()
+    assert second["version"] == 2
+    accepted = api_for(national).post(
+        f"{URL}{second['id']}/transitions/", {"action": "accept"}, format="json"
+    )
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    body = api_for(national).get(forms_url, {"unit": "nation", "form": "funding", **Q1}).json()
+    [funding] = body["forms"]
+    total = next(r for r in funding["rows"] if r["code"] == "total")
+    frozen = next(r for r in second["snapshot"]["forms"]["funding"]["rows"] if r["code"] == "total")
+    assert total["national"] == frozen["national"] and total["national"]
+    assert funding["completeness"]["reported"] == 1
+    # An accepted report is final; bad input names the parameter.
+    assert (
+        api_for(manager_a).post(URL, {"unit": "province:66", **Q1}, format="json").status_code
+        == 409
+    )
+    bad_form = api_for(national).get(forms_url, {"unit": "nation", "form": "nope", **Q1})
+    assert bad_form.status_code == 400 and "form" in bad_form.json()
+    bad_unit = api_for(national).get(forms_url, {"unit": "province:66", **Q1})
+    assert bad_unit.status_code == 400 and "unit" in bad_unit.json()

@@ -138,7 +138,7 @@ def test_a_resubmission_is_version_two_and_both_are_kept(
 ):
     first = submit(manager_a, province_a, note="Báo cáo quý I")
     pay(project_a, manager=manager_a, amount=50 * M, on=dt.date(2026, 3, 1))
-    second = submit(officer_a, province_a, note="Bổ sung thanh toán", now=at(dt.date(2026, 4, 20)))
+    second = submit(manager_a, province_a, note="Bổ sung thanh toán", now=at(dt.date(2026, 4, 20)))
     assert (first.version, second.version) == (1, 2)
     assert ReportSubmission.objects.filter(province=province_a).count() == 2
     first.refresh_from_db()
@@ -192,22 +192,25 @@ def test_a_too_long_note_is_refused(manager_a, province_a):
 def test_who_submits(
     manager_a, officer_a, auditor_a, national, officer_b, collaborator_a1, admin, province_a
 ):
-    assert submissions.may_submit(manager_a, "66") and submissions.may_submit(officer_a, "66")
+    # The manager signs off; officers prepare the figures but do not submit.
+    assert submissions.may_submit(manager_a, "66") and not submissions.may_submit(officer_a, "66")
     assert submissions.may_submit(admin, "66")
-    for user in (auditor_a, national, collaborator_a1, officer_b):
+    for user in (officer_a, auditor_a, national, collaborator_a1, officer_b):
         assert not submissions.may_submit(user, "66")
         with pytest.raises(PermissionError):
             submit(user, province_a)
     assert not ReportSubmission.objects.exists()
 
 
-def test_the_unit_of_a_submission(officer_a, officer_b, national, province_a, south):
-    assert submissions.province_for_submission(officer_a, "province:66") == province_a
+def test_the_unit_of_a_submission(manager_a, officer_a, officer_b, national, province_a, south):
+    assert submissions.province_for_submission(manager_a, "province:66") == province_a
     with pytest.raises(submissions.SubmissionError) as error:
-        submissions.province_for_submission(officer_a, "region:NAM")
+        submissions.province_for_submission(manager_a, "region:NAM")
     assert error.value.field == "unit"
     with pytest.raises(submissions.UnitError):
-        submissions.province_for_submission(officer_a, "province:99")
+        submissions.province_for_submission(manager_a, "province:99")
+    with pytest.raises(PermissionError):
+        submissions.province_for_submission(officer_a, "province:66")
     from django.http import Http404
 
     with pytest.raises(Http404):
