@@ -10,4 +10,5 @@ urlpatterns = [
     path("new/", submissions.submission_create, name="submission-create"),
     path("consolidation/", submissions.consolidation_page, name="submission-consolidation"),
     path("<int:pk>/", submissions.submission_detail, name="submission-detail"),
+    path("<int:pk>/review/", submissions.submission_review, name="submission-review"),
 ]

@@ -291,9 +291,35 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "due": due,
             "timeliness": submissions.timeliness(first, due, timezone.localdate()),
             "may_submit": submissions.may_submit(request.user, submission.province_id),
+            "may_review": submissions.may_review(request.user),
+            "transitions": list(submission.transitions.order_by("at", "id")),
             "here": "submissions",
         },
     )
+
+
+@login_required
+def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The national agency accepts the latest version or returns it with a reason."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    submission = submissions.submissions_for(request.user).filter(pk=pk).first()
+    if submission is None:
+        raise Http404
+    try:
+        submissions.review(
+            actor=request.user,
+            submission=submission,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except PermissionError as error:
+        raise PermissionDenied(str(error)) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The report's status was recorded."))
+    return redirect("reports:submission-detail", pk=pk)
 
 
 # --- consolidation ----------------------------------------------------------------------------

@@ -528,3 +528,24 @@ def test_consolidation_page_queries_do_not_grow_with_provinces(
         page = client.get(url, params)
     assert page.context["result"]["submitted"] == 6
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_the_national_agency_returns_a_report_on_its_page(
+    client_for, manager_a, national, officer_a, province_a, project_a
+):
+    submission = submit(manager_a, province_a)
+    url = f"/reports/submissions/{submission.pk}/"
+    page = client_for(national).get(url).content.decode()
+    assert 'data-testid="review-form"' in page
+    assert 'data-testid="review-form"' not in client_for(manager_a).get(url).content.decode()
+    # A return without a reason is refused with a message; nothing changes.
+    client_for(national).post(f"{url}review/", {"action": "return"})
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+    response = client_for(national).post(
+        f"{url}review/", {"action": "return", "reason": "Thiếu số giải ngân"}, follow=True
+    )
+    submission.refresh_from_db()
+    assert submission.status == "returned"
+    assert "Thiếu số giải ngân" in response.content.decode()
+    assert client_for(officer_a).post(f"{url}review/", {"action": "accept"}).status_code == 403
