@@ -115,3 +115,20 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable on %s: %s", request.path, exception)
         return database_unavailable(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``Permissions-Policy`` (settings.PERMISSIONS_POLICY): no page needs the camera,
+    the microphone or the position, so a script injected into one could not use them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

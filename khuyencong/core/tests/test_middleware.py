@@ -30,3 +30,18 @@ def test_the_nul_refusal_speaks_the_requests_language(client_for, officer_a):
     vietnamese = client_for(officer_a).get("/api/v1/establishments/?q=%00")
     assert "NUL character" in english.json()["detail"]
     assert "ký tự NUL" in vietnamese.json()["detail"]
+
+
+def test_pages_carry_the_security_headers(client, db):
+    response = client.get(reverse("login"), secure=True)
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert response["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_hsts_is_not_sent_over_plain_http(client, db):
+    assert "Strict-Transport-Security" not in client.get(reverse("login"))
