@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
