@@ -6,6 +6,7 @@ Configuration). Defaults are the safe production ones: DEBUG off, no secret key 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "khuyencong.reports",
     "khuyencong.portal",
     "khuyencong.api",
+    # Login lockout (accounts/security.py); last, as its documentation asks.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "khuyencong.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a lockout noticed during a login into the 429 answer (accounts/security.py).
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees the views' exceptions first: a lost database answers 503.
     "khuyencong.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -119,9 +124,18 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+# The lockout backend first: a locked-out username and address is refused before any
+# password is checked (django-axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -206,7 +220,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "khuyencong.accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -223,6 +237,12 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
 }
+# API tokens (django-rest-knox): only a digest is stored; each expires after
+# API_TOKEN_TTL_DAYS and may be revoked earlier on /account/security/.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Khuyến công API",
     "DESCRIPTION": "REST API of the khuyến công management system (v1).",
@@ -238,6 +258,20 @@ SPECTACULAR_SETTINGS = {
         "ReportSubmissionStatusEnum": "khuyencong.reports.models.ReportSubmission.Status",
     },
 }
+
+# Password guessing (docs/security.md): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, the login page and the token endpoint answer 429 with
+# Retry-After for LOGIN_LOCKOUT_MINUTES; an administrator may lift it earlier
+# (/account/security/ or the admin).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "khuyencong.accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "khuyencong.accounts.security.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -263,4 +297,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes tells every successful login at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -20,6 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/", include("khuyencong.accounts.urls")),
     path("places/", include("khuyencong.places.urls")),
     path("establishments/", include("khuyencong.registry.urls")),
     path("programmes/", include("khuyencong.programmes.urls")),

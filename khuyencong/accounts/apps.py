@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "khuyencong.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from khuyencong.accounts import signals  # noqa: F401  (connects the receivers)

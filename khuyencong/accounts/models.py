@@ -91,3 +91,58 @@ class User(AbstractUser):
             raise ValidationError({"province": _("This role needs a province.")})
         if self.role == Role.COLLABORATOR and self.province_id is None:
             raise ValidationError({"province": _("A collaborator needs a province.")})
+
+
+class SecurityEvent(models.Model):
+    """One thing that happened to an account: shown to its owner and to administrators on
+    /account/security/ (docs/security.md)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Wrong password")
+        LOCKED_OUT = "locked_out", _("Locked out after repeated wrong passwords")
+        LOCKOUT_LIFTED = "lockout_lifted", _("Lockout lifted by an administrator")
+        TWO_FACTOR_ON = "2fa_on", _("Two-factor authentication turned on")
+        TWO_FACTOR_OFF = "2fa_off", _("Two-factor authentication turned off")
+        TWO_FACTOR_FAILED = "2fa_failed", _("Wrong verification code")
+        RECOVERY_CODE_USED = "recovery_used", _("Recovery code used")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset by e-mail")
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    # The name typed at the login, kept when it matches no account.
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser or program"), max_length=255, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    # Who did it when it was not the account's owner (an administrator lifting a lockout,
+    # revoking a token).
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.username}"

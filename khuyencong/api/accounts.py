@@ -11,10 +11,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import SAFE_METHODS
 
 from khuyencong.accounts.models import User
+from khuyencong.accounts.tokens import revoke_all
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import IsAdministrator
 from khuyencong.api.schema import AutoSchema
@@ -135,7 +135,9 @@ class UserSerializer(serializers.ModelSerializer):
             instance.communes.set(communes)
         if password or not instance.is_active:
             # A new password or a deactivation ends the sessions of scripts, too.
-            Token.objects.filter(user=instance).delete()
+            revoke_all(
+                instance, actor=self.context["request"].user, request=self.context["request"]
+            )
         return instance
 
 

@@ -20,10 +20,27 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
 
 from khuyencong.api.versioning import UPDATE_METHODS
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <token>`` (accounts/tokens.py, django-rest-knox)."""
+
+    target_class = "khuyencong.accounts.tokens.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token-based authentication with required prefix "Token"',
+        }
+
 
 DETAIL = {
     "type": "object",

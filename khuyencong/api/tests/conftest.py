@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.utils import translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 
@@ -16,8 +16,8 @@ def api_for(db):
         if language:
             client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _instance, secret = AuthToken.objects.create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
         return client
 
     return make

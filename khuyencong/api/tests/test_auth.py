@@ -13,12 +13,28 @@ def test_it_gives_a_token_for_good_credentials(api_for, officer_a):
     assert client.get("/api/v1/provinces/").status_code == 200
 
 
-def test_it_gives_the_same_token_twice(api_for, officer_a):
+def test_each_call_gives_a_new_token_and_both_work(api_for, officer_a):
     body = {"username": "officer_a", "password": PASSWORD}
     first = api_for().post(URL, body, format="json").json()["token"]
     second = api_for().post(URL, body, format="json").json()["token"]
 
-    assert first == second
+    assert first != second
+    for token in (first, second):
+        client = api_for()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert client.get("/api/v1/provinces/").status_code == 200
+
+
+def test_the_token_is_stored_only_as_a_digest_with_an_expiry(api_for, officer_a):
+    from knox.models import AuthToken
+
+    response = api_for().post(URL, {"username": "officer_a", "password": PASSWORD}, format="json")
+
+    token = response.json()["token"]
+    stored = AuthToken.objects.get(user=officer_a)
+    assert token not in (stored.digest, stored.token_key)
+    assert stored.expiry is not None
+    assert response.json()["expiry"]
 
 
 def test_it_refuses_wrong_credentials_with_400(api_for, officer_a):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from khuyencong.activities import services as activities
@@ -331,8 +331,8 @@ def test_the_project_list_shows_the_projects_of_the_period_and_the_place(records
 
 def api(user):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, secret = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 
 
