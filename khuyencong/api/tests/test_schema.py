@@ -28,7 +28,7 @@ def test_the_schema_documents_the_error_answers(client, db):
     def codes(path, method):
         return set(paths[path][method]["responses"])
 
-    assert codes("/api/v1/auth/token/", "post") == {"200", "400"}
+    assert codes("/api/v1/auth/token/", "post") == {"200", "400", "429"}
     assert codes("/api/v1/provinces/", "get") == {"200", "400", "401"}
     assert codes("/api/v1/establishments/", "post") == {"201", "400", "401", "403"}
     assert codes("/api/v1/establishments/{id}/", "get") == {"200", "401", "404"}
