@@ -21,6 +21,9 @@ install: $(STAMP)
 
 # Set up, migrate the SQLite database under var/, load places and the demo once, serve.
 run: export DEBUG ?= 1
+# The demo logins work with their password alone; production requires a second factor for
+# administrators, managers and national officers (docs/security.md).
+run: export REQUIRE_2FA ?= 0
 run: $(STAMP)
 	$(BIN)/python manage.py compile_translations
 	$(BIN)/python manage.py migrate --noinput

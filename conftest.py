@@ -150,6 +150,16 @@ def page(live_server, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def two_factor_verified(request, monkeypatch):
+    """Test users count as having passed two-factor authentication, so the suite's logins
+    (``client_for``, ``force_login``, the browser's login form) reach the pages as before.
+    Tests marked ``two_factor`` get the real check (accounts/tests/test_two_factor.py)."""
+    if request.node.get_closest_marker("two_factor"):
+        return
+    monkeypatch.setattr("khuyencong.accounts.twofactor.verified_in_session", lambda request: True)
+
+
+@pytest.fixture(autouse=True)
 def vietnamese_by_default():
     """Each test starts in the default language: a request in English earlier in the same
     thread must not leak into the next test."""

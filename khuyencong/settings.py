@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "khuyencong.core",
@@ -77,6 +80,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle sessions end; then two-factor authentication: which device verified this
+    # session (django-otp), the code or the setup before anything else (accounts/twofactor.py).
+    "khuyencong.accounts.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "khuyencong.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "khuyencong.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -272,6 +280,36 @@ AXES_LOCKOUT_CALLABLE = "khuyencong.accounts.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "khuyencong.accounts.security.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP app + recovery codes) is required for administrators,
+# provincial managers and national officers unless REQUIRE_2FA=0 (`make run` sets it for
+# the demo); anyone may turn it on for their own account.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Khuyến công"
+# Wrong codes wait 1, 2, 4, 8… seconds before the next try (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Sessions end SESSION_HOURS after the login, after SESSION_IDLE_MINUTES without a request,
+# and — for administrators and staff — when the browser closes (accounts/signals.py).
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10) * 3600
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
+
+# Password reset mails (and any other): the console in development, SMTP in production.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "khuyencong@localhost")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2) * 3600
+# Reset requests per client address and hour (a mailbox is not to be flooded).
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 5)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

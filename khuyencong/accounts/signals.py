@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -9,8 +10,10 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from khuyencong.accounts.middleware import IdleTimeoutMiddleware
 from khuyencong.accounts.models import SecurityEvent, User
 from khuyencong.accounts.security import Kind, client_ip, cool_off, record
+from khuyencong.core.scoping import is_admin
 
 
 def _account(username: str | None) -> User | None:
@@ -22,6 +25,13 @@ def _account(username: str | None) -> User | None:
 @receiver(user_logged_in, dispatch_uid="kc-security-login")
 def on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record(Kind.LOGIN, request=request, user=user)
+    session = getattr(request, "session", None)
+    if session is not None and not request.path.startswith("/api/"):
+        # The idle clock starts now (accounts/middleware.py).
+        session[IdleTimeoutMiddleware.KEY] = int(time.time())
+        if user.is_staff or is_admin(user):
+            # Administrators' sessions end when the browser closes.
+            session.set_expiry(0)
 
 
 @receiver(user_login_failed, dispatch_uid="kc-security-login-failed")

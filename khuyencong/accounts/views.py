@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from knox.models import AuthToken
 
-from khuyencong.accounts import security, tokens
+from khuyencong.accounts import security, tokens, twofactor
 from khuyencong.accounts.models import SecurityEvent, User
 from khuyencong.core.scoping import is_admin
 
@@ -31,6 +31,9 @@ def _page(request: HttpRequest, subject: User, **extra: object) -> HttpResponse:
         "own": subject.pk == request.user.pk,
         "tokens": tokens.tokens_of(subject),
         "events": security.events_for(subject)[:EVENTS_SHOWN],
+        "two_factor_on": twofactor.has_two_factor(subject),
+        "two_factor_required": twofactor.required_for(subject),
+        "recovery_left": twofactor.recovery_codes_left(subject),
         **extra,
     }
     if context["own"] and is_admin(request.user):

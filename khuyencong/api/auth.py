@@ -21,7 +21,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from khuyencong.accounts.security import lockout_response
+from khuyencong.accounts import twofactor
+from khuyencong.accounts.security import Kind, lockout_response, record
 from khuyencong.accounts.tokens import issue_token
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.schema import AutoSchema
@@ -31,6 +32,14 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    otp_token = serializers.CharField(
+        max_length=32,
+        required=False,
+        help_text=(
+            "For an account with two-factor authentication: the code its app shows now, or "
+            "one of its recovery codes."
+        ),
     )
 
 
@@ -68,7 +77,8 @@ class ObtainTokenView(APIView):
         description=(
             "Exchange a username and password for a token; send it as "
             "`Authorization: Token <token>`. Each call gives a new token, valid until "
-            "`expiry` or until it is revoked. Wrong credentials answer 400; repeated "
+            "`expiry` or until it is revoked. An account with two-factor authentication "
+            "also sends `otp_token`. Wrong credentials answer 400; repeated "
             "wrong passwords lock the username from this address out (429, Retry-After)."
         ),
         auth=[],
@@ -92,7 +102,39 @@ class ObtainTokenView(APIView):
                     ]
                 }
             )
+        self._second_factor(user, serializer.validated_data.get("otp_token", ""))
         # As a login: resets the failure count (django-axes), logs it, sets last_login.
         user_logged_in.send(sender=user.__class__, request=http_request, user=user)
         token, secret = issue_token(user, request=http_request)
         return Response(TokenSerializer({"token": secret, "expiry": token.expiry}).data)
+
+    @staticmethod
+    def _second_factor(user: Any, code: str) -> None:
+        """A token is worth a login: an account with two-factor authentication sends its
+        code; a role that requires it gets no token before it is set up on the site."""
+        if twofactor.has_two_factor(user):
+            if not code:
+                raise ValidationError(
+                    {
+                        "otp_token": [
+                            _(
+                                "This account uses two-factor authentication: send the code of its app."
+                            )
+                        ]
+                    }
+                )
+            if not twofactor.code_for_api(user, code):
+                record(Kind.TWO_FACTOR_FAILED, user=user)
+                raise ValidationError(
+                    {"otp_token": [_("The code is wrong or has already been used.")]}
+                )
+        elif twofactor.required_for(user):
+            raise ValidationError(
+                {
+                    "otp_token": [
+                        _(
+                            "Your role requires two-factor authentication: set it up on the website (Account security) first."
+                        )
+                    ]
+                }
+            )

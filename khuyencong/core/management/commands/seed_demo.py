@@ -64,4 +64,17 @@ class Command(BaseCommand):
         for username, description in demo_logins():
             self.stdout.write(f"  {username:<22} {description}")
         self.stdout.write("")
+        from django.conf import settings
+
+        if settings.REQUIRE_2FA:
+            self.stdout.write(
+                "REQUIRE_2FA is on: admin, cuc and the giamdoc_* managers set up two-factor "
+                "authentication (an authenticator app) at their first login. `make run` turns "
+                "it off for the demo."
+            )
+        else:
+            self.stdout.write(
+                "Two-factor authentication is optional here (REQUIRE_2FA=0); production "
+                "requires it for administrators, managers and national officers."
+            )
         self.stdout.write(f"Open {url} and log in.")
