@@ -230,3 +230,10 @@ def test_overview_counts_needs_and_applications(
     other = client_for(officer_b).get(reverse("core:home"))
     (section,) = [s for s in other.context["sections"] if s.template == "surveys/dashboard.html"]
     assert section.data["share"]["needs"] == 0 and section.data["waiting"] == 0
+
+
+def test_a_collaborator_editing_a_campaign_gets_404_not_a_server_error(
+    client_for, collaborator_a1, campaign
+):
+    for pk in (campaign.pk, 987654321):
+        assert client_for(collaborator_a1).get(f"/surveys/campaigns/{pk}/edit/").status_code == 404
