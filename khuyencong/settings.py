@@ -183,7 +183,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # form fields; uploaded files stream to disk
 
 # Cache: Redis when REDIS_URL is set (several app servers share it), else per-process memory.
 REDIS_URL = env_str("REDIS_URL")
@@ -210,6 +210,9 @@ TASKS = {
 }
 # Imports and exports with more rows than this go to the background; smaller ones run inline.
 JOBS_INLINE_MAX_ROWS = env_int("JOBS_INLINE_MAX_ROWS", 300)
+# The largest establishment import (rows); larger files are refused with a message.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 # Faults (docs/jobs.md): runs of a job before it fails for good, the first retry delay
 # (doubled each time), how often a running job beats, and after how long without a beat its
 # worker is taken for dead and the job is given to another (manage.py recover_jobs).

@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
@@ -136,6 +136,7 @@ class Table:
     ignored: list[str]  # headers of the file that match no column (their cells are unused)
     filename: str = ""
     positions: dict[str, int] = field(default_factory=dict)  # column key -> index in the file
+    estimated_rows: int = 0  # stream_table: rows expected, for progress (0: unknown)
 
     def has(self, key: str) -> bool:
         return key in self.headers
@@ -248,6 +249,72 @@ def read_table(
         )
     finally:
         records.close()  # an XLSX reader closes its workbook
+
+
+def stream_table(
+    file: Any,
+    *,
+    columns: Sequence[Column],
+    filename: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    header_transform: Callable[[str], str] | None = None,
+    field: str | None = None,
+    limit: int = MAX_SPREADSHEET_BYTES,
+) -> Table:
+    """Like ``read_table``, but ``rows`` is an iterator read while it is consumed, so a file
+    of 100,000 rows never sits in memory as rows. Close it (``table.rows.close()``) when done
+    early; ``estimated_rows`` is the sheet's own count (for progress), 0 when unknown."""
+    name = filename or getattr(file, "name", "") or ""
+    if isinstance(file, bytes) and not file.strip():
+        raise FileRejected(_("The file is empty."))
+    kind, data = check_spreadsheet(file, filename=name, field=field, limit=limit)
+    if not data.strip():
+        raise FileRejected(_("The file is empty."))
+    records = _xlsx_records(data) if kind == "xlsx" else _csv_records(data)
+    try:
+        table, rest, header_number = _table_header(
+            records,
+            columns=columns,
+            filename=PurePath(name).name,
+            header_transform=header_transform,
+        )
+    except BaseException:
+        records.close()
+        raise
+    table.rows = _closing(
+        _table_rows(rest, table.positions, header_number=header_number, max_rows=max_rows),
+        records,
+    )
+    table.estimated_rows = _estimate_rows(kind, data, header_number)
+    return table
+
+
+def _closing(
+    rows: Iterator[SourceRow], records: Generator[Any, None, None]
+) -> Generator[SourceRow, None, None]:
+    try:
+        yield from rows
+    finally:
+        records.close()  # an XLSX reader closes its workbook
+
+
+def _estimate_rows(kind: str, data: bytes, header_number: int) -> int:
+    """Rows after the header: the sheet's <dimension> for XLSX, the line count for CSV."""
+    if kind == "csv":
+        return max(0, data.count(b"\n") - header_number)
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+            if not sheets:
+                return 0
+            with archive.open(sheets[0]) as sheet:
+                head = sheet.read(4096).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return 0
+    match = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+    return max(0, int(match.group(1)) - header_number) if match else 0
 
 
 def file_kind(name: str, data: bytes) -> str:
@@ -396,14 +463,15 @@ def _find_header(
     return number, values, chain(seen[1:], records)
 
 
-def _table(
+def _table_header(
     records: Iterator[tuple[int, list[Any]]],
     *,
     columns: Sequence[Column],
     filename: str,
-    max_rows: int,
     header_transform: Callable[[str], str] | None = None,
-) -> Table:
+) -> tuple[Table, Iterator[tuple[int, list[Any]]], int]:
+    """The header of a file: a ``Table`` without rows, the records after it, its row."""
+
     def key_of(value: Any) -> str:
         text = cell_text(value)
         return header_key(header_transform(text) if header_transform else text)
@@ -449,14 +517,26 @@ def _table(
             % {"columns": ", ".join(f"“{h}”" for h in missing)}
         )
 
-    rows: list[SourceRow] = []
+    return Table([], headers, letters, ignored, filename, positions), records, header_number
+
+
+def _table_rows(
+    records: Iterator[tuple[int, list[Any]]],
+    positions: dict[str, int],
+    *,
+    header_number: int,
+    max_rows: int,
+) -> Iterator[SourceRow]:
+    """The data rows after the header, one at a time; ``FileRejected`` past ``max_rows``
+    (or a long run of blank rows) and when there is no row at all."""
+    count = 0
     # Blank rows cost reading too: a sheet of a million empty rows is refused like a long one.
     last_row = header_number + max_rows + _BLANK_ROWS_ALLOWED
     for number, values in records:
         blank = _is_blank(values)
         if blank and number <= last_row:
             continue
-        if len(rows) >= max_rows or number > last_row:
+        if count >= max_rows or number > last_row:
             raise FileRejected(
                 _(
                     "The file has more than %(max)s rows. Split it into several files of at "
@@ -465,13 +545,30 @@ def _table(
                 % {"max": f"{max_rows:,}".replace(",", ".")}
             )
         raw = {key: values[i] if i < len(values) else None for key, i in positions.items()}
-        rows.append(SourceRow(number, {key: cell_text(v) for key, v in raw.items()}, raw))
-    if not rows:
+        count += 1
+        yield SourceRow(number, {key: cell_text(v) for key, v in raw.items()}, raw)
+    if not count:
         raise FileRejected(
             _("The file has column headers but no rows to import (row %(row)s is the header).")
             % {"row": header_number}
         )
-    return Table(rows, headers, letters, ignored, filename, positions)
+
+
+def _table(
+    records: Iterator[tuple[int, list[Any]]],
+    *,
+    columns: Sequence[Column],
+    filename: str,
+    max_rows: int,
+    header_transform: Callable[[str], str] | None = None,
+) -> Table:
+    table, rest, header_number = _table_header(
+        records, columns=columns, filename=filename, header_transform=header_transform
+    )
+    table.rows = list(
+        _table_rows(rest, table.positions, header_number=header_number, max_rows=max_rows)
+    )
+    return table
 
 
 # Importing ---------------------------------------------------------------------------------
@@ -487,6 +584,7 @@ class Importer:
 
     columns: Sequence[Column] = ()
     max_rows: int = DEFAULT_MAX_ROWS
+    max_bytes: int = MAX_SPREADSHEET_BYTES  # the file size ``stream`` accepts
 
     def read(self, file: Any, *, filename: str | None = None, field: str | None = None) -> Table:
         table = read_table(
@@ -498,6 +596,24 @@ class Importer:
             field=field,
         )
         self.check_headers(table)
+        return table
+
+    def stream(self, file: Any, *, filename: str | None = None, field: str | None = None) -> Table:
+        """``read`` for large files: the rows are read while ``run_batches`` consumes them."""
+        table = stream_table(
+            file,
+            limit=self.max_bytes,
+            columns=self.columns,
+            filename=filename,
+            max_rows=self.max_rows,
+            header_transform=self.transform_header,
+            field=field,
+        )
+        try:
+            self.check_headers(table)
+        except BaseException:
+            table.rows.close()  # type: ignore[attr-defined]
+            raise
         return table
 
     def transform_header(self, header: str) -> str:
@@ -517,6 +633,55 @@ class Importer:
     def save(self, cleaned: list[tuple[SourceRow, Any]]) -> dict[str, Any]:
         """Write every row (called inside ``transaction.atomic``); return the job result."""
         raise NotImplementedError
+
+    # Large files: a batch at a time -------------------------------------------------------
+
+    batch_size = 2_000
+
+    def check_batch(
+        self, cleaned: list[tuple[SourceRow, Any]], errors: ErrorCollector
+    ) -> list[tuple[SourceRow, Any]]:
+        """Checks across rows for one batch (against the batches before it too); returns the
+        rows to save."""
+        self.check_rows(cleaned, errors)
+        return cleaned
+
+    def save_batch(self, cleaned: list[tuple[SourceRow, Any]]) -> None:
+        """Write one batch (inside the import's single transaction)."""
+        raise NotImplementedError
+
+    def finish(self) -> dict[str, Any]:
+        """The job result once every batch is written."""
+        raise NotImplementedError
+
+    def run_batches(self, table: Table, *, progress: Any = None) -> dict[str, Any]:
+        """``run`` for large files: rows are read, checked and written ``batch_size`` at a
+        time inside ONE transaction, so memory stays flat and the import is still all or
+        nothing. After the first error nothing more is written, but every row is still
+        checked, so the user gets every error (by row and column) at once."""
+        errors = ErrorCollector(table, self.columns)
+        rows = iter(table.rows)
+        try:
+            with transaction.atomic():
+                while batch := list(islice(rows, self.batch_size)):
+                    cleaned: list[tuple[SourceRow, Any]] = []
+                    for row in batch:
+                        before = len(errors)
+                        item = self.clean_row(row, errors)
+                        if len(errors) == before and item is not None:
+                            cleaned.append((row, item))
+                    keep = self.check_batch(cleaned, errors)
+                    if not len(errors):
+                        self.save_batch(keep)
+                    if progress is not None:
+                        progress.advance(len(batch))
+                if len(errors):
+                    raise ImportRejected(errors.sorted())
+                return self.finish()
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
 
     def run(self, table: Table, *, progress: Any = None) -> dict[str, Any]:
         errors = ErrorCollector(table, self.columns)

@@ -144,8 +144,9 @@ class _Reporter:
 class JobProgress:
     """Writes progress every ``step`` items so a large import does not write every row."""
 
-    def __init__(self, job: Job, total: int, step: int = 100) -> None:
+    def __init__(self, job: Job, total: int, step: int = 100, *, exact: bool = True) -> None:
         self.job = job
+        self.exact = exact
         self.step = max(1, step)
         job.progress_total = total
         job.progress_done = 0
@@ -153,7 +154,9 @@ class JobProgress:
 
     def advance(self, count: int = 1) -> None:
         before = self.job.progress_done
-        self.job.progress_done = min(self.job.progress_total, before + count)
+        done = before + count
+        # An estimated total (a streamed file) may be short: never clamp below what is done.
+        self.job.progress_done = min(self.job.progress_total, done) if self.exact else done
         if self.job.progress_done // self.step != before // self.step:
             self._write(progress_done=self.job.progress_done)
 
@@ -277,7 +280,8 @@ def run_job(job_id: int) -> None:
                 message=job.message,
                 result=job.result,
                 result_file=job.result_file.name or "",
-                progress_done=job.progress_total,
+                progress_done=max(job.progress_total, job.progress_done),
+                progress_total=max(job.progress_total, job.progress_done),
             )
     except JobLost:
         logger.warning("Job %s (%s) was taken over by another worker", job.pk, job.kind)

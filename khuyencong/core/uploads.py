@@ -282,7 +282,11 @@ def zip_kind(names: set[str]) -> str:
 
 
 def check_spreadsheet(
-    upload: Any, *, filename: str | None = None, field: str | None = None
+    upload: Any,
+    *,
+    filename: str | None = None,
+    field: str | None = None,
+    limit: int = MAX_SPREADSHEET_BYTES,
 ) -> tuple[str, bytes]:
     """('xlsx' | 'csv', the file's bytes) for a spreadsheet to import, or ``FileRejected``.
 
@@ -290,7 +294,7 @@ def check_spreadsheet(
     before openpyxl sees it; the rows are limited while they are read (``core.importing``).
     """
     name = _name_of(upload, filename)
-    check_size(upload, MAX_SPREADSHEET_BYTES, name=name, field=field)
+    check_size(upload, limit, name=name, field=field)
     kind = sniff(_head_of(upload))
     extension = PurePath(name).suffix.lower()
     if kind == "ole" or extension == ".xls":
@@ -424,15 +428,16 @@ class SpreadsheetField(forms.FileField):
     """A spreadsheet to import (.xlsx or .csv): checked by ``check_spreadsheet`` in ``clean``.
     The cleaned value is the upload itself, its bytes under ``upload.checked_content``."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, limit: int = MAX_SPREADSHEET_BYTES, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
         super().__init__(*args, **kwargs)
+        self.limit = limit  # bytes; the establishment import allows more (IMPORT_MAX_BYTES)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         upload = super().clean(data, initial)
         if upload:
             try:
-                _kind, content = check_spreadsheet(upload, field=self.label)
+                _kind, content = check_spreadsheet(upload, field=self.label, limit=self.limit)
             except FileRejected as rejected:
                 raise forms.ValidationError(str(rejected.message), code="file") from rejected
             upload.checked_content = content

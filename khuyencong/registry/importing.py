@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -403,6 +404,7 @@ class PlaceIndex:
         self._provinces: dict[str, Province] | None = None
         self._by_code: dict[str, Commune | None] = {}
         self._by_name: dict[str, dict[str, list[Commune]]] = {}
+        self._all_communes = False
 
     def province(self, text: str) -> Province | None:
         if self._provinces is None:
@@ -418,9 +420,12 @@ class PlaceIndex:
         )
 
     def commune_by_code(self, code: str) -> Commune | None:
-        if code not in self._by_code:
-            self._by_code[code] = Commune.objects.select_related("province").filter(pk=code).first()
-        return self._by_code[code]
+        if not self._all_communes:
+            # All 3,321 communes in one query: a national file names thousands of them.
+            for commune in Commune.objects.select_related("province"):
+                self._by_code.setdefault(commune.pk, commune)
+            self._all_communes = True
+        return self._by_code.get(code)
 
     def communes_named(self, province: Province, text: str) -> list[Commune]:
         names = self._by_name.get(province.pk)
@@ -473,6 +478,28 @@ class EstablishmentImporter(Importer):
         self._sectors: dict[str, Sector] | None = None
         self._may_write: dict[str, bool] = {}
         self._this_year = timezone.localdate().year
+        # Across the batches of one import (Importer.run_batches).
+        self._by_tax: dict[str, int] = {}
+        self._by_name: dict[tuple[str, str], int] = {}
+        self._created = 0
+        self._figures_created = 0
+        self._converted_rows: list[dict[str, Any]] = []
+
+    @property
+    def max_rows(self) -> int:  # type: ignore[override]
+        """IMPORT_MAX_ROWS (settings): a national list of 200,000 rows streams through."""
+        return settings.IMPORT_MAX_ROWS
+
+    @property
+    def max_bytes(self) -> int:  # type: ignore[override]
+        """IMPORT_MAX_BYTES (settings): 100,000 rows of the template are about 5 MB."""
+        return settings.IMPORT_MAX_BYTES
+
+    def run(self, table: Table, *, progress: Any = None) -> dict[str, Any]:
+        # In batches: validated, checked for duplicates and inserted a batch at a time in
+        # one transaction, so memory does not grow with the file and nothing is kept when
+        # any row is wrong.
+        return self.run_batches(table, progress=progress)
 
     # Whole file --------------------------------------------------------------------------
 
@@ -823,28 +850,40 @@ class EstablishmentImporter(Importer):
 
     # All rows ----------------------------------------------------------------------------
 
-    def check_rows(self, cleaned: list[tuple[SourceRow, Draft]], errors: ErrorCollector) -> None:
-        by_tax: dict[str, int] = {}
-        by_name: dict[tuple[str, str], int] = {}
+    def check_batch(
+        self, cleaned: list[tuple[SourceRow, Draft]], errors: ErrorCollector
+    ) -> list[tuple[SourceRow, Draft]]:
+        """Duplicates within the file (against every row read so far) and in the registry.
+
+        A row repeating an earlier row of the file is reported as such only: the earlier row
+        may already be written (in this import's transaction), and is no "registered" record.
+        """
+        fresh = []
         for row, draft in cleaned:
             item = draft.establishment
+            repeated = False
             if item.tax_code:
-                first = by_tax.setdefault(item.tax_code, row.number)
+                first = self._by_tax.setdefault(item.tax_code, row.number)
                 if first != row.number:
+                    repeated = True
                     errors.add(
                         row,
                         "tax_code",
                         _("Same tax code as row %(row)s of this file.") % {"row": first},
                     )
-            first = by_name.setdefault((item.commune_id, item.search_name), row.number)
+            first = self._by_name.setdefault((item.commune_id, item.search_name), row.number)
             if first != row.number:
+                repeated = True
                 errors.add(
                     row,
                     "name",
                     _("Same name in the same commune as row %(row)s of this file.")
                     % {"row": first},
                 )
-        self._check_database(cleaned, errors)
+            if not repeated:
+                fresh.append((row, draft))
+        self._check_database(fresh, errors)
+        return fresh
 
     def _check_database(
         self, cleaned: list[tuple[SourceRow, Draft]], errors: ErrorCollector
@@ -887,7 +926,7 @@ class EstablishmentImporter(Importer):
 
     # Saving ------------------------------------------------------------------------------
 
-    def save(self, cleaned: list[tuple[SourceRow, Draft]]) -> dict[str, Any]:
+    def save_batch(self, cleaned: list[tuple[SourceRow, Draft]]) -> None:
         objects = [draft.establishment for _row, draft in cleaned]
         created = bulk_create_with_history(
             objects,
@@ -913,7 +952,9 @@ class EstablishmentImporter(Importer):
                 default_user=self.actor,
                 default_change_reason=_("Imported from a file"),
             )
-        converted = [
+        self._created += len(created)
+        self._figures_created += len(figures)
+        self._converted_rows.extend(
             {
                 "row": row.number,
                 "legacy": draft.place.legacy_address,
@@ -922,8 +963,14 @@ class EstablishmentImporter(Importer):
             }
             for row, draft in cleaned
             if draft.place.converted
-        ]
-        return {"created": len(created), "figures": len(figures), "converted": converted}
+        )
+
+    def finish(self) -> dict[str, Any]:
+        return {
+            "created": self._created,
+            "figures": self._figures_created,
+            "converted": self._converted_rows,
+        }
 
 
 def _already(other: Establishment, visible: set[int], reason: str) -> str:

@@ -23,12 +23,15 @@ def run_import(job: Job) -> None:
     with job.input_file.open("rb") as file:
         data = file.read()
     try:
-        table = importer.read(data, filename=job.params.get("filename") or job.input_file.name)
+        # Streamed: rows are read, checked and written a batch at a time (docs/import.md).
+        table = importer.stream(data, filename=job.params.get("filename") or job.input_file.name)
     except FileRejected as rejected:
         raise JobFailed(rejected.message) from rejected
-    progress = JobProgress(job, total=len(table.rows))
+    progress = JobProgress(job, total=table.estimated_rows, step=1000, exact=False)
     try:
         result = importer.run(table, progress=progress)
+    except FileRejected as rejected:  # found while reading: too many rows
+        raise JobFailed(rejected.message) from rejected
     except ImportRejected as rejected:
         raise JobFailed(rejected.message, {"errors": rejected.errors_as_dicts()}) from rejected
     if table.ignored:

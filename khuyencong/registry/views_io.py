@@ -7,6 +7,7 @@ The threshold is ``settings.JOBS_INLINE_MAX_ROWS``.
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
@@ -26,8 +27,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.exporting import FORMATS, XLSX_CONTENT_TYPE
 from khuyencong.core.formats import format_number
 from khuyencong.core.importing import (
-    DEFAULT_MAX_ROWS,
-    MAX_UPLOAD_BYTES,
     FileRejected,
     Table,
 )
@@ -54,25 +53,42 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].limit = settings.IMPORT_MAX_BYTES
         self.fields["file"].help_text = _(
             "An Excel file (.xlsx) or a CSV file (.csv), at most %(size)s MB."
-        ) % {"size": _megabytes(MAX_UPLOAD_BYTES)}
+        ) % {"size": _megabytes(settings.IMPORT_MAX_BYTES)}
         self.actor = actor
         self.table: Table | None = None
+        self.rows = 0  # rows counted, up to one more than JOBS_INLINE_MAX_ROWS
         self.content = b""
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = PurePath(upload.name).name
         self.content = upload.checked_content
+        importer = EstablishmentImporter(actor=self.actor)
         try:
-            # The whole-file checks (type, columns, size) answer at once, on the form;
-            # rows are checked by the job.
-            self.table = EstablishmentImporter(actor=self.actor).read(
+            # The whole-file checks (type, columns, size) answer at once, on the form; rows
+            # are checked by the job. Only the first rows are read here, to choose between
+            # running at once and in the background: a large file is read once, by the job.
+            self.table = importer.stream(
                 self.content, filename=name, field=self.fields["file"].label
             )
+            try:
+                limit = settings.JOBS_INLINE_MAX_ROWS + 1
+                self.rows = sum(1 for _row in islice(self.table.rows, limit))
+            finally:
+                self.table.rows.close()  # type: ignore[attr-defined]
         except FileRejected as rejected:
             raise forms.ValidationError(rejected.message) from rejected
+        if self.table.estimated_rows > importer.max_rows:
+            raise forms.ValidationError(
+                _(
+                    "The file has more than %(max)s rows. Split it into several files of at "
+                    "most %(max)s rows each."
+                )
+                % {"max": format_number(importer.max_rows)}
+            )
         return upload
 
 
@@ -96,11 +112,11 @@ def import_establishments(request: HttpRequest) -> HttpResponse:
             params={
                 "title": _("Import of establishments from %(file)s") % {"file": filename},
                 "filename": filename,
-                "rows": len(form.table.rows),
+                "rows": max(form.rows, form.table.estimated_rows),
                 "back_url": reverse("registry:establishment-list"),
             },
             input_file=ContentFile(form.content, name=filename),
-            inline=len(form.table.rows) <= settings.JOBS_INLINE_MAX_ROWS,
+            inline=form.rows <= settings.JOBS_INLINE_MAX_ROWS,
         )
         return redirect("core:job-detail", job.pk)
     return render(
@@ -109,7 +125,7 @@ def import_establishments(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "columns": COLUMNS,
-            "max_rows": DEFAULT_MAX_ROWS,
+            "max_rows": settings.IMPORT_MAX_ROWS,
             "inline_rows": settings.JOBS_INLINE_MAX_ROWS,
         },
     )

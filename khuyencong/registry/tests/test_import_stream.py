@@ -1,0 +1,115 @@
+"""Large imports (issue 14, item 6): streamed and written in batches inside one transaction,
+the row limit a setting, progress on the job."""
+
+from __future__ import annotations
+
+import pytest
+
+from khuyencong.core.models import Job
+from khuyencong.registry.importing import EstablishmentImporter
+from khuyencong.registry.models import Establishment
+from khuyencong.registry.tests.test_import import (
+    GOOD_ROWS,
+    HEADERS,
+    errors_of,
+    last_job,
+    upload,
+    xlsx,
+)
+
+
+@pytest.fixture
+def places(commune_a1, commune_a2, commune_b1):
+    return {"a1": commune_a1, "a2": commune_a2, "b1": commune_b1}
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(EstablishmentImporter, "batch_size", 2)
+
+
+def test_a_file_in_several_batches_is_imported_whole(officer_a, places, client_for, small_batches):
+    upload(client_for(officer_a), xlsx(HEADERS, GOOD_ROWS))
+    job = last_job(officer_a)
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    assert job.result["created"] == 3
+    assert Establishment.objects.count() == 3
+    assert (job.progress_done, job.percent) == (3, 100)
+
+
+def test_an_error_in_a_later_batch_keeps_nothing_of_the_earlier_ones(
+    officer_a, places, client_for, small_batches
+):
+    # Rows 2 and 3 are written in the first batch; row 5 repeats row 2's tax code.
+    rows = [*GOOD_ROWS, ["Cơ sở mới", "HKD", "066085001234", "", "24100", "a", 2020]]
+    upload(client_for(officer_a), xlsx(HEADERS, rows))
+    job = last_job(officer_a)
+    assert job.status == Job.Status.FAILED
+    assert errors_of(job) == [(5, "Mã số thuế (C)")]
+    assert " 2 " in job.result["errors"][0]["message"] + " "
+    assert Establishment.objects.count() == 0  # one transaction: the first batch rolled back
+
+
+def test_every_error_is_reported_even_after_the_first_batch(
+    officer_a, places, client_for, small_batches
+):
+    rows = [
+        ["", "HKD", "", "", "24100", "a", None],
+        *GOOD_ROWS,
+        ["Cơ sở khác", "không rõ", "", "", "24100", "a", None],
+    ]
+    upload(client_for(officer_a), xlsx(HEADERS, rows))
+    job = last_job(officer_a)
+    assert job.status == Job.Status.FAILED
+    assert errors_of(job) == [(2, "Tên cơ sở (A)"), (6, "Loại hình (B)")]
+    assert Establishment.objects.count() == 0
+
+
+def test_the_row_limit_is_a_setting(officer_a, places, settings):
+    from django.core.files.base import ContentFile
+
+    from khuyencong.core.jobs import start_job
+    from khuyencong.registry.jobs import IMPORT
+
+    settings.IMPORT_MAX_ROWS = 2  # found by the job while it reads the rows
+    data = xlsx(HEADERS, GOOD_ROWS)
+    job = start_job(
+        kind=IMPORT, actor=officer_a, input_file=ContentFile(data, name="a.xlsx"), inline=True
+    )
+    assert job.status == Job.Status.FAILED
+    assert "Tệp có hơn 2 dòng" in job.message
+    assert Establishment.objects.count() == 0
+
+
+def test_a_file_larger_than_the_limit_is_refused_on_the_form(
+    officer_a, places, client_for, settings
+):
+    settings.IMPORT_MAX_ROWS = 2
+    response = upload(client_for(officer_a), xlsx(HEADERS, GOOD_ROWS))
+    assert response.status_code == 200
+    assert "Tệp có hơn 2 dòng" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_progress_is_written_while_the_rows_are_read(officer_a, places, monkeypatch, small_batches):
+    from khuyencong.core import jobs
+
+    seen = []
+    original = jobs.JobProgress._write
+
+    def spy(self, **fields):
+        seen.append(fields.get("progress_done"))
+        original(self, **fields)
+
+    monkeypatch.setattr(jobs.JobProgress, "_write", spy)
+    data = xlsx(HEADERS, GOOD_ROWS)
+    from django.core.files.base import ContentFile
+
+    from khuyencong.registry.jobs import IMPORT
+
+    job = jobs.start_job(
+        kind=IMPORT, actor=officer_a, input_file=ContentFile(data, name="a.xlsx"), inline=True
+    )
+    assert job.status == Job.Status.SUCCEEDED, job.result
+    assert seen[0] == 0  # the start, with the sheet's estimate as total
+    assert job.progress_total == 3
