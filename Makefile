@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: check-system run test lint format install migrate demo worker messages bench clean
+.PHONY: check-system run test lint format install migrate demo worker messages bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -66,6 +66,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/network.py
 	$(BIN)/python bench/activities.py
 	$(BIN)/python bench/reports.py
+
+# Every benchmark on a small generated dataset (a few minutes), ending with one JSON line.
+bench-quick: $(STAMP)
+	$(BIN)/python bench/quick.py
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .ruff_cache

@@ -1,0 +1,101 @@
+"""`make bench-quick`: every benchmark of bench/ on a small generated dataset, then one JSON
+line of the headline figures (run by hand, a few minutes).
+
+Uses its own database (var/bench-quick.sqlite3 unless DATABASE_URL is set) with
+BENCH_ESTABLISHMENTS=20,000 and matching small counts of projects, survey responses,
+collaborators and activities, and a 20,000-row import. Each script's table is printed as
+it runs; the last line is JSON with the median milliseconds of the headline cases (one
+client, median of BENCH_RUNS), the import rate and peak memory, and the total time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SMALL = {
+    "BENCH_ESTABLISHMENTS": "20000",
+    "BENCH_PROJECTS": "3000",
+    "BENCH_RESPONSES": "5000",
+    "BENCH_APPLICATIONS": "1000",
+    "BENCH_COLLABORATORS": "400",
+    "BENCH_TRAININGS": "3000",
+    "BENCH_RUNS": "3",
+    "BENCH_IMPORT_ROWS": "20000",
+}
+SCRIPTS = ["run.py", "programmes.py", "surveys.py", "network.py", "activities.py", "reports.py"]
+LINE = re.compile(r"^(?P<label>\S.*?)\s+(?P<ms>\d+\.\d)\s+(?P<queries>\d+)\s+(?P<status>\d{3})$")
+HEADLINES = {
+    "list_ms": "province list, page 1",
+    "search_ms": "national search 'gom su thanh dat'",
+    "api_list_ms": "API list, province",
+    "project_list_ms": "national project list",
+    "plan_board_ms": "plan board (this year, national)",
+}
+
+
+def main() -> None:
+    env = dict(os.environ)
+    for key, value in SMALL.items():
+        env.setdefault(key, value)
+    env.setdefault("DATABASE_URL", f"sqlite:///{ROOT.parent / 'var' / 'bench-quick.sqlite3'}")
+    started = time.perf_counter()
+    cases: dict[str, float] = {}
+    for script in SCRIPTS:
+        print(f"== {script}", flush=True)
+        run = subprocess.run(  # noqa: S603 - this interpreter, our scripts
+            [sys.executable, str(ROOT / script)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        sys.stdout.write(run.stdout)
+        if run.returncode != 0:
+            sys.stderr.write(run.stderr[-3000:])
+            raise SystemExit(f"{script} failed")
+        for line in run.stdout.splitlines():
+            match = LINE.match(line.strip())
+            if match:
+                cases[match["label"].strip()] = float(match["ms"])
+    print("== import.py", flush=True)
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "import.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr[-3000:])
+        raise SystemExit("import.py failed")
+    imported = json.loads(run.stdout.strip().splitlines()[-1])
+    print(json.dumps(imported))
+    national = next(
+        (ms for label, ms in cases.items() if label.startswith("API national report 20")), None
+    )
+    figures = {key: cases.get(label) for key, label in HEADLINES.items()}
+    figures.update(
+        {
+            "report_national_ms": national,
+            "import_rows_per_s": imported.get("rows_per_s"),
+            "import_rows": imported.get("rows"),
+            "rss_mb": imported.get("rss_mb"),
+            "database": imported.get("database"),
+            "establishments": int(env["BENCH_ESTABLISHMENTS"]),
+            "clients": 1,
+            "statistic": f"median of {env['BENCH_RUNS']}",
+            "total_s": round(time.perf_counter() - started),
+        }
+    )
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
