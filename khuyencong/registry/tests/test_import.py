@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from khuyencong.core import uploads
 from khuyencong.core.importing import ImportRejected
 from khuyencong.core.models import Job
 from khuyencong.places.factories import CommuneFactory
@@ -479,8 +478,8 @@ def test_a_file_without_any_place_column_is_refused(officer_a, client_for):
     assert "Tệp không cho biết cơ sở ở đâu" in response.content.decode()
 
 
-def test_a_file_over_the_size_limit_is_refused(officer_a, client_for, monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_SPREADSHEET_BYTES", 1024)
+def test_a_file_over_the_size_limit_is_refused(officer_a, client_for, settings):
+    settings.IMPORT_MAX_BYTES = 1024  # the establishment import's own limit (IMPORT_MAX_MB)
     response = upload(client_for(officer_a), b"x" * 2048, name="co-so.csv")
     assert response.status_code == 200
     assert "giới hạn là" in response.content.decode()
