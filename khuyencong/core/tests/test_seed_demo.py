@@ -65,6 +65,8 @@ def test_the_demo_is_deterministic(demo_places):
     from django.apps import apps
 
     for label in (
+        "reports.SubmissionTransition",
+        "reports.ReportSubmission",
         "reports.AggregateValue",
         "reports.IssuingAgency",
         "awards.AwardComplaint",
