@@ -184,3 +184,40 @@ def read_db(query):
         return query()
     finally:
         connections.close_all()
+
+
+# Transactional tests ---------------------------------------------------------------------------
+# A transactional test ends with a flush, which also empties what the migrations wrote (sectors,
+# the activity catalogue, places). Django restores that copy at the start of the next test marked
+# serialized_rollback only; a plain test that follows in the same process (pytest-xdist sends
+# whole files, some mixing both kinds) would find the tables empty. So the copy is put back
+# right after a transactional test unless the next test restores it itself.
+
+
+def _flushes(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(names)
+    )
+
+
+def _restores_itself(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback")) and _flushes(item)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    yield
+    if nextitem is None or not _flushes(item) or _restores_itself(nextitem):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
