@@ -29,10 +29,11 @@ from khuyencong.core.ratelimit import client_address
 Kind = SecurityEvent.Kind
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The address axes counts failures by: the same one as every other rate limit
-    (``TRUSTED_PROXY_COUNT`` decides how far ``X-Forwarded-For`` is believed)."""
-    return client_address(request)
+    (``TRUSTED_PROXY_COUNT`` decides how far ``X-Forwarded-For`` is believed), or None when
+    the request carries none (axes stores it in an address column, which PostgreSQL checks)."""
+    return _ip_or_none(client_address(request))
 
 
 def _ip_or_none(value: str | None) -> str | None:

@@ -176,3 +176,18 @@ def test_the_limit_comes_from_the_settings(officer_a, settings, limit):
 
     assert _guess(Client(), limit - 1).status_code == 200
     assert _guess(Client(), 1).status_code == 429
+
+
+def test_a_login_from_a_request_without_an_address_is_logged_with_none(officer_a):
+    """The test client's force_login and some proxies send no REMOTE_ADDR: axes' address
+    column is an inet on PostgreSQL, which refuses a placeholder such as 'unknown'."""
+    from axes.models import AccessLog
+    from django.test import RequestFactory
+
+    from khuyencong.accounts.security import client_ip
+
+    assert client_ip(RequestFactory(REMOTE_ADDR="").get("/")) is None
+    assert client_ip(RequestFactory(REMOTE_ADDR="10.0.0.7").get("/")) == "10.0.0.7"
+    client = Client(REMOTE_ADDR="")
+    client.force_login(officer_a)
+    assert AccessLog.objects.filter(username=officer_a.username, ip_address=None).exists()
