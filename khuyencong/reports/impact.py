@@ -616,8 +616,9 @@ def estimate(
             out.event_study.append(EventYear(e, year, 0.0, 0.0, 0.0, n_treated, n_controls))
             continue
         found = result["effects"].get(e)
+        low_e, high_e = (found[1], found[2]) if found else (None, None)
         out.event_study.append(
-            EventYear(e, year, *(found or (None, None, None)), n_treated, n_controls)
+            EventYear(e, year, found[0] if found else None, low_e, high_e, n_treated, n_controls)
         )
     if out.spent_per_establishment:
         out.effect_per_billion = effect / out.spent_per_establishment * 1e9
