@@ -1,6 +1,8 @@
 """Template filters for Vietnamese numbers and money: {{ value|number }}, {{ amount|money }},
 {{ amount|amount_words }}."""
 
+from decimal import Decimal
+
 from django import template
 
 from khuyencong.core import formats
@@ -17,6 +19,15 @@ def number(value, decimals=0):
 @register.filter
 def money(value):
     return formats.format_money(value)
+
+
+@register.filter
+def billions(value):
+    """Đồng in billions (tỷ đồng) with at most two decimals, for tables headed "tỷ đồng":
+    6_612_000_000 → "6,61"."""
+    if value is None:
+        return "–"
+    return formats.format_number(Decimal(value) / 1_000_000_000, 2)
 
 
 @register.filter

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.errors import DomainError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.importing import FileRejected, ImportRejected
-from khuyencong.reports import charts, quality, services, summary
+from khuyencong.reports import charts, overview, quality, services, summary
 from khuyencong.reports.importing import COLUMNS, AggregateImporter, build_template
 from khuyencong.reports.models import AggregateValue
 from khuyencong.reports.pages.forms import (
@@ -52,6 +52,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     form = SummaryForm(request.GET or None, user=request.user)
     report = None
     drawn: list[dict[str, Any]] = []
+    lines = None
     if form.is_bound and form.is_valid():
         try:
             resolved = resolve_for(request.user, form.cleaned_data["unit_text"])
@@ -64,11 +65,23 @@ def summary_page(request: HttpRequest) -> HttpResponse:
                 {"chart": chart, "svg": charts.svg(chart)}
                 for chart in charts.for_summary(resolved, period, report)
             ]
-    return render(
-        request,
-        "reports/staff/summary.html",
-        {"form": form, "report": report, "charts": drawn, "here": "summary"},
-    )
+            if overview.is_overview(resolved):
+                lines = overview.province_lines(resolved, period)
+    context: dict[str, Any] = {"form": form, "report": report, "charts": drawn, "here": "summary"}
+    if lines is not None and report is not None:
+        rows = {row["code"]: row for row in report["indicators"]}
+        context.update(
+            {
+                "lines": lines,
+                "counts": overview.counts(lines),
+                "headline": [rows[code] for code in overview.HEADLINE if code in rows],
+                "disbursed": rows.get(overview.DISBURSED),
+                "trend": next((d for d in drawn if d["chart"].key == "trend"), None),
+                "other_charts": [d for d in drawn if d["chart"].key != "trend"],
+                "due": overview.due_of(form.cleaned_data["period"]),
+            }
+        )
+    return render(request, "reports/staff/summary.html", context)
 
 
 @require_GET
