@@ -48,8 +48,8 @@ class ProvinceLine:
 
     code: str
     name: str
-    plan: int | None
-    spent: int | None
+    plan: int | float | None
+    spent: int | float | None
     percent_of_plan: float | None
     completeness: Completeness
     # on_time, late, missing, pending (submissions.timeliness); None: no periodic report
