@@ -38,7 +38,7 @@ from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.versioning import VersionRequiredMixin
-from khuyencong.reports import exporting, quality, services, summary
+from khuyencong.reports import exporting, impact, impact_report, quality, services, summary
 from khuyencong.reports.models import AggregateValue, Indicator, UnitKind
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import resolve_for
@@ -560,6 +560,151 @@ class DataQualityView(APIView):
         return Response({"issues": quality.issues(request.user, resolved)})
 
 
+# --- impact evaluation -------------------------------------------------------------------------
+
+
+def _impact_fields(prefix: str) -> dict[str, Any]:
+    money = "In the figure's unit: đồng (integer) for money, workers (two decimals) for `workers`."
+    return {
+        "treated": serializers.IntegerField(
+            help_text="Supported establishments compared (figure known before and after)."
+        ),
+        "controls": serializers.IntegerField(
+            help_text="Comparable establishments not supported in the window, matched to them."
+        ),
+        "effect": serializers.FloatField(
+            allow_null=True,
+            help_text=f"Effect per supported establishment `horizon` years on. {money} Null when too few.",
+        ),
+        "ci_low": serializers.FloatField(allow_null=True, help_text="95 % interval, low end."),
+        "ci_high": serializers.FloatField(allow_null=True, help_text="95 % interval, high end."),
+        "p_value": serializers.FloatField(allow_null=True),
+        "verdict": serializers.ChoiceField(
+            choices=["effect", "harm", "no_effect", "too_few"],
+            help_text="`effect`: interval above zero; `harm`: below; `no_effect`: contains "
+            "zero; `too_few`: too few establishments to conclude.",
+        ),
+        "conclusive": serializers.BooleanField(),
+        "message": serializers.CharField(help_text="What it means, in a sentence."),
+        "pretrend_p": serializers.FloatField(
+            allow_null=True,
+            help_text="Joint test that the years before support show no difference.",
+        ),
+        "pretrend_warning": serializers.BooleanField(
+            help_text="The groups already differed before support (pretrend_p < 0.05)."
+        ),
+        "matched_exact": serializers.IntegerField(
+            help_text="Supported establishments matched on all of province, sector, kind, size."
+        ),
+        "unmatched": serializers.IntegerField(
+            help_text="Supported establishments left out: no comparable one in their province."
+        ),
+        "baseline_mean": serializers.FloatField(
+            allow_null=True, help_text="The supported ones' mean the year before support."
+        ),
+        "spent_per_establishment": serializers.IntegerField(
+            allow_null=True,
+            help_text="Khuyến công money (national + local) per supported establishment, đồng.",
+        ),
+        "effect_per_billion": serializers.FloatField(
+            allow_null=True, help_text="Effect per 1 tỷ (10⁹) đồng of khuyến công money."
+        ),
+        "event_study": inline_serializer(
+            f"{prefix}EventYear",
+            many=True,
+            fields={
+                "relative_year": serializers.IntegerField(help_text="-1 is the base year."),
+                "year": serializers.IntegerField(),
+                "effect": serializers.FloatField(allow_null=True),
+                "ci_low": serializers.FloatField(allow_null=True),
+                "ci_high": serializers.FloatField(allow_null=True),
+                "treated": serializers.IntegerField(),
+                "controls": serializers.IntegerField(),
+            },
+        ),
+    }
+
+
+IMPACT_RESPONSE = inline_serializer(
+    "ImpactEvaluation",
+    {
+        "unit": serializers.CharField(),
+        "unit_label": serializers.CharField(),
+        "cohort": serializers.IntegerField(),
+        "indicator": serializers.ChoiceField(choices=list(impact.INDICATORS)),
+        "indicator_label": serializers.CharField(),
+        "measure": serializers.ChoiceField(choices=["VND", "persons"]),
+        "horizon": serializers.IntegerField(),
+        "category": serializers.CharField(help_text="The kind of support asked; empty for any."),
+        "method": serializers.CharField(),
+        "min_treated": serializers.IntegerField(),
+        "min_controls": serializers.IntegerField(),
+        **_impact_fields("Impact"),
+        "by_category": inline_serializer(
+            "ImpactByCategory",
+            many=True,
+            fields={
+                "category": serializers.CharField(),
+                "name": serializers.CharField(),
+                **_impact_fields("ImpactCategory"),
+            },
+        ),
+    },
+)
+
+
+class ImpactView(APIView):
+    """What the support given in the cohort year did to an establishment figure `horizon`
+    years later, against comparable establishments not supported in the window
+    (docs/impact.md): difference in differences from the year before support, matched on
+    province, sector, kind and size, with a 95 % interval, the numbers compared, an event
+    study (the years before support check parallel trends) and the same by activity
+    content. Too few establishments give `verdict: too_few` and no estimate."""
+
+    schema = AutoSchema()
+    permission_classes = [WritingRole]
+
+    @extend_schema(
+        tags=["reports"],
+        parameters=[
+            UNIT_PARAMETER,
+            OpenApiParameter("cohort", int, required=True, description="The year of support."),
+            OpenApiParameter(
+                "indicator",
+                str,
+                required=True,
+                enum=list(impact.INDICATORS),
+                description="The establishment figure.",
+            ),
+            OpenApiParameter(
+                "horizon",
+                int,
+                description=f"Years after the cohort year (0–{impact.MAX_HORIZON}, "
+                f"default {impact.DEFAULT_HORIZON}).",
+            ),
+            OpenApiParameter(
+                "category",
+                str,
+                description="An activity content (`03`) or sub-type (`03-MAYMOC`); any when absent.",
+            ),
+        ],
+        responses=IMPACT_RESPONSE,
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        cohort, indicator, horizon = impact.check_question(
+            cohort=params.get("cohort"),
+            indicator=params.get("indicator"),
+            horizon=params.get("horizon"),
+        )
+        category = impact.check_category(params.get("category"))
+        resolved = resolve_for(request.user, params.get("unit"))
+        q = impact_report.question_for(
+            resolved, cohort=cohort, indicator=indicator, horizon=horizon, category=category
+        )
+        return Response(impact_report.build(resolved, q))
+
+
 # --- official report forms ---------------------------------------------------------------------
 
 FORM_FILE_FORMATS = ("xlsx", "docx", "pdf")
@@ -725,6 +870,7 @@ urlpatterns = [
     path("reports/forms/<str:code>/", FormView.as_view(), name="api-report-form"),
     path("reports/summary/", SummaryView.as_view(), name="api-report-summary"),
     path("data-quality/", DataQualityView.as_view(), name="api-data-quality"),
+    path("reports/impact/", ImpactView.as_view(), name="api-report-impact"),
 ]
 
 

@@ -5,7 +5,10 @@ services (STYLE.md 16), pre-2025 provinces, and aggregate values entered through
 from __future__ import annotations
 
 import datetime
+import random
 from typing import Any
+
+from django.utils import timezone
 
 from khuyencong.core.text import normalise
 from khuyencong.places.models import CommuneMapping, LegacyCommune, LegacyDistrict, LegacyProvince
@@ -153,3 +156,67 @@ def yearly(actor: Any, indicator: str, unit: str, values: dict[int, Any], **extr
             for year, value in values.items()
         ],
     )
+
+
+def impact_panel(
+    *,
+    commune,
+    treated: int,
+    controls: int,
+    effect: float,
+    manager,
+    seed: int = 1,
+    cohort: int | None = None,
+    category: str = "03",
+    subtype: str = "03-MAYMOC",
+    kinds=("household", "enterprise"),
+):
+    """Establishments with revenue and workers from three years before the cohort (three
+    years ago by default) to this year: a common trend, an establishment's own level and
+    noise; the supported ones (beneficiaries of one accepted project of the cohort year)
+    gain ``effect`` đồng of revenue from the cohort year on. For tests of the impact
+    evaluation, whose true effect is then known."""
+    from khuyencong.programmes.factories import advance
+    from khuyencong.registry.factories import EstablishmentFactory
+    from khuyencong.registry.models import YearlyFigure
+
+    this_year = timezone.localdate().year
+    cohort = cohort or this_year - 3
+    rng = random.Random(seed)  # noqa: S311 (generated test data, not a secret)
+    establishments = [
+        EstablishmentFactory(commune=commune, kind=kinds[i % len(kinds)])
+        for i in range(treated + controls)
+    ]
+    figures = []
+    for index, est in enumerate(establishments):
+        level = rng.gauss(2_000_000_000, 400_000_000)
+        workers = rng.choice([5, 8, 20, 30])
+        gain = effect if index < treated else 0
+        for year in range(cohort - 3, this_year + 1):
+            trend = 100_000_000 * (year - cohort)
+            after = gain if year >= cohort else 0
+            revenue = level + trend + after + rng.gauss(0, 60_000_000)
+            figures.append(
+                YearlyFigure(
+                    establishment=est,
+                    year=year,
+                    revenue=max(0, round(revenue)),
+                    workers=workers,
+                )
+            )
+    YearlyFigure.objects.bulk_create(figures)
+    if treated:
+        project = draft_project(
+            actor=manager,
+            province=commune.province,
+            year=cohort,
+            category=category,
+            subtype=subtype,
+            budget_lines=[
+                {"source": "national", "amount": 100_000_000 * treated},
+                {"source": "counterpart", "amount": 150_000_000 * treated},
+            ],
+            beneficiaries=[est.pk for est in establishments[:treated]],
+        )
+        advance(project, "accepted", manager=manager)
+    return establishments

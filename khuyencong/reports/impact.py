@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,8 +246,9 @@ class Panel:
 SUPPORT_STATES = ("approved", "in_progress", "accepted", "settled")
 
 
-def _support_events(q: Question) -> Support:
-    """Every support event of the window in the provinces read: seven queries."""
+def _support_events(provinces: tuple[str, ...] | None, first: int, last: int) -> Support:
+    """Every support event from ``first`` to ``last`` in the provinces read: eight queries
+    (project beneficiaries, their budget lines, six activity tables)."""
     from khuyencong.activities.models import (
         BrandRegistration,
         ConsultingContract,
@@ -258,21 +260,20 @@ def _support_events(q: Question) -> Support:
     )
     from khuyencong.programmes.models import BudgetLine, ProjectBeneficiary
 
-    first, last = q.first_year, q.last_year
     rows: list[tuple[Any, ...]] = []
 
     def where(prefix: str, year_field: str) -> Q:
         condition = Q(
             **{f"{prefix}{year_field}__year__gte": first, f"{prefix}{year_field}__year__lte": last}
         )
-        if q.provinces is not None:
-            condition &= Q(**{f"{prefix}province__in": q.provinces})
+        if provinces is not None:
+            condition &= Q(**{f"{prefix}province__in": provinces})
         return condition
 
     projects = Q(project__year__gte=first, project__year__lte=last)
     projects &= Q(project__status__in=SUPPORT_STATES)
-    if q.provinces is not None:
-        projects &= Q(project__province__in=q.provinces)
+    if provinces is not None:
+        projects &= Q(project__province__in=provinces)
     beneficiaries = list(
         ProjectBeneficiary.objects.filter(projects).values_list(
             "establishment_id",
@@ -387,55 +388,97 @@ def _support_events(q: Question) -> Support:
     )
 
 
-def _panel(q: Question) -> Panel:
-    """The figure of every establishment of the provinces read, year by year: one query."""
+@dataclass
+class Data:
+    """Everything an evaluation reads, loaded once for a span of years and any number of
+    questions about it (cohorts, kinds of support, figures, provinces)."""
+
+    first_year: int
+    last_year: int
+    support: Support
+    ids: np.ndarray  # establishment ids, sorted
+    figures: dict[str, np.ndarray]  # indicator -> (n, years) matrix, NaN where missing
+    province: np.ndarray
+    sector: np.ndarray
+    kind: np.ndarray
+    commune: np.ndarray
+
+    def covers(self, q: Question) -> bool:
+        return self.first_year <= q.first_year and q.last_year <= self.last_year
+
+
+def load(provinces: tuple[str, ...] | None, first_year: int, last_year: int) -> Data:
+    """The support events and the yearly figures of every establishment of the provinces
+    read (None: all), ``first_year`` to ``last_year``: nine queries."""
     from khuyencong.registry.models import YearlyFigure
 
-    figures = YearlyFigure.objects.filter(year__gte=q.first_year, year__lte=q.last_year)
-    if q.provinces is not None:
-        figures = figures.filter(establishment__province__in=q.provinces)
+    support = _support_events(provinces, first_year, last_year)
+    figures = YearlyFigure.objects.filter(year__gte=first_year, year__lte=last_year)
+    if provinces is not None:
+        figures = figures.filter(establishment__province__in=provinces)
     rows = list(
         figures.values_list(
             "establishment_id",
             "year",
-            q.indicator,
-            "workers",
+            *INDICATORS,
             "establishment__province_id",
             "establishment__sector_id",
             "establishment__kind",
             "establishment__commune_id",
         ).order_by()
     )
-    years = list(range(q.first_year, q.last_year + 1))
+    width = last_year - first_year + 1
     if not rows:
         empty = np.array([], dtype=object)
-        return Panel(np.array([], dtype=np.int64), years, np.zeros((0, len(years))),
-                     np.array([], dtype=float), empty, empty, empty, empty)  # fmt: skip
-    est, year, value, workers, province, sector, kind, commune = zip(*rows, strict=True)
-    est_arr = np.asarray(est, dtype=np.int64)
-    ids, index = np.unique(est_arr, return_inverse=True)
-    col = np.asarray(year, dtype=np.int64) - q.first_year
-    values = np.full((len(ids), len(years)), np.nan)
-    values[index, col] = np.array([np.nan if v is None else float(v) for v in value])
-    workers_all = np.array([np.nan if v is None else float(v) for v in workers])
-    base = col == q.base_year - q.first_year
-    workers_base = np.full(len(ids), np.nan)
-    workers_base[index[base]] = workers_all[base]
+        return Data(
+            first_year,
+            last_year,
+            support,
+            np.array([], dtype=np.int64),
+            {name: np.zeros((0, width)) for name in INDICATORS},
+            empty,
+            empty,
+            empty,
+            empty,
+        )
+    columns = list(zip(*rows, strict=True))
+    ids, index = np.unique(np.asarray(columns[0], dtype=np.int64), return_inverse=True)
+    col = np.asarray(columns[1], dtype=np.int64) - first_year
+    matrices = {}
+    for offset, name in enumerate(INDICATORS, start=2):
+        matrix = np.full((len(ids), width), np.nan)
+        matrix[index, col] = np.array([np.nan if v is None else float(v) for v in columns[offset]])
+        matrices[name] = matrix
 
     def attribute(values: tuple[Any, ...]) -> np.ndarray:
         out = np.empty(len(ids), dtype=object)
         out[index] = np.asarray(values, dtype=object)
         return out
 
-    return Panel(
+    first_attribute = 2 + len(INDICATORS)
+    return Data(
+        first_year,
+        last_year,
+        support,
         ids,
-        years,
-        values,
-        workers_base,
-        attribute(province),
-        attribute(sector),
-        attribute(kind),
-        attribute(commune),
+        matrices,
+        *(attribute(columns[first_attribute + i]) for i in range(4)),
+    )
+
+
+def _panel(q: Question, data: Data) -> Panel:
+    """The question's years of its figure, sliced out of the loaded data."""
+    first = q.first_year - data.first_year
+    last = q.last_year - data.first_year + 1
+    return Panel(
+        data.ids,
+        list(range(q.first_year, q.last_year + 1)),
+        data.figures[q.indicator][:, first:last],
+        data.figures["workers"][:, q.base_year - data.first_year],
+        data.province,
+        data.sector,
+        data.kind,
+        data.commune,
     )
 
 
@@ -448,11 +491,15 @@ def _size_band(workers: np.ndarray) -> np.ndarray:
 
 
 def _codes(*columns: np.ndarray) -> np.ndarray:
-    """One integer per distinct combination of the columns."""
+    """One integer per distinct combination of the columns (vectorised: each column is
+    coded on its own, then the rows of codes)."""
     if not columns or len(columns[0]) == 0:
         return np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
-    joined = np.array(["\x1f".join(str(v) for v in row) for row in zip(*columns, strict=True)])
-    return np.unique(joined, return_inverse=True)[1].astype(np.int64)
+    coded = [
+        np.unique(column.astype(str) if column.dtype == object else column, return_inverse=True)[1]
+        for column in columns
+    ]
+    return np.unique(np.stack(coded, axis=1), axis=0, return_inverse=True)[1].ravel()
 
 
 def match_weights(
@@ -495,6 +542,7 @@ def did(
     by establishment). ``values`` has one column per relative year, ``-1`` the base.
     Returns the effect at each relative year with its 95 % interval and the pre-trend test."""
     import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ValueWarning
 
     base = relative_years.index(-1)
     others = [e for e in relative_years if e != -1]
@@ -523,15 +571,19 @@ def did(
     groups = np.concatenate(g_parts)
     # Columns without rows (a year with no figures at all) would make the design singular.
     keep = np.flatnonzero(np.abs(x).sum(axis=0) > 0)
-    fit = sm.WLS(y, x[:, keep], weights=w).fit(
-        cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
-    )
-    params = np.full(2 * k, np.nan)
-    params[keep] = fit.params
-    ci = np.full((2 * k, 2), np.nan)
-    ci[keep] = fit.conf_int(alpha=0.05)
-    pvalues = np.full(2 * k, np.nan)
-    pvalues[keep] = fit.pvalues
+    with warnings.catch_warnings():
+        # A figure that never changes (zero variance) gives a zero standard error: the
+        # interval is then the point itself and the p-value undefined, not an error.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = sm.WLS(y, x[:, keep], weights=w).fit(
+            cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+        )
+        params = np.full(2 * k, np.nan)
+        params[keep] = fit.params
+        ci = np.full((2 * k, 2), np.nan)
+        ci[keep] = fit.conf_int(alpha=0.05)
+        pvalues = np.full(2 * k, np.nan)
+        pvalues[keep] = fit.pvalues
     position = {int(col): i for i, col in enumerate(keep)}
     effects = {}
     for j, e in enumerate(others):
@@ -544,15 +596,20 @@ def did(
         restriction = np.zeros((len(pre), len(keep)))
         for row, col in enumerate(pre):
             restriction[row, position[col]] = 1.0
-        try:
-            pretrend_p = float(np.asarray(fit.f_test(restriction).pvalue))
-        except (ValueError, np.linalg.LinAlgError):
-            pretrend_p = None
+        with warnings.catch_warnings():
+            # No variation before support at all: nothing to test.
+            warnings.simplefilter("error", ValueWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                pretrend_p = float(np.asarray(fit.f_test(restriction).pvalue))
+            except (ValueError, ValueWarning, np.linalg.LinAlgError):
+                pretrend_p = None
     main = k + others.index(horizon)
+    main_p = float(pvalues[main]) if horizon in effects else math.nan
     return {
         "effects": effects,
         "counts": counts,
-        "p_value": float(pvalues[main]) if horizon in effects else None,
+        "p_value": None if math.isnan(main_p) else main_p,
         "pretrend_p": None if pretrend_p is None or math.isnan(pretrend_p) else pretrend_p,
     }
 
@@ -564,18 +621,22 @@ def estimate(
     supported_before: np.ndarray,
     supported_window: np.ndarray,
     spent: np.ndarray,
+    *,
+    only: np.ndarray | None = None,
 ) -> Estimate:
     """One evaluation over the panel, given per establishment of the panel: supported in the
     cohort year by the kind asked, supported by anything before it in the window, supported
-    by anything in the window, and the state money received in the cohort year."""
+    by anything in the window, and the state money received in the cohort year. ``only``
+    limits the supported establishments counted (the place asked); controls come from
+    anywhere in the panel, matched within the province."""
     horizon = q.horizon
     relative_years = [year - q.cohort for year in panel.years]
     base_col = relative_years.index(-1)
     end_col = relative_years.index(horizon)
     has_both = ~np.isnan(panel.values[:, base_col]) & ~np.isnan(panel.values[:, end_col])
     treated = supported & ~supported_before & has_both
-    if q.communes is not None:
-        treated &= np.isin(panel.commune, np.asarray(q.communes, dtype=object))
+    if only is not None:
+        treated &= only
     controls = ~supported_window & has_both
     cells = [
         _codes(panel.province, panel.sector, panel.kind, _size_band(panel.workers_base)),
@@ -629,19 +690,18 @@ def _masks(
     q: Question, panel: Panel, support: Support, codes: tuple[str, ...] | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per establishment of the panel: supported in the cohort year by a kind among
-    ``codes`` (None: any), supported before, supported in the window, money received."""
+    ``codes`` (None: any), supported by anything in the window before the cohort year,
+    supported by anything in the window, money received in the cohort year."""
     n = len(panel.ids)
-    position = np.searchsorted(panel.ids, support.establishment)
-    position = np.clip(position, 0, max(n - 1, 0))
-    known = (
-        (panel.ids[position] == support.establishment)
-        if n
-        else np.zeros(len(support.year), dtype=bool)
-    )
+    if n == 0:
+        nothing = np.zeros(0, dtype=bool)
+        return nothing, nothing, nothing, np.zeros(0)
+    position = np.clip(np.searchsorted(panel.ids, support.establishment), 0, n - 1)
+    known = panel.ids[position] == support.establishment
+    known &= (support.year >= q.first_year) & (support.year <= q.last_year)
     in_cohort = known & (support.year == q.cohort)
     if codes is not None:
-        wanted = np.isin(support.category, codes) | np.isin(support.subtype, codes)
-        in_cohort &= wanted
+        in_cohort &= np.isin(support.category, codes) | np.isin(support.subtype, codes)
     supported = np.zeros(n, dtype=bool)
     supported[position[in_cohort]] = True
     spent = np.zeros(n)
@@ -653,30 +713,48 @@ def _masks(
     return supported, before, window, spent
 
 
-def evaluate(q: Question, *, by_category: bool = True) -> Evaluation:
-    """The evaluation asked, and the same for each activity content of the catalogue with
-    any supported establishment (``by_category``). About ten queries in all."""
-    from khuyencong.programmes.models import ActivityCategory, ActivitySubtype
+def category_names() -> dict[str, str]:
+    """The activity contents of the catalogue, code → name, in catalogue order."""
+    from khuyencong.programmes.models import ActivityCategory
 
-    support = _support_events(q)
-    panel = _panel(q)
+    return {c.code: c.display_name for c in ActivityCategory.objects.order_by("ordering", "code")}
+
+
+def evaluate(
+    q: Question,
+    *,
+    data: Data | None = None,
+    by_category: bool = True,
+    names: dict[str, str] | None = None,
+) -> Evaluation:
+    """The evaluation asked and, with ``by_category``, the same for each activity content
+    given to anyone in the cohort year (or the one sub-type asked). Reads the database
+    (about ten queries) unless ``data`` already covers the question's years."""
+    if data is None or not data.covers(q):
+        data = load(q.provinces, q.first_year, q.last_year)
+    panel = _panel(q, data)
+    only = None
+    if q.communes is not None:
+        only = np.isin(panel.commune, np.asarray(q.communes, dtype=object))
+    elif q.provinces is not None and data.province.size:
+        only = np.isin(panel.province, np.asarray(q.provinces, dtype=object))
     codes = (q.category,) if q.category else None
-    overall = estimate(q, panel, *_masks(q, panel, support, codes))
+    overall = estimate(q, panel, *_masks(q, panel, data.support, codes), only=only)
     categories: list[CategoryEstimate] = []
     if by_category:
-        names = {
-            c.code: c.display_name if hasattr(c, "display_name") else c.name
-            for c in ActivityCategory.objects.order_by("ordering", "code")
-        }
+        if names is None:
+            names = category_names()
         if q.category and len(q.category) > 2:
-            wanted = [q.category]
+            from khuyencong.programmes.models import ActivitySubtype
+
             sub = ActivitySubtype.objects.filter(pk=q.category).first()
-            names[q.category] = str(sub) if sub else q.category
+            names = {**names, q.category: sub.display_name if sub else q.category}
+            wanted = [q.category]
         else:
-            present = set(support.category[support.year == q.cohort].tolist())
+            present = set(data.support.category[data.support.year == q.cohort].tolist())
             wanted = [c for c in names if c in present and (not q.category or c == q.category)]
         for code in wanted:
-            result = estimate(q, panel, *_masks(q, panel, support, (code,)))
+            result = estimate(q, panel, *_masks(q, panel, data.support, (code,)), only=only)
             categories.append(CategoryEstimate(code, names.get(code, code), result))
     return Evaluation(q, overall, categories)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pytest
 from django.db import connection
@@ -11,67 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from khuyencong.programmes.factories import advance, draft_project
-from khuyencong.registry.factories import EstablishmentFactory
-from khuyencong.registry.models import Establishment, YearlyFigure
+from khuyencong.registry.models import Establishment
 from khuyencong.reports import impact
+from khuyencong.reports.factories import impact_panel as make_panel
 
 THIS_YEAR = timezone.localdate().year
 COHORT = THIS_YEAR - 3
-
-
-def make_panel(
-    *,
-    commune,
-    treated: int,
-    controls: int,
-    effect: float,
-    manager,
-    seed: int = 1,
-    category: str = "03",
-    subtype: str = "03-MAYMOC",
-    kinds=("household", "enterprise"),
-):
-    """Establishments with revenue and workers from COHORT-3 to THIS_YEAR: a common trend,
-    an establishment's own level and noise; the supported ones (beneficiaries of one
-    accepted project of COHORT) gain ``effect`` đồng of revenue from the cohort year on."""
-    rng = random.Random(seed)
-    establishments = [
-        EstablishmentFactory(commune=commune, kind=kinds[i % len(kinds)])
-        for i in range(treated + controls)
-    ]
-    figures = []
-    for index, est in enumerate(establishments):
-        level = rng.gauss(2_000_000_000, 400_000_000)
-        workers = rng.choice([5, 8, 20, 30])
-        gain = effect if index < treated else 0
-        for year in range(COHORT - 3, THIS_YEAR + 1):
-            trend = 100_000_000 * (year - COHORT)
-            after = gain if year >= COHORT else 0
-            revenue = level + trend + after + rng.gauss(0, 60_000_000)
-            figures.append(
-                YearlyFigure(
-                    establishment=est,
-                    year=year,
-                    revenue=max(0, round(revenue)),
-                    workers=workers,
-                )
-            )
-    YearlyFigure.objects.bulk_create(figures)
-    if treated:
-        project = draft_project(
-            actor=manager,
-            province=commune.province,
-            year=COHORT,
-            category=category,
-            subtype=subtype,
-            budget_lines=[
-                {"source": "national", "amount": 100_000_000 * treated},
-                {"source": "counterpart", "amount": 150_000_000 * treated},
-            ],
-            beneficiaries=[est.pk for est in establishments[:treated]],
-        )
-        advance(project, "accepted", manager=manager)
-    return establishments
 
 
 def question(province, **kwargs):

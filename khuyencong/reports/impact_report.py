@@ -1,0 +1,172 @@
+"""The impact evaluation as one plain object (DESIGN.md: a report is built once; the API,
+the page, the XLSX and the DOCX only read it). Numbers stay numbers (đồng as integers,
+workers with two decimals); ``message`` says in a sentence what they mean, Vietnamese by
+default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from khuyencong.core.formats import format_money, format_number
+from khuyencong.reports import impact
+from khuyencong.reports.units import ResolvedUnit
+
+
+def method_text() -> str:
+    return _(
+        "Difference in differences: supported establishments against establishments not "
+        "supported in the window, matched on province, sector, kind and size band the year "
+        "before support; weighted least squares with errors clustered by establishment "
+        "(statsmodels), 95 % interval."
+    )
+
+
+def amount(value: float | None, indicator: str) -> float | int | None:
+    """A figure as the API gives it: đồng as an integer, workers with two decimals."""
+    if value is None:
+        return None
+    if indicator == "workers":
+        return round(value, 2)
+    return round(value)
+
+
+def show(value: float | None, indicator: str) -> str:
+    """A figure as a sentence writes it: "1,2 tỷ đồng", "3,5 lao động"."""
+    if value is None:
+        return "–"
+    if indicator == "workers":
+        return _("%(n)s workers") % {"n": format_number(value, decimals=1)}
+    return format_money(round(value))
+
+
+def sentence(estimate: impact.Estimate, indicator: str, horizon: int) -> str:
+    """What the estimate says, plainly, for an officer."""
+    label = str(impact.INDICATORS[indicator][0])
+    if estimate.verdict == "too_few":
+        return _(
+            "Too few to conclude: %(treated)s supported and %(controls)s comparable "
+            "establishments have the figure before and after support; the evaluation needs "
+            "at least %(min_treated)s of each."
+        ) % {
+            "treated": estimate.treated,
+            "controls": estimate.controls,
+            "min_treated": impact.MIN_TREATED,
+        }
+    values = {
+        "figure": label,
+        "effect": show(abs(estimate.effect or 0), indicator),
+        "low": show(estimate.ci_low, indicator),
+        "high": show(estimate.ci_high, indicator),
+        "horizon": horizon,
+        "treated": estimate.treated,
+        "controls": estimate.controls,
+    }
+    if estimate.verdict == "effect":
+        text = _(
+            "%(horizon)s year(s) after support, each supported establishment had %(effect)s "
+            "more %(figure)s than comparable establishments (95 %% interval %(low)s to "
+            "%(high)s; %(treated)s supported, %(controls)s compared)."
+        )
+    elif estimate.verdict == "harm":
+        text = _(
+            "%(horizon)s year(s) after support, each supported establishment had %(effect)s "
+            "less %(figure)s than comparable establishments (95 %% interval %(low)s to "
+            "%(high)s; %(treated)s supported, %(controls)s compared)."
+        )
+    else:
+        text = _(
+            "No effect on %(figure)s can be told apart from zero %(horizon)s year(s) after "
+            "support (95 %% interval %(low)s to %(high)s; %(treated)s supported, "
+            "%(controls)s compared)."
+        )
+    text %= values
+    if estimate.pretrend_warning:
+        text += " " + _(
+            "Careful: before support the two groups already moved differently, so the "
+            "estimate may be biased."
+        )
+    return text
+
+
+def estimate_dict(estimate: impact.Estimate, indicator: str, horizon: int) -> dict[str, Any]:
+    return {
+        "treated": estimate.treated,
+        "controls": estimate.controls,
+        "effect": amount(estimate.effect, indicator),
+        "ci_low": amount(estimate.ci_low, indicator),
+        "ci_high": amount(estimate.ci_high, indicator),
+        "p_value": None if estimate.p_value is None else round(estimate.p_value, 4),
+        "verdict": estimate.verdict,
+        "conclusive": estimate.conclusive,
+        "message": sentence(estimate, indicator, horizon),
+        "pretrend_p": None if estimate.pretrend_p is None else round(estimate.pretrend_p, 4),
+        "pretrend_warning": estimate.pretrend_warning,
+        "matched_exact": estimate.matched_exact,
+        "unmatched": estimate.unmatched,
+        "baseline_mean": amount(estimate.baseline_mean, indicator),
+        "spent_per_establishment": estimate.spent_per_establishment,
+        "effect_per_billion": (
+            None if estimate.effect_per_billion is None else round(estimate.effect_per_billion, 2)
+        ),
+        "event_study": [
+            {
+                "relative_year": row.relative_year,
+                "year": row.year,
+                "effect": amount(row.effect, indicator),
+                "ci_low": amount(row.ci_low, indicator),
+                "ci_high": amount(row.ci_high, indicator),
+                "treated": row.treated,
+                "controls": row.controls,
+            }
+            for row in estimate.event_study
+        ],
+    }
+
+
+def question_for(
+    resolved: ResolvedUnit, *, cohort: int, indicator: str, horizon: int, category: str = ""
+) -> impact.Question:
+    return impact.Question(
+        cohort=cohort,
+        indicator=indicator,
+        horizon=horizon,
+        provinces=tuple(resolved.provinces),
+        communes=tuple(resolved.communes) if resolved.communes is not None else None,
+        category=category,
+    )
+
+
+def build(
+    resolved: ResolvedUnit,
+    q: impact.Question,
+    *,
+    data: impact.Data | None = None,
+    names: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The evaluation of the question for the place, as the API answers it."""
+    evaluation = impact.evaluate(q, data=data, names=names)
+    name, unit_of_measure = impact.INDICATORS[q.indicator]
+    return {
+        "unit": str(resolved.unit),
+        "unit_label": resolved.label,
+        "cohort": q.cohort,
+        "indicator": q.indicator,
+        "indicator_label": str(name),
+        "measure": unit_of_measure,
+        "horizon": q.horizon,
+        "category": q.category,
+        "method": method_text(),
+        "min_treated": impact.MIN_TREATED,
+        "min_controls": impact.MIN_CONTROLS,
+        **estimate_dict(evaluation.overall, q.indicator, q.horizon),
+        "by_category": [
+            {
+                "category": item.code,
+                "name": item.name,
+                **estimate_dict(item.estimate, q.indicator, q.horizon),
+            }
+            for item in evaluation.by_category
+        ],
+    }
