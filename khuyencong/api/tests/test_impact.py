@@ -114,9 +114,7 @@ def test_the_query_count_is_fixed(api_for, manager_a, panel_a, commune_a1):
     client = api_for(manager_a)
     with CaptureQueriesContext(connection) as first:
         ask(client)
-    impact_panel(
-        commune=commune_a1, treated=15, controls=30, effect=0, manager=manager_a, seed=9
-    )
+    impact_panel(commune=commune_a1, treated=15, controls=30, effect=0, manager=manager_a, seed=9)
     with CaptureQueriesContext(connection) as second:
         ask(client)
 
