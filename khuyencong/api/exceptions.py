@@ -33,14 +33,18 @@ NON_FIELD = "detail"
 
 
 def domain_error_status(exc: DomainError) -> int:
-    if isinstance(exc, StaleEditError) or getattr(exc, "http_status", None) == 409:
+    """400 for bad input, 409 for a conflict (``ConflictError``), 403 for a forbidden act
+    (``ForbiddenError``): the taxonomy of core.errors, mapped here once."""
+    if isinstance(exc, StaleEditError) or exc.http_status == 409:
         return status.HTTP_409_CONFLICT
+    if exc.http_status == 403:
+        return status.HTTP_403_FORBIDDEN
     return status.HTTP_400_BAD_REQUEST
 
 
 def domain_error_body(exc: DomainError, code: int) -> dict[str, Any]:
     message = str(exc.message)
-    if code == status.HTTP_409_CONFLICT or not exc.field:
+    if code != status.HTTP_400_BAD_REQUEST or not exc.field:
         body: dict[str, Any] = {NON_FIELD: message}
         # Rules a manager may override (support caps, eligibility) are listed one by one.
         refusals = getattr(exc, "refusals", None)

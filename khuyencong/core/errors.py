@@ -1,3 +1,19 @@
+"""The one error taxonomy of the domain (DESIGN.md, "One kernel per concern").
+
+Services raise these; nothing in them knows about HTTP. The API maps them once
+(``api/exceptions.py``: 400 naming the field, 409, 403) and pages turn them into a form
+error or a message:
+
+- ``DomainError``: bad input (400, on ``field`` when it names one); each app subclasses it
+  once (``ProgrammeError``, ``NetworkError``…) so callers can tell whose rule refused;
+- ``ConflictError``: not now: the record's state, a concurrent change (409);
+  ``WorkflowError`` (a step not allowed from the state or for the actor's role) and
+  ``StaleEditError`` (optimistic locking) are the two kinds;
+- ``ForbiddenError``: the actor's role may never do this (403); it is a ``PermissionError``
+  so callers written before the taxonomy keep catching it;
+- not found is Django's ``Http404``: out-of-scope objects answer 404 (core.scoping).
+"""
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +22,11 @@ from django.utils.translation import gettext_lazy as _
 class DomainError(Exception):
     """Base of every app's domain error; carries a translated message for the user.
 
-    Views show it as a message; the API answers 400 (``ValidationFailed``) or 409.
+    Views show it as a message; the API answers 400 (``ValidationFailed``) or, for a
+    subclass declaring ``http_status = 409``, 409.
     """
+
+    http_status = 400
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -15,7 +34,18 @@ class DomainError(Exception):
         self.field = field
 
 
-class StaleEditError(DomainError):
+class ConflictError(DomainError):
+    """Not now: the record's state or a concurrent change refuses it (API: 409)."""
+
+    http_status = 409
+
+
+class WorkflowError(ConflictError):
+    """A workflow step that is not allowed now: wrong state, wrong role, a precondition of
+    the step (core.workflow; API: 409)."""
+
+
+class StaleEditError(ConflictError):
     """Someone saved the record after this form was opened (optimistic locking)."""
 
     def __init__(self) -> None:
@@ -25,3 +55,9 @@ class StaleEditError(DomainError):
                 "Your changes were not saved: reload the page, check their changes and edit again."
             )
         )
+
+
+class ForbiddenError(DomainError, PermissionError):
+    """The actor's role may never do this, whatever the record's state (API: 403)."""
+
+    http_status = 403

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from khuyencong.core.errors import DomainError
+from khuyencong.core.errors import DomainError, WorkflowError
+
+__all__ = ["NetworkError", "WorkflowError"]
 
 
 class NetworkError(DomainError):
-    """Invalid input for a collaborator, a report or a difficulty (API: 400 on ``field``)."""
-
-
-class WorkflowError(DomainError):
-    """A step that is not allowed now: wrong state, wrong role (API: 409)."""
-
-    http_status = 409
+    """Invalid input for a collaborator, a report or a difficulty (API: 400 on ``field``).
+    A step or a change not allowed now is core's ``WorkflowError`` (409)."""
