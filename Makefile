@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: check-system run test lint format install migrate demo worker messages bench bench-quick clean
+.PHONY: check-system run serve test lint format install migrate demo worker messages bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -30,6 +30,13 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_places
 	$(BIN)/python manage.py seed_demo --print-logins --url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack on one machine (docs/deploy.md): migrate, compile_translations,
+# collectstatic, load_places, then gunicorn (deploy/gunicorn.conf.py), the task worker and
+# recover_jobs until Ctrl-C. DEBUG off; settings from the environment or KC_ENV_FILE
+# (deploy/khuyencong.env.example).
+serve: $(STAMP)
+	HOST=$(HOST) PORT=$(PORT) deploy/serve.sh
 
 # A worker for background jobs when TASKS_BACKEND=database.
 worker: $(STAMP)

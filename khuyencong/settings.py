@@ -322,9 +322,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # HSTS is sent on HTTPS answers only (SecurityMiddleware); a year by default in production.
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = False
+# Only a statement that the site agrees to be preloaded; nothing happens until the owner of
+# the domain submits it to hstspreload.org (deploy/khuyencong.env.example).
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 # Redirect plain HTTP to HTTPS when the site is served over TLS (README: Configuration).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Health probes ask the app server itself over plain HTTP (systemd, compose, a balancer).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 # Browser features no page uses (core.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"

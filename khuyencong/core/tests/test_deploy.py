@@ -1,0 +1,134 @@
+"""The documented production settings (deploy/khuyencong.env.example) pass Django's deploy
+checks, every setting read from the environment is documented there, and the app server's
+worker count follows the machine (deploy/gunicorn.conf.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+EXAMPLE = ROOT / "deploy" / "khuyencong.env.example"
+ENV_READ = re.compile(r"env_(?:str|bool|int|list)\(\s*\"([A-Z0-9_]+)\"")
+GUNICORN_READ = re.compile(r"(?:_int|environ\.get)\(\s*\"([A-Z0-9_]+)\"")
+
+
+def documented_settings() -> dict[str, str]:
+    """The uncommented KEY=value lines of the example: the production settings."""
+    values = {}
+    for line in EXAMPLE.read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key] = value
+    return values
+
+
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "TMPDIR"}
+    }
+    env.update(documented_settings())
+    # What the example leaves to fill in, and folders of this machine instead of /var/lib.
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        KC_VAR_DIR=str(tmp_path / "var"),
+        DJANGO_SETTINGS_MODULE="khuyencong.settings",
+    )
+    env.update(overrides)
+    return env
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_documented_production_settings_pass_check_deploy(tmp_path):
+    documented = documented_settings()
+    assert documented["DEBUG"] == "0"
+    assert documented["SECRET_KEY"] == "", "the example must not ship a usable secret key"
+    result = check_deploy(production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_would_notice_a_weaker_setting(tmp_path):
+    # The check above has teeth: cookies without Secure are a warning, which fails it.
+    result = check_deploy(production_env(tmp_path, SECURE_COOKIES="0"))
+    assert result.returncode == 1
+    assert "security.W012" in result.stderr
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    example = EXAMPLE.read_text()
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    read = set(ENV_READ.findall((ROOT / "khuyencong" / "settings.py").read_text()))
+    read |= set(GUNICORN_READ.findall((ROOT / "deploy" / "gunicorn.conf.py").read_text()))
+    assert {"SECRET_KEY", "DATABASE_URL", "WEB_CONCURRENCY", "HSTS_PRELOAD"} <= read
+    missing = sorted(read - documented)
+    assert not missing, f"add these to deploy/khuyencong.env.example: {missing}"
+
+
+def _gunicorn_config(monkeypatch, **env: str) -> dict:
+    for name in ("WEB_CONCURRENCY", "GUNICORN_MAX_WORKERS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+
+
+def test_the_app_server_runs_two_workers_per_core_plus_one_at_most_the_cap(monkeypatch):
+    config = _gunicorn_config(monkeypatch)
+    workers = config["default_workers"]
+    assert workers(cores=1, cap=8) == 3
+    assert workers(cores=2, cap=8) == 5
+    assert workers(cores=16, cap=8) == 8
+    cores = len(os.sched_getaffinity(0))
+    assert config["workers"] == min(2 * cores + 1, 8)
+    assert config["worker_class"] == "gthread"
+    assert config["wsgi_app"] == "khuyencong.wsgi:application"
+    assert config["bind"] == ["127.0.0.1:8000"]
+
+
+def test_the_app_server_takes_its_numbers_from_the_environment(monkeypatch):
+    config = _gunicorn_config(
+        monkeypatch, WEB_CONCURRENCY="3", GUNICORN_THREADS="4", GUNICORN_BIND="0.0.0.0:9000"
+    )
+    assert (config["workers"], config["threads"], config["bind"]) == (3, 4, ["0.0.0.0:9000"])
+    assert _gunicorn_config(monkeypatch, GUNICORN_MAX_WORKERS="2")["workers"] == 2
+    with pytest.raises(SystemExit, match="WEB_CONCURRENCY must be an integer"):
+        _gunicorn_config(monkeypatch, WEB_CONCURRENCY="many")
+
+
+def test_make_serve_runs_the_production_script():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(
+        r"^serve: \$\(STAMP\)\n\tHOST=\$\(HOST\) PORT=\$\(PORT\) deploy/serve.sh", makefile, re.M
+    )
+    script = (ROOT / "deploy" / "serve.sh").read_text()
+    for step in ("migrate", "compile_translations", "collectstatic", "load_places"):
+        assert f'"$PY" manage.py {step}' in script
+    assert "db_worker" in script and "recover_jobs --every" in script
+    assert "--config deploy/gunicorn.conf.py" in script
+    assert os.access(ROOT / "deploy" / "serve.sh", os.X_OK)
+    pins = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'"gunicorn==\d+\.\d+\.\d+"', pins)
