@@ -9,6 +9,11 @@ urlpatterns = [
     path("", submissions.submission_list, name="submission-list"),
     path("new/", submissions.submission_create, name="submission-create"),
     path("consolidation/", submissions.consolidation_page, name="submission-consolidation"),
+    path(
+        "consolidation/forms/",
+        submissions.consolidated_forms_page,
+        name="submission-consolidated-forms",
+    ),
     path("<int:pk>/", submissions.submission_detail, name="submission-detail"),
     path("<int:pk>/review/", submissions.submission_review, name="submission-review"),
 ]

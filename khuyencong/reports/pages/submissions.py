@@ -22,7 +22,11 @@ from khuyencong.core.errors import DomainError
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Province, Region
 from khuyencong.reports import submissions
+from khuyencong.reports.documents import DocumentError, form_file
+from khuyencong.reports.forms import FORMS
+from khuyencong.reports.forms.base import OfficialForm
 from khuyencong.reports.models import ReportSubmission
+from khuyencong.reports.pages.official import FILE_FORMATS, table
 from khuyencong.reports.periods import Period, PeriodError
 from khuyencong.reports.units import NATION
 
@@ -122,6 +126,29 @@ class ConsolidationForm(PeriodFields):
         regions = [(f"region:{r.code}", r.name) for r in Region.objects.order_by("code")]
         self.fields["unit"].choices = [(NATION, _("Whole country")), *regions]
         self.fields["unit"].initial = NATION
+
+
+class ConsolidatedFormsChoice(ConsolidationForm):
+    """A region or the country, a period and one of the four official forms."""
+
+    form = forms.ChoiceField(label=gettext_lazy("Form"), initial="results")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = list(FORMS.items())
+        self.order_fields(["form", "unit", "kind", "year", "quarter"])
+
+
+def _form_file(request: HttpRequest, form: OfficialForm) -> HttpResponse:
+    """The form as a file in ``?format=`` (404 for an unknown format): the document as the
+    issuing agency of its place prints it."""
+    fmt = request.GET.get("format", "")
+    if fmt not in FILE_FORMATS:
+        raise Http404
+    try:
+        return form_file(form, fmt).response()
+    except DocumentError as error:  # pragma: no cover - no number or date is passed
+        raise Http404 from error
 
 
 # --- the list and the submission ------------------------------------------------------------
@@ -275,6 +302,12 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else (submission.snapshot, other)
         )
         changes = submissions.differences(older, newer)
+    frozen = submissions.frozen_forms(submission)
+    if request.GET.get("format"):
+        wanted_form = next((f for f in frozen if f.code == request.GET.get("form")), None)
+        if wanted_form is None:
+            raise Http404
+        return _form_file(request, wanted_form)
     period = Period(submission.start, submission.end)
     due = submissions.due_date(period, submission.kind)
     first = versions[0].submitted_at if versions else submission.submitted_at
@@ -293,6 +326,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_submit": submissions.may_submit(request.user, submission.province_id),
             "may_review": submissions.may_review(request.user),
             "transitions": list(submission.transitions.order_by("at", "id")),
+            "frozen": [{"built": form, "table": table(form)} for form in frozen],
+            "formats": FILE_FORMATS,
             "here": "submissions",
         },
     )
@@ -346,4 +381,40 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
         request,
         "reports/staff/submission_consolidation.html",
         {"form": form, "result": result, "here": "submissions"},
+    )
+
+
+@login_required
+def consolidated_forms_page(request: HttpRequest) -> HttpResponse:
+    """The official forms of a region or the country for a period, added up from the
+    provinces' accepted reports as they were frozen (``submissions.consolidate_forms``), on
+    screen and as files."""
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    if not submissions.may_consolidate(request.user):
+        raise Http404
+    chooser = ConsolidatedFormsChoice(request.GET or None)
+    built = None
+    if chooser.is_bound and chooser.is_valid():
+        try:
+            resolved = submissions.consolidation_unit(request.user, chooser.cleaned_data["unit"])
+        except DomainError as error:
+            chooser.add_error("unit", error.message)
+        else:
+            built = submissions.consolidate_forms(
+                resolved, chooser.cleaned_data["period"], [chooser.cleaned_data["form"]]
+            )[0]
+            if request.GET.get("format"):
+                return _form_file(request, built)
+    return render(
+        request,
+        "reports/staff/consolidated_forms.html",
+        {
+            "chooser": chooser,
+            "built": built,
+            "table": table(built) if built else None,
+            "formats": FILE_FORMATS,
+            "forms": list(FORMS.items()),
+            "here": "submissions",
+        },
     )
