@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from khuyencong.core.errors import DomainError
+from khuyencong.core.errors import DomainError, WorkflowError
+
+__all__ = ["AwardError", "WorkflowError"]
 
 
 class AwardError(DomainError):
     """Invalid input for a round, an entry, a score sheet or a complaint (API: 400 on
     ``field``)."""
-
-
-class WorkflowError(DomainError):
-    """A step that is not allowed now: wrong state, wrong role (API: 409)."""
-
-    http_status = 409
