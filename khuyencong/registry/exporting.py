@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from khuyencong.core.exporting import INTEGER_FORMAT, ExportColumn, Exporter, workbook_bytes
-from khuyencong.core.importing import DEFAULT_MAX_ROWS
+from khuyencong.core.formats import format_number
 from khuyencong.core.scoping import can_write_place, scope_queryset
 from khuyencong.places.models import Commune, CommuneMapping
 from khuyencong.registry.importing import COLUMNS, KIND_LABELS, STATUS_LABELS
@@ -152,7 +153,7 @@ def _data_sheet(workbook: Workbook, rows: Sequence[dict[str, Any]] = ()) -> None
             type="list", formula1='"{}"'.format(",".join(values)), allow_blank=True
         )
         validation.showErrorMessage = False
-        validation.add(f"{positions[key]}2:{positions[key]}{DEFAULT_MAX_ROWS + 1}")
+        validation.add(f"{positions[key]}2:{positions[key]}{settings.IMPORT_MAX_ROWS + 1}")
         sheet.add_data_validation(validation)
 
 
@@ -176,7 +177,7 @@ def _notes_sheet(workbook: Workbook, user: Any) -> None:
         _(
             "At most %(max)s rows per file. Large files are imported in the background; the page shows the progress."
         )
-        % {"max": f"{DEFAULT_MAX_ROWS:,}".replace(",", ".")},
+        % {"max": format_number(settings.IMPORT_MAX_ROWS)},
     ]
     for number, text in enumerate(lines, start=1):
         cell = sheet.cell(row=number, column=1, value=text)

@@ -565,6 +565,19 @@ def test_the_template_documents_every_column(officer_a, places, client_for):
     assert "đ" in listed
 
 
+def test_the_template_states_the_configured_row_limit(officer_a, places, client_for, settings):
+    def instructions() -> str:
+        response = client_for(officer_a).get(reverse("registry:import-template"))
+        notes = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[1]
+        return " ".join(str(row[0]) for row in notes.iter_rows(values_only=True) if row[0])
+
+    assert "Tối đa 200.000 dòng mỗi tệp" in instructions()
+    settings.IMPORT_MAX_ROWS = 50_000
+    text = instructions()
+    assert "Tối đa 50.000 dòng mỗi tệp" in text
+    assert "20.000" not in text and "200.000" not in text
+
+
 def test_the_example_imports_as_it_is(officer_a, places, legacy_ea_kar, client_for):
     client = client_for(officer_a)
     response = client.get(reverse("registry:import-example"))
