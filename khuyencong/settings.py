@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "khuyencong.core",
     "khuyencong.places",
     "khuyencong.accounts",
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khuyencong.core.middleware.VietnameseFirstMiddleware",
@@ -87,6 +90,9 @@ MIDDLEWARE = [
     "khuyencong.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "khuyencong.core.middleware.PermissionsPolicyMiddleware",
+    # Inline styles for the third-party HTML under /api/ only (Swagger UI, Redoc, DRF's
+    # browsable API); after CSPMiddleware, so it marks the answer before the header is built.
+    "khuyencong.core.middleware.ApiDocsStylesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a lockout noticed during a login into the 429 answer (accounts/security.py).
@@ -334,6 +340,27 @@ PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; docs/security.md): scripts, styles, images, fonts and
+# connections from this site only; no inline script, no inline event handler, no inline
+# style, no eval, no plugin, no framing, forms posted to this site only. The pages keep their
+# behaviour in static files (core/static/core/app.js). The only relaxation: inline styles on
+# the third-party HTML under /api/ (core.middleware.ApiDocsStylesMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

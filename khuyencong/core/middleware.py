@@ -132,3 +132,20 @@ class PermissionsPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Permissions-Policy", self.policy)
         return response
+
+
+class ApiDocsStylesMiddleware:
+    """Lets the HTML pages under ``/api/`` (Swagger UI, Redoc, DRF's browsable API: third-party
+    pages that set inline styles and, for Redoc, inject ``<style>`` elements) use inline
+    styles. Scripts stay as strict as everywhere else. Place after ``CSPMiddleware``."""
+
+    UPDATE = {"style-src": ["'unsafe-inline'"], "img-src": ["data:"], "worker-src": ["blob:"]}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and "text/html" in response.get("Content-Type", ""):
+            response._csp_update = self.UPDATE  # type: ignore[attr-defined]
+        return response

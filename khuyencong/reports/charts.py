@@ -83,6 +83,47 @@ RC = {
 # rcParams are global: rendering holds a lock so threads do not mix their settings.
 _LOCK = threading.Lock()
 _SVG_TAG = re.compile(r"<svg\b[^>]*>")
+# matplotlib writes its SVG styling as ``style`` attributes and a ``<style>`` element, both
+# refused by the pages' Content-Security-Policy (no inline style). Every property it uses is
+# also an SVG presentation attribute, which the policy allows: they are rewritten as such.
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>\s*", re.DOTALL)
+PRESENTATION_ATTRIBUTES = frozenset(
+    {
+        "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+        "stroke-linejoin", "stroke-linecap", "stroke-miterlimit", "stroke-dasharray",
+        "stroke-dashoffset", "opacity", "font-size", "font-family", "font-style",
+        "font-weight", "text-anchor", "dominant-baseline", "clip-path", "visibility",
+    }
+)  # fmt: skip
+
+
+def _presentation(declarations: str) -> str:
+    """``fill: #fff; stroke-width: 0.8`` → `` fill="#fff" stroke-width="0.8"``."""
+    attributes = []
+    for declaration in declarations.split(";"):
+        if not declaration.strip():
+            continue
+        name, _colon, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name not in PRESENTATION_ATTRIBUTES:
+            raise ValueError(f"SVG style {name!r} has no presentation attribute")
+        attributes.append(f' {name}="{value}"')  # already escaped in its attribute
+    return "".join(attributes)
+
+
+def without_inline_styles(svg_text: str) -> tuple[str, str]:
+    """(the SVG without ``style`` attributes or elements, the root's attributes from the
+    ``<style>`` element's ``*{…}`` rule, inherited by every shape)."""
+    root = ""
+    for rule in _STYLE_ELEMENT.findall(svg_text):
+        match = re.fullmatch(r"\s*\*\s*\{([^}]*)\}\s*", rule)
+        if match is None:
+            raise ValueError(f"SVG style rule not understood: {rule!r}")
+        root += _presentation(match.group(1))
+    svg_text = _STYLE_ELEMENT.sub("", svg_text)
+    svg_text = _STYLE_ATTRIBUTE.sub(lambda m: _presentation(m.group(1)), svg_text)
+    return svg_text, root
 
 
 @dataclass(frozen=True)
@@ -385,13 +426,14 @@ def svg(chart: Chart) -> SafeString:
     text = _render(chart, "svg", metadata={"Date": None, "Creator": None}).decode()
     start = text.index("<svg")
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[start:], flags=re.DOTALL)
+    text, root_attributes = without_inline_styles(text)
     title = escape(chart.title)
     tag = _SVG_TAG.match(text)
     assert tag is not None
     attributes = re.sub(r'\s(width|height)="[^"]*"', "", tag.group(0)[len("<svg") : -1])
     opening = (
         f'<svg{attributes} width="100%" role="img" aria-labelledby="chart-{chart.key}-title" '
-        f'aria-label="{title}" data-chart="{chart.key}">'
+        f'aria-label="{title}" data-chart="{chart.key}"{root_attributes}>'
         f'<title id="chart-{chart.key}-title">{title}</title>'
     )
     return mark_safe(opening + text[tag.end() :].strip())  # noqa: S308 - escaped above

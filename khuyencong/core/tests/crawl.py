@@ -51,6 +51,43 @@ class Problem:
         return f"{self.url} (linked from {self.found_from}): {self.what}"
 
 
+# Script types a browser runs; a <script type="application/json"> is data, not code.
+SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
+
+
+def check_csp(url: str, found_from: str, response, body: str) -> list[Problem]:
+    """The page carries the Content-Security-Policy, and nothing in it needs what the policy
+    forbids: no inline script, no inline event handler (on…=), no javascript: link, no inline
+    style (attribute or element)."""
+    problems = []
+    policy = response.get("Content-Security-Policy", "")
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    if directives.get("script-src") != ["'self'"]:
+        problems.append(Problem(url, found_from, f"no strict script-src in CSP {policy!r}"))
+    if "'unsafe-inline'" in directives.get("style-src", []):
+        problems.append(Problem(url, found_from, f"inline styles allowed in CSP {policy!r}"))
+    doc = lxml_html.fromstring(body)
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.rsplit("}", 1)[-1]
+        kind = (element.get("type") or "").strip().lower()
+        if tag == "script" and element.get("src") is None and kind in SCRIPT_TYPES:
+            problems.append(Problem(url, found_from, "inline <script>"))
+        if tag == "style":
+            problems.append(Problem(url, found_from, "inline <style>"))
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on"):
+                problems.append(Problem(url, found_from, f"inline handler {name}={value!r}"))
+            elif name.lower() == "style":
+                problems.append(Problem(url, found_from, f"inline style={value!r}"))
+            elif name.lower() in ("href", "src", "action") and value.strip().lower().startswith(
+                "javascript:"
+            ):
+                problems.append(Problem(url, found_from, f"{name}={value!r}"))
+    return problems
+
+
 @dataclass
 class CrawlResult:
     pages: int = 0
@@ -173,7 +210,9 @@ def check_page(url: str, found_from: str, body: str, language: str, msgids) -> l
 
 
 def crawl(client, *, language: str = "vi", depth: int = 2, start: str = "/") -> CrawlResult:
-    """Visit ``start`` and every staff link ``depth`` clicks away with a logged-in client."""
+    """Visit ``start`` and every staff link ``depth`` clicks away with a logged-in client;
+    each page is read as a reader would (``check_page``) and as the browser's
+    Content-Security-Policy does (``check_csp``)."""
     msgids = _catalogue_msgids()
     result = CrawlResult()
     seen: set[str] = set()
@@ -197,6 +236,7 @@ def crawl(client, *, language: str = "vi", depth: int = 2, start: str = "/") -> 
             body = response.content.decode()
             final = response.redirect_chain[-1][0] if response.redirect_chain else url
             result.problems.extend(check_page(url, found_from, body, language, msgids))
+            result.problems.extend(check_csp(url, found_from, response, body))
             if level == depth:
                 continue
             for link in _links(lxml_html.fromstring(body), urlsplit(final).path):

@@ -222,6 +222,9 @@ def test_a_page_answers_a_clear_503_in_vietnamese_when_the_database_is_down(data
     assert "Hệ thống tạm thời không kết nối được cơ sở dữ liệu" in page
     assert "<h1>Hệ thống tạm thời gián đoạn</h1>" in page
     assert response["Retry-After"] == "30"
+    # Styled from the static sheet, under the same Content-Security-Policy as every page.
+    assert "<style" not in page and "/static/core/app.css" in page
+    assert "style-src 'self'" in response["Content-Security-Policy"]
 
 
 @transactional

@@ -5,3 +5,12 @@ document.addEventListener("htmx:responseError", function (event) {
   box.textContent = document.body.dataset.errorMessage;
   event.detail.target.prepend(box);
 });
+
+// A select marked data-autosubmit (the language switch) sends its form when changed; the
+// Content-Security-Policy allows no inline onchange handler.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
+    field.form.submit();
+  }
+});
