@@ -5,11 +5,15 @@ default."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong.core.formats import format_money, format_number
+from khuyencong.places.models import Province
 from khuyencong.reports import impact
 from khuyencong.reports.units import ResolvedUnit
 
@@ -169,4 +173,141 @@ def build(
             }
             for item in evaluation.by_category
         ],
+    }
+
+
+# --- the page and its files ------------------------------------------------------------------
+
+# Cohorts the page compares, ending with the latest one whose horizon has figures.
+PAGE_COHORTS = 5
+PAGE_INDICATORS = ("revenue", "workers")
+VERDICT_LABELS = {
+    "effect": gettext_lazy("Effect found"),
+    "harm": gettext_lazy("Negative effect"),
+    "no_effect": gettext_lazy("No clear effect"),
+    "too_few": gettext_lazy("Too few to conclude"),
+}
+
+
+def page_cohorts(horizon: int, today: datetime.date | None = None) -> list[int]:
+    """The cohort years the page offers, newest first: each with ``horizon`` years of
+    figures after it."""
+    last = (today or timezone.localdate()).year - horizon
+    return list(range(last, last - PAGE_COHORTS, -1))
+
+
+def _short(estimate: impact.Estimate, indicator: str, horizon: int) -> dict[str, Any]:
+    out = estimate_dict(estimate, indicator, horizon)
+    out["verdict_label"] = str(VERDICT_LABELS[estimate.verdict])
+    return out
+
+
+def _per_money(effect: float | None, spent: int | None, per: int) -> float | None:
+    """Effect per ``per`` đồng of khuyến công money (1: đồng per đồng; 10⁹: per tỷ)."""
+    if effect is None or not spent:
+        return None
+    return round(effect / spent * per, 2)
+
+
+def build_overview(
+    resolved: ResolvedUnit, *, cohort: int, horizon: int, names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Everything the impact page, its XLSX and its DOCX show for a place: the cohort's
+    effect on revenue and jobs, by kind of support (with money per establishment, revenue
+    per đồng and jobs per tỷ đồng), by cohort year and, for a region or the nation, by
+    province. One load of the data (about ten queries), then numpy and statsmodels."""
+    cohorts = sorted({*page_cohorts(horizon), cohort})
+    base = question_for(resolved, cohort=cohort, indicator="revenue", horizon=horizon)
+    data = impact.load(base.provinces, min(cohorts) - impact.PRE_YEARS - 1, max(cohorts) + horizon)
+    if names is None:
+        names = impact.category_names()
+
+    def evaluation(indicator: str, year: int = cohort) -> impact.Evaluation:
+        q = question_for(resolved, cohort=year, indicator=indicator, horizon=horizon)
+        return impact.evaluate(q, data=data, names=names, by_category=year == cohort)
+
+    main = {indicator: evaluation(indicator) for indicator in PAGE_INDICATORS}
+    revenue_kinds = {item.code: item for item in main["revenue"].by_category}
+    worker_kinds = {item.code: item for item in main["workers"].by_category}
+    kinds = []
+    for code, item in revenue_kinds.items():
+        jobs = worker_kinds[code].estimate
+        spent = item.estimate.spent_per_establishment
+        kinds.append(
+            {
+                "category": code,
+                "name": item.name,
+                "treated": item.estimate.treated,
+                "controls": item.estimate.controls,
+                "spent_per_establishment": spent,
+                "revenue": _short(item.estimate, "revenue", horizon),
+                "workers": _short(jobs, "workers", horizon),
+                "revenue_per_dong": _per_money(item.estimate.effect, spent, 1),
+                "jobs_per_billion": _per_money(jobs.effect, spent, 10**9),
+            }
+        )
+    years = []
+    for year in sorted(cohorts, reverse=True):
+        found = {
+            indicator: (main[indicator] if year == cohort else evaluation(indicator, year))
+            for indicator in PAGE_INDICATORS
+        }
+        years.append(
+            {
+                "cohort": year,
+                **{
+                    indicator: _short(found[indicator].overall, indicator, horizon)
+                    for indicator in PAGE_INDICATORS
+                },
+            }
+        )
+    provinces = []
+    if resolved.unit.kind in ("nation", "region") and len(resolved.provinces) > 1:
+        labels = dict(
+            Province.objects.filter(pk__in=resolved.provinces).values_list("code", "name")
+        )
+        for code in resolved.provinces:
+            estimates = {
+                indicator: impact.evaluate(
+                    impact.Question(
+                        cohort=cohort, indicator=indicator, horizon=horizon, provinces=(code,)
+                    ),
+                    data=data,
+                    by_category=False,
+                ).overall
+                for indicator in PAGE_INDICATORS
+            }
+            if not (estimates["revenue"].treated or estimates["workers"].treated):
+                continue
+            provinces.append(
+                {
+                    "code": code,
+                    "name": labels.get(code, code),
+                    **{
+                        indicator: _short(estimates[indicator], indicator, horizon)
+                        for indicator in PAGE_INDICATORS
+                    },
+                }
+            )
+    overall = {
+        indicator: _short(main[indicator].overall, indicator, horizon)
+        for indicator in PAGE_INDICATORS
+    }
+    spent = main["revenue"].overall.spent_per_establishment
+    return {
+        "unit": str(resolved.unit),
+        "unit_label": resolved.label,
+        "cohort": cohort,
+        "horizon": horizon,
+        "cohorts": sorted(cohorts, reverse=True),
+        "method": method_text(),
+        "min_treated": impact.MIN_TREATED,
+        "min_controls": impact.MIN_CONTROLS,
+        "overall": overall,
+        "spent_per_establishment": spent,
+        "revenue_per_dong": _per_money(main["revenue"].overall.effect, spent, 1),
+        "jobs_per_billion": _per_money(main["workers"].overall.effect, spent, 10**9),
+        "kinds": kinds,
+        "years": years,
+        "provinces": provinces,
     }

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from khuyencong.reports.pages import agency, files, official, views
+from khuyencong.reports.pages import agency, files, impact, official, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("forms/", official.official_form_page, name="forms"),
     path("agency/", agency.agency_page, name="agency"),
     path("data-quality/", views.quality_page, name="quality"),
+    path("impact/", impact.impact_page, name="impact"),
     path("aggregates/", views.aggregate_list, name="aggregate-list"),
     path("aggregates/new/", views.aggregate_create, name="aggregate-create"),
     path("aggregates/import/", views.aggregate_import, name="aggregate-import"),
