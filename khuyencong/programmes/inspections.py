@@ -18,6 +18,8 @@ from khuyencong.core.roles import Role
 from khuyencong.core.scoping import scope_queryset
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
 from khuyencong.programmes.models import Inspection, InspectionRule, Project, ProjectBeneficiary
+from khuyencong.registry.models import YearlyFigure
+from khuyencong.registry.services import record_yearly_figure
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -89,9 +91,13 @@ def record_inspection(
     notes: str = "",
     follow_up: str = "",
     follow_up_due: datetime.date | None = None,
+    workers: int | None = None,
+    revenue: int | None = None,
 ) -> Inspection:
     """Record what an inspection found. Equipment idle, sold or moved (or a ceased
-    establishment) needs a follow-up action with a due date."""
+    establishment) needs a follow-up action with a due date. Workers and revenue found
+    become the establishment's figures of the inspection's year (source "inspection",
+    the other figures of that year kept), in the same transaction."""
     try:
         current = inspections_for(actor, write=True).select_for_update().get(pk=inspection.pk)
     except Inspection.DoesNotExist as exc:
@@ -127,9 +133,19 @@ def record_inspection(
     current.notes = (notes or "").strip()
     current.follow_up = follow_up
     current.follow_up_due = follow_up_due if follow_up else None
+    current.workers = workers
+    current.revenue = revenue
     current.recorded_by = actor
     current._history_user = actor  # type: ignore[attr-defined]
     current.save()
+    if workers is not None or revenue is not None:
+        record_yearly_figure(
+            actor=actor,
+            establishment=current.establishment,
+            data={"year": done_on.year, "workers": workers, "revenue": revenue},
+            source=YearlyFigure.Source.INSPECTION,
+            replace=False,
+        )
     return current
 
 

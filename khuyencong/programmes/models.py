@@ -883,6 +883,13 @@ class Inspection(models.Model):
     follow_up = models.TextField(_("follow-up action"), blank=True)
     follow_up_due = models.DateField(_("follow-up due by"), null=True, blank=True)
     follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
+    # What the inspector found of the establishment's business; recorded also as the
+    # establishment's yearly figures of the inspection's year (source "inspection"), which
+    # the impact evaluation reads (docs/impact.md).
+    workers = models.PositiveIntegerField(_("workers found"), null=True, blank=True)
+    revenue = models.BigIntegerField(
+        _("revenue of the year (đồng)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

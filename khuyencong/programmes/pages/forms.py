@@ -377,6 +377,18 @@ class InspectionForm(forms.Form):
         ),
     )
     follow_up_due = forms.DateField(label=_("Follow-up due by"), required=False, widget=DATE)
+    workers = forms.IntegerField(
+        label=_("Workers found"),
+        required=False,
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text=_("Recorded as the establishment's figures of the inspection's year."),
+    )
+    revenue = MoneyField(
+        label=_("Revenue of the year"),
+        required=False,
+        help_text=_("As the establishment declares it to the inspector, e.g. 1,5 tỷ."),
+    )
 
 
 class FollowUpForm(forms.Form):

@@ -405,7 +405,16 @@ def _initial(inspection: Inspection) -> dict[str, Any]:
         return {"done_on": timezone.localdate()}
     return {
         name: getattr(inspection, name)
-        for name in ("done_on", "inspector", "finding", "notes", "follow_up", "follow_up_due")
+        for name in (
+            "done_on",
+            "inspector",
+            "finding",
+            "notes",
+            "follow_up",
+            "follow_up_due",
+            "workers",
+            "revenue",
+        )
     }
 
 

@@ -458,6 +458,68 @@ def test_overdue_inspections_and_follow_ups(make, officer_a, beneficiaries):
     assert list(inspections.overdue(scoped, today=later)) == [second]
 
 
+def test_an_inspections_findings_become_the_establishments_figures(make, officer_a, beneficiaries):
+    """Workers and revenue found are the figures of the inspection's year, source
+    "inspection"; the other figures of that year stay, and the earlier values stay in the
+    history (docs/impact.md)."""
+    from khuyencong.registry.models import YearlyFigure
+    from khuyencong.registry.services import figure_history
+
+    project = make(S.ACCEPTED, beneficiaries=[b.pk for b in beneficiaries])
+    inspection = Inspection.objects.filter(project=project).order_by("id").first()
+    today = timezone.localdate()
+    YearlyFigure.objects.create(
+        establishment=inspection.establishment, year=today.year, workers=4, capital=90_000_000
+    )
+
+    inspections.record_inspection(
+        actor=officer_a,
+        inspection=inspection,
+        done_on=today,
+        finding="in_use",
+        workers=12,
+        revenue=1_500_000_000,
+    )
+
+    figure = YearlyFigure.objects.get(establishment=inspection.establishment, year=today.year)
+    assert (figure.workers, figure.revenue, figure.capital) == (12, 1_500_000_000, 90_000_000)
+    assert figure.source == YearlyFigure.Source.INSPECTION
+    assert figure.version == 2
+    assert [row["source"] for row in figure_history(figure)][:1] == ["inspection"]
+    inspection.refresh_from_db()
+    assert (inspection.workers, inspection.revenue) == (12, 1_500_000_000)
+
+
+def test_an_inspection_without_figures_records_none(make, officer_a, beneficiaries):
+    from khuyencong.registry.models import YearlyFigure
+
+    project = make(S.ACCEPTED, beneficiaries=[b.pk for b in beneficiaries])
+    inspection = Inspection.objects.filter(project=project).first()
+
+    inspections.record_inspection(
+        actor=officer_a, inspection=inspection, done_on=timezone.localdate(), finding="in_use"
+    )
+
+    assert not YearlyFigure.objects.filter(establishment=inspection.establishment).exists()
+
+
+def test_the_inspection_page_takes_the_figures(make, officer_a, beneficiaries, client_for):
+    from khuyencong.registry.models import YearlyFigure
+
+    project = make(S.ACCEPTED, beneficiaries=[b.pk for b in beneficiaries])
+    inspection = Inspection.objects.filter(project=project).first()
+    today = timezone.localdate()
+
+    response = client_for(officer_a).post(
+        f"/programmes/inspections/{inspection.pk}/",
+        {"done_on": today.isoformat(), "finding": "in_use", "workers": "9", "revenue": "1,2 tỷ"},
+    )
+
+    assert response.status_code == 302
+    figure = YearlyFigure.objects.get(establishment=inspection.establishment, year=today.year)
+    assert (figure.workers, figure.revenue, figure.source) == (9, 1_200_000_000, "inspection")
+
+
 def test_inspections_are_scoped(make, officer_b, beneficiaries):
     make(S.ACCEPTED, beneficiaries=[b.pk for b in beneficiaries])
     assert not inspections.inspections_for(officer_b).exists()
