@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a lockout noticed during a login into the 429 answer (accounts/security.py).
     "axes.middleware.AxesMiddleware",
+    # A delete the database refuses (records still use it) answers a 409 page naming them.
+    "khuyencong.core.middleware.InUseMiddleware",
     # Last, so it sees the views' exceptions first: a lost database answers 503.
     "khuyencong.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -242,7 +244,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "khuyencong.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "khuyencong.api.schema.AutoSchema",
     "DEFAULT_PARSER_CLASSES": [

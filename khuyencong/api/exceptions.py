@@ -14,20 +14,18 @@ subclass that means "not now" rather than "bad input" declares ``http_status = 4
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import DomainError, StaleEditError, in_use_message
 
 NON_FIELD = "detail"
 
@@ -65,21 +63,6 @@ def validation_error_body(exc: DjangoValidationError) -> dict[str, Any]:
             for field, messages in exc.message_dict.items()
         }
     return {NON_FIELD: " ".join(str(m) for m in exc.messages)}
-
-
-def in_use_message(exc: ProtectedError | RestrictedError) -> str:
-    """'It is still used by 2 award rounds, 1 project.': what a delete would orphan."""
-    objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-    counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for obj in objects:
-        meta = obj._meta
-        counts[meta.label] += 1
-        names[meta.label] = str(meta.verbose_name)
-    uses = ", ".join(f"{count} {names[label]}" for label, count in counts.most_common())
-    return _(
-        "This record cannot be deleted: it is still used by %(uses)s. Remove or change those first."
-    ) % {"uses": uses}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -61,3 +61,27 @@ class ForbiddenError(DomainError, PermissionError):
     """The actor's role may never do this, whatever the record's state (API: 403)."""
 
     http_status = 403
+
+
+def in_use_message(exc: Exception) -> str:
+    """'…it is still used by 2 award rounds, 1 project…': what a delete refused by the database
+    (Django's ``ProtectedError``/``RestrictedError``) would have orphaned. The API answers it
+    with 409 (api/exceptions.py), pages with a 409 page (core.middleware.InUseMiddleware)."""
+    from collections import Counter
+
+    from django.db.models import ProtectedError
+    from django.utils.translation import gettext
+
+    objects = getattr(
+        exc, "protected_objects" if isinstance(exc, ProtectedError) else "restricted_objects", ()
+    )
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for obj in objects:
+        meta = obj._meta
+        counts[meta.label] += 1
+        names[meta.label] = str(meta.verbose_name)
+    uses = ", ".join(f"{count} {names[label]}" for label, count in counts.most_common())
+    return gettext(
+        "This record cannot be deleted: it is still used by %(uses)s. Remove or change those first."
+    ) % {"uses": uses}

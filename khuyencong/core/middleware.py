@@ -149,3 +149,34 @@ class ApiDocsStylesMiddleware:
         if request.path.startswith("/api/") and "text/html" in response.get("Content-Type", ""):
             response._csp_update = self.UPDATE  # type: ignore[attr-defined]
         return response
+
+
+class InUseMiddleware:
+    """A page whose delete the database refuses because other records still use the record
+    (``ProtectedError``/``RestrictedError``) answers 409 with a page naming what uses it,
+    not a 500. The API answers the same with JSON (api/exceptions.py). Place near the end."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db.models import ProtectedError, RestrictedError
+        from django.shortcuts import render
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        from khuyencong.core.errors import in_use_message
+
+        if not isinstance(exception, ProtectedError | RestrictedError):
+            return None
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = "/"
+        return render(
+            request,
+            "core/in_use.html",
+            {"message": in_use_message(exception), "back": back},
+            status=409,
+        )

@@ -199,15 +199,15 @@ def delete_establishment(*, actor: Any, establishment: Establishment) -> None:
     (projects, awards...), which protect it at the database level."""
     from django.db.models import ProtectedError
 
+    from khuyencong.core.errors import in_use_message
+
     current = lock_current(establishments_for(actor, write=True), establishment.pk, None)
     current._history_user = actor  # type: ignore[attr-defined]
     try:
         current.delete()
     except ProtectedError as exc:
         raise EstablishmentInUse(
-            _(
-                "This establishment is referred to by other records and cannot be deleted; set its status to ceased instead."
-            )
+            f"{in_use_message(exc)} {_('Or set its status to ceased.')}"
         ) from exc
 
 

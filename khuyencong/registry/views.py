@@ -163,10 +163,16 @@ def establishment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.delete_establishment(actor=request.user, establishment=establishment)
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("registry:establishment-detail", pk=pk)
-        messages.success(request, _("%(name)s was deleted.") % {"name": establishment.name})
-        return redirect("registry:establishment-list")
+            if error.http_status != 409:
+                messages.error(request, error.message)
+                return redirect("registry:establishment-detail", pk=pk)
+            # Still used by other records: 409, the page naming them (nothing deleted).
+            error_message, status = error.message, 409
+        else:
+            messages.success(request, _("%(name)s was deleted.") % {"name": establishment.name})
+            return redirect("registry:establishment-list")
+    else:
+        error_message, status = None, 200
     return render(
         request,
         "registry/confirm.html",
@@ -175,7 +181,9 @@ def establishment_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "text": _("The establishment leaves the registry; its history is kept."),
             "button": _("Delete"),
             "back": establishment,
+            "error": error_message,
         },
+        status=status,
     )
 
 

@@ -80,3 +80,18 @@ def test_deleting_a_region_still_used_is_409_naming_what_uses_it(api_for, admin,
         "Hãy xoá hoặc sửa các bản ghi đó trước."
     }
     assert Region.objects.filter(code="NAM").exists()
+
+
+def test_deleting_an_establishment_a_project_supports_is_409_naming_it(
+    api_for, officer_a, province_a, commune_a1
+):
+    from khuyencong.programmes.factories import draft_project
+    from khuyencong.registry.factories import EstablishmentFactory
+    from khuyencong.registry.models import Establishment
+
+    supported = EstablishmentFactory(commune=commune_a1)
+    draft_project(actor=officer_a, province=province_a, beneficiaries=[supported.pk])
+    response = api_for(officer_a).delete(f"/api/v1/establishments/{supported.pk}/")
+    assert response.status_code == 409
+    assert "1 cơ sở thụ hưởng" in response.json()["detail"]
+    assert Establishment.objects.filter(pk=supported.pk).exists()
