@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
 
 from khuyencong.core.formats import format_number
 
@@ -43,9 +43,9 @@ class Pagination(PageNumberPagination):
         return _bounded(request, self.page_query_param, PAGE_MAX) or 1
 
     def get_page_size(self, request: Any) -> int:
-        return _bounded(request, self.page_size_query_param, PAGE_SIZE_MAX) or (
-            self.page_size or settings.REST_FRAMEWORK["PAGE_SIZE"]
-        )
+        asked = _bounded(request, self.page_size_query_param, PAGE_SIZE_MAX)
+        default: int = self.page_size or api_settings.PAGE_SIZE
+        return asked or default
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
@@ -60,7 +60,7 @@ class Pagination(PageNumberPagination):
                     "type": "integer",
                     "minimum": 1,
                     "maximum": PAGE_SIZE_MAX,
-                    "default": settings.REST_FRAMEWORK["PAGE_SIZE"],
+                    "default": api_settings.PAGE_SIZE,
                 }
                 parameter["description"] = (
                     f"Rows per page, from 1 to {PAGE_SIZE_MAX} (400 otherwise)."
