@@ -19,6 +19,7 @@ from khuyencong.core.formats import format_number
 
 PAGE_MAX = 10_000_000
 PAGE_SIZE_MAX = 500
+DEFAULT_PAGE_SIZE = 50
 _WHOLE = re.compile(r"[0-9]{1,12}")
 
 
@@ -44,8 +45,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request: Any) -> int:
         asked = _bounded(request, self.page_size_query_param, PAGE_SIZE_MAX)
-        default: int = self.page_size or api_settings.PAGE_SIZE
-        return asked or default
+        return asked or int(self.page_size or api_settings.PAGE_SIZE or DEFAULT_PAGE_SIZE)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
