@@ -68,6 +68,7 @@ from khuyencong.reports.units import (
     Unit,
     UnitError,
     may_read,
+    place_names,
     resolve,
 )
 
@@ -249,7 +250,16 @@ def frozen_forms(submission: ReportSubmission) -> list[OfficialForm]:
     """The official forms as they were submitted (none for a version submitted before the
     forms were frozen)."""
     forms = (submission.snapshot or {}).get("forms") or {}
-    return [OfficialForm.from_json(forms[code]) for code in FORMS if code in forms]
+    return [named(OfficialForm.from_json(forms[code])) for code in FORMS if code in forms]
+
+
+def named(form: OfficialForm) -> OfficialForm:
+    """The form with the places it lacks named (a version frozen before the names were kept
+    has only their codes): readers see "Phú Yên (trước 2025)", never "legacy-province:54"."""
+    found = form.completeness
+    if found is not None and found.missing and len(found.missing_labels) != len(found.missing):
+        found.missing_labels = place_names(found.missing)
+    return form
 
 
 def digest(snapshot: dict[str, Any]) -> str:
@@ -712,7 +722,7 @@ def consolidate_forms(
     result = []
     for code in codes:
         filed = [
-            OfficialForm.from_json(s.snapshot["forms"][code])
+            named(OfficialForm.from_json(s.snapshot["forms"][code]))
             for s in latest
             if code in (s.snapshot.get("forms") or {})
         ]

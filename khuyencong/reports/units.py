@@ -136,6 +136,43 @@ def legacy_label(old: LegacyProvince) -> str:
     return f"{old.name} (trước 2025)"
 
 
+def place_names(texts: list[str] | tuple[str, ...]) -> list[str]:
+    """The names of units written as text ("legacy-province:54" → "Phú Yên (trước 2025)"),
+    in the same order, as ``resolve`` labels them: one query per kind of place, never a code
+    shown to a reader unless the place does not exist."""
+    wanted: dict[str, set[str]] = {}
+    units: list[Unit | None] = []
+    for text in texts:
+        try:
+            unit = Unit.parse(text)
+        except UnitError:
+            units.append(None)
+            continue
+        units.append(unit)
+        wanted.setdefault(unit.kind, set()).add(unit.code)
+    names: dict[Unit, str] = {Unit(NATION): "cả nước"}
+    if wanted.get(PROVINCE):
+        for code, name in Province.objects.filter(code__in=wanted[PROVINCE]).values_list(
+            "code", "name"
+        ):
+            names[Unit(PROVINCE, code)] = name
+    if wanted.get(LEGACY_PROVINCE):
+        for old in LegacyProvince.objects.filter(code__in=wanted[LEGACY_PROVINCE]):
+            names[Unit(LEGACY_PROVINCE, old.code)] = legacy_label(old)
+    if wanted.get(COMMUNE):
+        for commune in Commune.objects.select_related("province").filter(code__in=wanted[COMMUNE]):
+            names[Unit(COMMUNE, commune.code)] = f"{commune.name} ({commune.province.short_name})"
+    if wanted.get(REGION):
+        for code, name in Region.objects.filter(code__in=wanted[REGION]).values_list(
+            "code", "name"
+        ):
+            names[Unit(REGION, code)] = name
+    return [
+        names.get(unit, str(unit)) if unit is not None else text
+        for unit, text in zip(units, texts, strict=True)
+    ]
+
+
 def resolve(unit: Unit) -> ResolvedUnit:
     """Look the unit up (a few queries, whatever its size); ``UnitError`` when it does not
     exist."""

@@ -38,6 +38,7 @@ from khuyencong.core.formats import format_number
 from khuyencong.reports.forms.base import FormColumn, FormRow, OfficialForm
 from khuyencong.reports.models import IssuingAgency
 from khuyencong.reports.periods import MAX_YEAR, MIN_YEAR
+from khuyencong.reports.units import place_names
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -274,7 +275,11 @@ def completeness_line(form: OfficialForm) -> str:
         return ""
     line = f"Số địa phương đã có số liệu: {found.reported}/{found.expected}."
     if found.missing:
-        line += f" Chưa có số liệu: {', '.join(found.missing)}."
+        # Places by their names, never their codes ("Phú Yên (trước 2025)").
+        names = found.missing_labels
+        if len(names) != len(found.missing):
+            names = place_names(found.missing)
+        line += f" Chưa có số liệu: {', '.join(names)}."
     return line
 
 
