@@ -30,6 +30,7 @@ from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes import deadlines, money, priorities, services
+from khuyencong.programmes.access import projects_for
 from khuyencong.programmes.models import (
     ActivityCategory,
     ActivitySubtype,
@@ -43,7 +44,7 @@ from khuyencong.programmes.models import (
     ProjectTransition,
     Source,
 )
-from khuyencong.programmes.workflow import ACTIONS, projects_for, transition_project
+from khuyencong.programmes.workflow import ACTIONS, transition_project
 
 MAX_INT = 2_147_483_647
 MAX_AMOUNT = services.MAX_AMOUNT

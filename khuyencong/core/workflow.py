@@ -243,9 +243,9 @@ class Workflow(Generic[M]):
         return note
 
     def clean_data(self, step: Step, data: dict[str, Any]) -> dict[str, Any]:
-        """The data the step takes; a name it does not take is refused (None counts as
-        not given)."""
-        given = {name: value for name, value in data.items() if value is not None}
+        """The data the step takes; a name it does not take is refused (None or an empty
+        text count as not given, as a form's empty field does)."""
+        given = {name: value for name, value in data.items() if value not in (None, "")}
         unknown = sorted(set(given) - step.params)
         if unknown:
             raise self.input_error(

@@ -15,7 +15,7 @@ from khuyencong.programmes.models import Project
 @dashboard_section("programmes/dashboard.html", order=20)
 def programmes_section(user: Any) -> dict[str, Any]:
     from khuyencong.programmes import deadlines, inspections, money, services
-    from khuyencong.programmes.workflow import projects_for
+    from khuyencong.programmes.access import projects_for
 
     year = timezone.localdate().year
     projects = projects_for(user).filter(year=year)
@@ -62,7 +62,7 @@ def programmes_todos(user: Any) -> list[Todo]:
     """Projects waiting for the user's step, plan steps and inspections overdue."""
     from khuyencong.core.roles import Role
     from khuyencong.programmes import deadlines, inspections, services
-    from khuyencong.programmes.workflow import projects_for
+    from khuyencong.programmes.access import projects_for
 
     if user.role == Role.PROVINCIAL_OFFICER:
         waiting = WAITING["officer"]

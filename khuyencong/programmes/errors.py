@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from khuyencong.core.errors import DomainError
+from khuyencong.core.errors import DomainError, WorkflowError
+
+__all__ = ["ProgrammeError", "RulesRefused", "WorkflowError"]
 
 
 class ProgrammeError(DomainError):
-    """Invalid input for a programme, plan or project (API: 400 on ``field``)."""
-
-
-class WorkflowError(DomainError):
-    """A step that is not allowed now: wrong state, wrong role (API: 409)."""
-
-    http_status = 409
+    """Invalid input for a programme, plan or project (API: 400 on ``field``). A step or a
+    change not allowed now is core's ``WorkflowError`` (409)."""
 
 
 class RulesRefused(WorkflowError):

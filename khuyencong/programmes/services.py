@@ -18,11 +18,12 @@ from khuyencong.core.formats import format_vnd
 from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
 from khuyencong.core.scoping import can_write_place, is_admin, place_filter, scope_queryset
+from khuyencong.programmes.access import projects_for
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
+from khuyencong.programmes.lines import write_budget, write_outputs
 from khuyencong.programmes.models import (
     ActivitySubtype,
     AnnualPlan,
-    BudgetLine,
     Disbursement,
     FundingLevel,
     Indicator,
@@ -35,7 +36,7 @@ from khuyencong.programmes.models import (
     ProjectOutput,
     Source,
 )
-from khuyencong.programmes.workflow import projects_for
+from khuyencong.programmes.workflow import transition_project
 from khuyencong.registry.models import Establishment
 
 S = Project.Status
@@ -313,8 +314,6 @@ def approve_plan(
     """Record the decision approving the plan: every appraised project of the plan is
     approved with it (caps and eligibility checked for each; one refusal stops them all,
     naming the project), and the approved content is frozen."""
-    from khuyencong.programmes.workflow import transition_project
-
     current = _lock_plan(actor, plan)
     if current.status not in (AnnualPlan.Status.DRAFT, AnnualPlan.Status.REGISTERED):
         raise WorkflowError(_("This plan is already approved; record an adjustment instead."))
@@ -469,34 +468,6 @@ def _validate_amount(value: Any, field: str) -> int:
             field=field,
         )
     return value
-
-
-def write_budget(project: Project, budget: dict[str, tuple[int, str | None]]) -> None:
-    """Replace the project's budget lines: ``{source: (amount, integrated programme)}``;
-    ``None`` for the programme keeps the one recorded. Zero amounts drop the line."""
-    existing = {line.source: line for line in project.budget_lines.all()}
-    for source, (amount, programme_name) in budget.items():
-        line = existing.pop(source, None)
-        if not amount:
-            if line is not None:
-                line.delete()
-            continue
-        if line is None:
-            line = BudgetLine(project=project, source=source)
-        line.amount = amount
-        if programme_name is not None:
-            line.other_programme = programme_name
-        line.save()
-    for line in existing.values():
-        line.delete()
-
-
-def write_outputs(project: Project, outputs: dict[str, int]) -> None:
-    project.outputs.exclude(indicator__in=list(outputs)).delete()
-    for code, planned in outputs.items():
-        ProjectOutput.objects.update_or_create(
-            project=project, indicator_id=code, defaults={"planned": planned}
-        )
 
 
 def _clean_budget(budget: Any) -> dict[str, tuple[int, str | None]]:

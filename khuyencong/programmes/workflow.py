@@ -1,31 +1,30 @@
-"""The project lifecycle as an explicit state machine (DESIGN.md, Workflow).
+"""The project lifecycle, declared on the workflow kernel (core.workflow).
 
 draft → submitted → appraised → approved → in progress → accepted → settled, with the side
 exits returned (back to the drafter), adjusted (a new budget/output revision, the status
 stays), suspended (and resumed) and cancelled. ``STEPS`` says, for each action, the states
-it starts from, where it leads and which roles may take it; ``transition_project`` is the
-one function that moves a project, and every move is a ``ProjectTransition`` row.
+it starts from, where it leads, which roles may take it and the data it takes;
+``WORKFLOW.transition`` moves a project, and every move is a ``ProjectTransition`` row.
+This module imports the services' helpers, never the other way round.
 """
 
 from __future__ import annotations
 
 import datetime
-import inspect
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-from django.http import Http404
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import Role
-from khuyencong.core.scoping import is_admin, scope_queryset
+from khuyencong.core.workflow import Move, Step, Workflow, steps_of
 from khuyencong.programmes import caps
-from khuyencong.programmes.errors import ProgrammeError, RulesRefused, WorkflowError
+from khuyencong.programmes.access import projects_for
+from khuyencong.programmes.errors import ProgrammeError, RulesRefused
+from khuyencong.programmes.lines import write_budget, write_outputs
 from khuyencong.programmes.models import (
     Indicator,
     Project,
@@ -35,6 +34,8 @@ from khuyencong.programmes.models import (
     Source,
 )
 
+__all__ = ["ACTIONS", "STEPS", "WORKFLOW", "allowed_steps", "projects_for", "transition_project"]
+
 S = Project.Status
 OFFICERS = frozenset({Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_MANAGER})
 MANAGERS = frozenset({Role.PROVINCIAL_MANAGER})
@@ -42,145 +43,174 @@ MANAGERS = frozenset({Role.PROVINCIAL_MANAGER})
 OPEN_STATES = frozenset(
     {S.DRAFT, S.SUBMITTED, S.APPRAISED, S.APPROVED, S.IN_PROGRESS, S.RETURNED, S.SUSPENDED}
 )
+DECISION = frozenset({"decision_number", "decision_date", "override_reason"})
 
-
-@dataclass(frozen=True)
-class Step:
-    action: str
-    label: Promise
-    sources: frozenset[str]
-    target: str | None  # None: stays (adjust) or goes back (resume)
-    roles: frozenset[str]
-    note_required: bool = False
-    # Shown on the confirm page: what the step does.
-    help: Promise | str = ""
-
-
-STEPS: dict[str, Step] = {
-    step.action: step
-    for step in [
-        Step(
-            "submit",
-            gettext_lazy("Submit"),
-            frozenset({S.DRAFT, S.RETURNED}),
-            S.SUBMITTED,
-            OFFICERS,
-            help=gettext_lazy("The project file goes to the department for appraisal."),
+STEPS = steps_of(
+    Step(
+        "submit",
+        gettext_lazy("Submit"),
+        frozenset({S.DRAFT, S.RETURNED}),
+        S.SUBMITTED,
+        OFFICERS,
+        help=gettext_lazy("The project file goes to the department for appraisal."),
+    ),
+    Step(
+        "appraise",
+        gettext_lazy("Appraise"),
+        frozenset({S.SUBMITTED}),
+        S.APPRAISED,
+        MANAGERS,
+        help=gettext_lazy("The department has appraised the project file."),
+    ),
+    Step(
+        "approve",
+        gettext_lazy("Approve"),
+        frozenset({S.APPRAISED}),
+        S.APPROVED,
+        MANAGERS,
+        params=DECISION,
+        help=gettext_lazy(
+            "The support caps and the beneficiaries' eligibility in force on the approval "
+            "date are checked; the budget and outputs become revision 1."
         ),
-        Step(
-            "appraise",
-            gettext_lazy("Appraise"),
-            frozenset({S.SUBMITTED}),
-            S.APPRAISED,
-            MANAGERS,
-            help=gettext_lazy("The department has appraised the project file."),
+    ),
+    Step(
+        "start",
+        gettext_lazy("Start"),
+        frozenset({S.APPROVED}),
+        S.IN_PROGRESS,
+        OFFICERS,
+        help=gettext_lazy("The contract is signed and the work begins."),
+    ),
+    Step(
+        "accept",
+        gettext_lazy("Accept"),
+        frozenset({S.IN_PROGRESS}),
+        S.ACCEPTED,
+        MANAGERS,
+        params=frozenset({"accepted_on", "minutes", "actual_outputs"}),
+        help=gettext_lazy(
+            "Record the acceptance: its date, the minutes and the actual outputs. "
+            "Follow-up inspections of the beneficiaries are scheduled."
         ),
-        Step(
-            "approve",
-            gettext_lazy("Approve"),
-            frozenset({S.APPRAISED}),
-            S.APPROVED,
-            MANAGERS,
-            help=gettext_lazy(
-                "The support caps and the beneficiaries' eligibility in force on the approval "
-                "date are checked; the budget and outputs become revision 1."
-            ),
+    ),
+    Step(
+        "settle",
+        gettext_lazy("Settle"),
+        frozenset({S.ACCEPTED}),
+        S.SETTLED,
+        MANAGERS,
+        params=frozenset({"settled_on", "spending"}),
+        help=gettext_lazy("Record what was actually spent, by source."),
+    ),
+    Step(
+        "return",
+        gettext_lazy("Return for revision"),
+        frozenset({S.SUBMITTED, S.APPRAISED}),
+        S.RETURNED,
+        MANAGERS,
+        note_required=True,
+        help=gettext_lazy("The drafter revises the project and submits it again."),
+    ),
+    Step(
+        "adjust",
+        gettext_lazy("Adjust"),
+        frozenset({S.APPROVED, S.IN_PROGRESS}),
+        None,  # the status stays
+        MANAGERS,
+        note_required=True,
+        params=DECISION | {"budget", "outputs", "end_date"},
+        primary=False,
+        help=gettext_lazy(
+            "A decision changes the budget, the outputs or the end date: a new revision "
+            "is recorded with its reason; earlier revisions are kept."
         ),
-        Step(
-            "start",
-            gettext_lazy("Start"),
-            frozenset({S.APPROVED}),
-            S.IN_PROGRESS,
-            OFFICERS,
-            help=gettext_lazy("The contract is signed and the work begins."),
-        ),
-        Step(
-            "accept",
-            gettext_lazy("Accept"),
-            frozenset({S.IN_PROGRESS}),
-            S.ACCEPTED,
-            MANAGERS,
-            help=gettext_lazy(
-                "Record the acceptance: its date, the minutes and the actual outputs. "
-                "Follow-up inspections of the beneficiaries are scheduled."
-            ),
-        ),
-        Step(
-            "settle",
-            gettext_lazy("Settle"),
-            frozenset({S.ACCEPTED}),
-            S.SETTLED,
-            MANAGERS,
-            help=gettext_lazy("Record what was actually spent, by source."),
-        ),
-        Step(
-            "return",
-            gettext_lazy("Return for revision"),
-            frozenset({S.SUBMITTED, S.APPRAISED}),
-            S.RETURNED,
-            MANAGERS,
-            note_required=True,
-            help=gettext_lazy("The drafter revises the project and submits it again."),
-        ),
-        Step(
-            "adjust",
-            gettext_lazy("Adjust"),
-            frozenset({S.APPROVED, S.IN_PROGRESS}),
-            None,
-            MANAGERS,
-            note_required=True,
-            help=gettext_lazy(
-                "A decision changes the budget, the outputs or the end date: a new revision "
-                "is recorded with its reason; earlier revisions are kept."
-            ),
-        ),
-        Step(
-            "suspend",
-            gettext_lazy("Suspend"),
-            frozenset({S.APPROVED, S.IN_PROGRESS}),
-            S.SUSPENDED,
-            MANAGERS,
-            note_required=True,
-            help=gettext_lazy("Work stops until the project is resumed."),
-        ),
-        Step(
-            "resume",
-            gettext_lazy("Resume"),
-            frozenset({S.SUSPENDED}),
-            None,
-            MANAGERS,
-            help=gettext_lazy("The project goes back to the state it was suspended in."),
-        ),
-        Step(
-            "cancel",
-            gettext_lazy("Cancel"),
-            OPEN_STATES,
-            S.CANCELLED,
-            MANAGERS,
-            note_required=True,
-            help=gettext_lazy("The project is stopped for good; it stays on record."),
-        ),
-    ]
-}
+    ),
+    Step(
+        "suspend",
+        gettext_lazy("Suspend"),
+        frozenset({S.APPROVED, S.IN_PROGRESS}),
+        S.SUSPENDED,
+        MANAGERS,
+        note_required=True,
+        help=gettext_lazy("Work stops until the project is resumed."),
+    ),
+    Step(
+        "resume",
+        gettext_lazy("Resume"),
+        frozenset({S.SUSPENDED}),
+        None,  # back to the state it was suspended in
+        MANAGERS,
+        primary=False,
+        help=gettext_lazy("The project goes back to the state it was suspended in."),
+    ),
+    Step(
+        "cancel",
+        gettext_lazy("Cancel"),
+        OPEN_STATES,
+        S.CANCELLED,
+        MANAGERS,
+        note_required=True,
+        help=gettext_lazy("The project is stopped for good; it stays on record."),
+    ),
+)
 ACTIONS = tuple(STEPS)
 
 
-def may_take(user: Any, step: Step) -> bool:
-    """Whether the user's role may take this step (their place is checked by scoping)."""
-    if not user.is_authenticated:
-        return False
-    return is_admin(user) or user.role in step.roles
+class ProjectWorkflow(Workflow[Project]):
+    model = Project
+    transition_model = ProjectTransition
+    subject = "project"
+    steps = STEPS
+    input_error = ProgrammeError
+
+    def writable(self, actor: Any) -> QuerySet[Project]:
+        return projects_for(actor, write=True)
+
+    def unknown_action(self, action: str) -> str:
+        return _("“%(action)s” is not a project action.") % {"action": action}
+
+    def wrong_state(self, obj: Project, step: Step) -> str:
+        return _("A project that is “%(status)s” cannot be %(action)s.") % {
+            "status": obj.get_status_display(),
+            "action": str(step.label).lower(),
+        }
+
+    def apply(self, move: Move[Project], data: dict[str, Any]) -> str | None:
+        handler = _HANDLERS.get(move.step.action)
+        if handler is not None:
+            handler(move, **data)
+        if move.step.action == "resume":
+            last = move.obj.transitions.filter(action="suspend").order_by("-at", "-id").first()
+            return last.from_status if last is not None else S.APPROVED
+        return move.step.target
+
+    def after(self, move: Move[Project]) -> None:
+        if move.step.action == "accept":
+            from khuyencong.programmes.inspections import schedule_inspections
+
+            schedule_inspections(move.obj)
 
 
-def allowed_steps(user: Any, project: Project) -> list[Step]:
-    """The steps the UI offers: allowed from the current state and for the user's role."""
-    return [
-        step for step in STEPS.values() if project.status in step.sources and may_take(user, step)
-    ]
+WORKFLOW = ProjectWorkflow()
+allowed_steps = WORKFLOW.allowed_steps
 
 
-def projects_for(user: Any, *, write: bool = False):
-    return scope_queryset(user, Project.objects.all(), write=write)
+def transition_project(
+    *,
+    actor: Any,
+    project: Project,
+    action: str,
+    note: str = "",
+    expected_version: int | None = None,
+    **params: Any,
+) -> Project:
+    """Take ``action`` on the project, or refuse with ``WorkflowError`` (wrong state or
+    role, 409), ``RulesRefused`` (a cap or eligibility rule; a manager may override with a
+    reason) or ``ProgrammeError`` (bad input for the step, naming the field)."""
+    return WORKFLOW.transition(
+        project, action, actor, note=note, expected_version=expected_version, **params
+    )
 
 
 def _today() -> datetime.date:
@@ -216,81 +246,12 @@ def _amounts(value: Any, field: str, *, allowed: set[str]) -> dict[str, int]:
     return result
 
 
-@transaction.atomic
-def transition_project(
-    *,
-    actor: Any,
-    project: Project,
-    action: str,
-    note: str = "",
-    expected_version: int | None = None,
-    override_reason: str = "",
-    **params: Any,
-) -> Project:
-    """Take ``action`` on the project, or refuse with ``WorkflowError`` (wrong state or
-    role, 409), ``RulesRefused`` (a cap or eligibility rule; a manager may override with a
-    reason) or ``ProgrammeError`` (bad input for the step, naming the field)."""
-    step = STEPS.get(action)
-    if step is None:
-        raise ProgrammeError(
-            _("“%(action)s” is not a project action.") % {"action": action}, field="action"
-        )
-    try:
-        current = lock_current(projects_for(actor, write=True), project.pk, expected_version)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
-    if current.status not in step.sources:
-        raise WorkflowError(
-            _("A project that is “%(status)s” cannot be %(action)s.")
-            % {"status": current.get_status_display(), "action": _label_verb(step)}
-        )
-    if not may_take(actor, step):
-        raise WorkflowError(_("Your role may not take the step “%(step)s”.") % {"step": step.label})
-    note = (note or "").strip()
-    if step.note_required and not note:
-        raise ProgrammeError(_("Give the reason for this step."), field="note")
-
-    from_status = current.status
-    target = step.target
-    record = ProjectTransition(
-        project=current, action=action, from_status=from_status, actor=actor, note=note
-    )
-    handler = _HANDLERS.get(action)
-    accepted = set(inspect.signature(handler).parameters) - _COMMON if handler else set()
-    unknown = sorted(set(params) - accepted)
-    if unknown:
-        raise ProgrammeError(
-            _("This step takes no “%(name)s”.") % {"name": unknown[0]}, field=unknown[0]
-        )
-    if handler is not None:
-        handler(current, actor=actor, record=record, override_reason=override_reason, **params)
-    if action == "resume":
-        last = current.transitions.filter(action="suspend").order_by("-at", "-id").first()
-        target = last.from_status if last is not None else S.APPROVED
-    if target is not None:
-        current.status = target
-    record.to_status = current.status
-    current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
-    current.save()
-    record.save()
-    if action == "accept":
-        from khuyencong.programmes.inspections import schedule_inspections
-
-        schedule_inspections(current)
-    return current
-
-
-def _label_verb(step: Step) -> str:
-    return str(step.label).lower()
-
-
 def _check_rules(
     project: Project,
     *,
     on: datetime.date,
     budget: dict[str, int] | None,
-    record: ProjectTransition,
+    record: dict[str, Any],
     override_reason: str,
 ) -> None:
     result = caps.check_project(project, on=on, budget=budget)
@@ -304,8 +265,8 @@ def _check_rules(
             result.refusals,
             field="override_reason",
         )
-    record.override_reason = override_reason
-    record.overridden = result.refusals
+    record["override_reason"] = override_reason
+    record["overridden"] = result.refusals
 
 
 def _current_budget(project: Project) -> dict[str, int]:
@@ -317,14 +278,13 @@ def _current_outputs(project: Project) -> dict[str, int]:
 
 
 def _approve(
-    project: Project,
+    move: Move[Project],
     *,
-    actor: Any,
-    record: ProjectTransition,
-    override_reason: str,
+    override_reason: str = "",
     decision_number: str = "",
     decision_date: Any = None,
 ) -> None:
+    project, actor, record = move.obj, move.actor, move.record
     on = _parse_date(decision_date, "decision_date") or _today()
     if on > _today():
         raise ProgrammeError(_("The approval date cannot be in the future."), field="decision_date")
@@ -347,19 +307,16 @@ def _approve(
 
 
 def _adjust(
-    project: Project,
+    move: Move[Project],
     *,
-    actor: Any,
-    record: ProjectTransition,
-    override_reason: str,
+    override_reason: str = "",
     budget: Any = None,
     outputs: Any = None,
     end_date: Any = None,
     decision_number: str = "",
     decision_date: Any = None,
 ) -> None:
-    from django.db.models import Sum
-
+    project, actor, record = move.obj, move.actor, move.record
     old_budget = _current_budget(project)
     old_outputs = _current_outputs(project)
     new_budget = (
@@ -402,8 +359,6 @@ def _adjust(
         record=record,
         override_reason=override_reason,
     )
-    from khuyencong.programmes.services import write_budget, write_outputs
-
     write_budget(project, {s: (a, None) for s, a in new_budget.items()})
     write_outputs(project, new_outputs)
     if new_end is not None:
@@ -414,7 +369,7 @@ def _adjust(
     ProjectRevision.objects.create(
         project=project,
         number=number,
-        reason=record.note,
+        reason=move.note,
         decision_number=(decision_number or "").strip()[:60],
         decision_date=_parse_date(decision_date, "decision_date"),
         budget=new_budget,
@@ -425,15 +380,13 @@ def _adjust(
 
 
 def _accept(
-    project: Project,
+    move: Move[Project],
     *,
-    actor: Any,
-    record: ProjectTransition,
-    override_reason: str,
     accepted_on: Any = None,
     minutes: str = "",
     actual_outputs: Any = None,
 ) -> None:
+    project = move.obj
     on = _parse_date(accepted_on, "accepted_on")
     if on is None:
         raise ProgrammeError(_("Give the date of the acceptance."), field="accepted_on")
@@ -466,14 +419,12 @@ def _accept(
 
 
 def _settle(
-    project: Project,
+    move: Move[Project],
     *,
-    actor: Any,
-    record: ProjectTransition,
-    override_reason: str,
     settled_on: Any = None,
     spending: Any = None,
 ) -> None:
+    project = move.obj
     on = _parse_date(settled_on, "settled_on") or _today()
     if on > _today():
         raise ProgrammeError(_("The settlement date cannot be in the future."), field="settled_on")
@@ -507,5 +458,9 @@ def _settle(
     project.settled_on = on
 
 
-_COMMON = {"project", "actor", "record", "override_reason"}
-_HANDLERS = {"approve": _approve, "adjust": _adjust, "accept": _accept, "settle": _settle}
+_HANDLERS: dict[str, Callable[..., None]] = {
+    "approve": _approve,
+    "adjust": _adjust,
+    "accept": _accept,
+    "settle": _settle,
+}

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,8 +28,9 @@ from khuyencong.awards.pages.forms import (
     criteria_initial,
     criteria_items,
 )
-from khuyencong.awards.workflow import STEPS, allowed_steps, transition_round
+from khuyencong.awards.workflow import WORKFLOW, allowed_steps
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.pages import transition_page
 
 PAGE_SIZE = 25
 ENTRY_PAGE_SIZE = 50
@@ -201,48 +203,17 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    step = STEPS.get(action)
-    if step is None:
-        raise Http404
     round = services.get_round(request.user, pk, write=True)
-    if round.status not in step.sources:
-        messages.error(
-            request,
-            _("The step “%(step)s” is not open for this round now (%(status)s).")
-            % {"step": step.label, "status": round.get_status_display()},
-        )
-        return redirect("awards:round-detail", pk=pk)
-    form = TransitionForm(
-        request.POST if request.method == "POST" else None, round=round, action=action
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            transition_round(
-                actor=request.user,
-                round=round,
-                action=action,
-                note=form.cleaned_data.get("note") or "",
-                closing_date=form.cleaned_data.get("closing_date"),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-            return redirect("awards:round-detail", pk=pk)
-        except DomainError as error:
-            if getattr(error, "http_status", None) == 409:
-                messages.error(request, error.message)
-                return redirect("awards:round-detail", pk=pk)
-            field_error(form, error)
-        else:
-            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-            return redirect("awards:round-detail", pk=pk)
-    return render(
+    return transition_page(
         request,
-        "awards/staff/transition_form.html",
-        {
-            "form": form,
+        workflow=WORKFLOW,
+        obj=round,
+        action=action,
+        make_form=lambda data: TransitionForm(data, round=round, action=action),
+        back=reverse("awards:round-detail", args=[pk]),
+        template="awards/staff/transition_form.html",
+        context={
             "round": round,
-            "step": step,
             "entries": round.entries.count(),
             "sheets": round.entries.filter(sheets__isnull=False).distinct().count(),
         },

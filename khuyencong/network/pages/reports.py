@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.pages import transition_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import deadlines, services
 from khuyencong.network.history import history_entries
@@ -29,7 +31,7 @@ from khuyencong.network.pages.forms import (
     recent_periods,
 )
 from khuyencong.network.quarters import parse_period
-from khuyencong.network.workflow import STEPS, allowed_steps, may_take, transition_report
+from khuyencong.network.workflow import WORKFLOW, allowed_steps, transition_report
 from khuyencong.places.models import Province
 
 PAGE_SIZE = 25
@@ -338,43 +340,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    step = STEPS.get(action)
-    if step is None:
-        raise Http404
     report = _get(request, pk, write=True)
-    if report.status not in step.sources or not may_take(request.user, step, report):
-        messages.error(
-            request,
-            _("The step “%(step)s” is not open for this report now (%(status)s).")
-            % {"step": step.label, "status": report.get_status_display()},
-        )
-        return redirect("network:report-detail", pk=pk)
-    # Bound on any POST, even an empty one (a step may need no field at all).
-    form = TransitionForm(
-        request.POST if request.method == "POST" else None, report=report, action=action
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            transition_report(
-                actor=request.user,
-                report=report,
-                action=action,
-                note=form.cleaned_data.get("note") or "",
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-            return redirect("network:report-detail", pk=pk)
-        except DomainError as error:
-            if getattr(error, "http_status", None) == 409:
-                messages.error(request, error.message)
-                return redirect("network:report-detail", pk=pk)
-            form.add_error("note", error.message)
-        else:
-            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-            return redirect("network:report-detail", pk=pk)
-    return render(
+    return transition_page(
         request,
-        "network/staff/transition_form.html",
-        {"form": form, "report": report, "step": step},
+        workflow=WORKFLOW,
+        obj=report,
+        action=action,
+        make_form=lambda data: TransitionForm(data, report=report, action=action),
+        back=reverse("network:report-detail", args=[pk]),
+        template="network/staff/transition_form.html",
+        context={"report": report},
     )

@@ -264,7 +264,7 @@ def money_view(request: HttpRequest) -> HttpResponse:
     """Planned vs disbursed vs settled for a year: by province for national users, by plan
     for a province."""
     from khuyencong.places.models import Province
-    from khuyencong.programmes.workflow import projects_for
+    from khuyencong.programmes.access import projects_for
 
     year = _year(request) or timezone.localdate().year
     projects = projects_for(request.user).filter(year=year, status__in=services.PLANNED_STATES)

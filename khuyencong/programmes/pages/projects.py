@@ -1,5 +1,5 @@
 """Staff pages of projects (đề án). Objects are fetched through the scoped entry point
-(``workflow.projects_for``); every change goes through the services."""
+(``access.projects_for``); every change goes through the services."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.files import serve_file
+from khuyencong.core.pages import transition_page
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin
 from khuyencong.core.text import normalise
 from khuyencong.programmes import caps, money, services
+from khuyencong.programmes.access import projects_for
 from khuyencong.programmes.errors import RulesRefused
 from khuyencong.programmes.models import Project, ProjectDocument, ProjectRevision, Source
 from khuyencong.programmes.pages.forms import (
@@ -30,7 +32,7 @@ from khuyencong.programmes.pages.forms import (
     ProjectForm,
     TransitionForm,
 )
-from khuyencong.programmes.workflow import STEPS, allowed_steps, may_take, projects_for
+from khuyencong.programmes.workflow import WORKFLOW, allowed_steps
 from khuyencong.registry.models import Establishment
 
 PAGE_SIZE = 25
@@ -241,58 +243,32 @@ def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def project_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    from khuyencong.programmes.workflow import transition_project
-
-    step = STEPS.get(action)
-    if step is None:
-        raise Http404
     project = _get(request, pk, write=True)
-    if project.status not in step.sources or not may_take(request.user, step):
-        messages.error(
-            request,
-            _("The step “%(step)s” is not open for this project now (%(status)s).")
-            % {"step": step.label, "status": project.get_status_display()},
-        )
-        return redirect("programmes:project-detail", pk=pk)
-    form = TransitionForm(request.POST or None, project=project, action=action)
     refusals: list[str] = []
-    if request.method == "GET":
+    if request.method == "GET" and action in ("approve", "adjust"):
         check_on = project.approved_on or timezone.localdate()
-        if action in ("approve", "adjust"):
-            refusals = caps.check_project(project, on=check_on).refusals
-    elif form.is_valid():
-        try:
-            transition_project(
-                actor=request.user,
-                project=project,
-                action=action,
-                note=form.cleaned_data.get("note") or "",
-                expected_version=form.cleaned_data.get("version"),
-                override_reason=form.cleaned_data.get("override_reason") or "",
-                **form.step_params(),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-            return redirect("programmes:project-detail", pk=pk)
-        except RulesRefused as error:
-            refusals = error.refusals
-            form.add_error(
-                "override_reason" if "override_reason" in form.fields else None,
-                _("The rules refuse this step. A manager may go ahead by giving a reason."),
-            )
-        except DomainError as error:
-            if getattr(error, "http_status", None) == 409:
-                messages.error(request, error.message)
-                return redirect("programmes:project-detail", pk=pk)
-            target = error.field if error.field in form.fields else None
-            form.add_error(target, error.message)
-        else:
-            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-            return redirect("programmes:project-detail", pk=pk)
-    return render(
+        refusals = caps.check_project(project, on=check_on).refusals
+
+    def rules_refused(form: Any, error: DomainError, page: dict[str, Any]) -> bool:
+        if not isinstance(error, RulesRefused):
+            return False
+        page["refusals"] = error.refusals
+        form.add_error(
+            "override_reason" if "override_reason" in form.fields else None,
+            _("The rules refuse this step. A manager may go ahead by giving a reason."),
+        )
+        return True
+
+    return transition_page(
         request,
-        "programmes/staff/transition_form.html",
-        {"form": form, "project": project, "step": step, "refusals": refusals},
+        workflow=WORKFLOW,
+        obj=project,
+        action=action,
+        make_form=lambda data: TransitionForm(data, project=project, action=action),
+        back=_detail_url(pk),
+        template="programmes/staff/transition_form.html",
+        context={"project": project, "refusals": refusals},
+        on_error=rules_refused,
     )
 
 

@@ -1,0 +1,100 @@
+"""Page helpers shared by the apps' staff pages (DESIGN.md, "One kernel per concern").
+
+``transition_page`` is the one confirm-then-act page of every workflow (STYLE.md 8,
+pretix ``OrderApprove``): GET shows the step, its help and its form; POST takes the step
+through the workflow kernel and goes back to the record with a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.workflow import Step, Workflow
+
+# An app's own handling of a refusal (e.g. rules a manager may override): True when handled.
+ErrorHook = Callable[[forms.Form, DomainError, dict[str, Any]], bool]
+
+
+def step_data(form: forms.Form, step: Step) -> dict[str, Any]:
+    """The data a step takes from its confirm form: the fields named like ``step.params``,
+    then whatever the form's own ``step_params()`` builds (amounts by code…)."""
+    data = {name: form.cleaned_data[name] for name in step.params if name in form.cleaned_data}
+    build = getattr(form, "step_params", None)
+    if build is not None:
+        data.update(build())
+    return data
+
+
+def transition_page(
+    request: HttpRequest,
+    *,
+    workflow: Workflow[Any],
+    obj: Model,
+    action: str,
+    make_form: Callable[[QueryDict | None], forms.Form],
+    back: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    on_error: ErrorHook | None = None,
+) -> HttpResponse:
+    """The confirm page of ``action`` on ``obj`` (fetched by the caller for writing; 404
+    otherwise). A step that is not open to the user now goes back to ``back`` with a
+    message; a refusal with a field shows on the form, a conflict goes back with a message.
+    The form has ``note`` and a hidden ``version`` (optimistic locking) when it needs them."""
+    step = workflow.steps.get(action)
+    if step is None:
+        raise Http404
+    if not workflow.offers(request.user, obj, step):
+        messages.error(
+            request,
+            _("The step “%(step)s” is not open now (%(status)s).")
+            % {"step": step.label, "status": workflow.status_label(obj)},
+        )
+        return redirect(back)
+    # Bound on any POST, even an empty one (a step may need no field at all).
+    form = make_form(request.POST if request.method == "POST" else None)
+    page: dict[str, Any] = {"form": form, "step": step, "back": back, **(context or {})}
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.transition(
+                obj,
+                action,
+                request.user,
+                note=form.cleaned_data.get("note") or "",
+                expected_version=form.cleaned_data.get("version"),
+                **step_data(form, step),
+            )
+        except StaleEditError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        except DomainError as error:
+            if on_error is not None and on_error(form, error, page):
+                pass
+            elif error.http_status == 409:
+                messages.error(request, error.message)
+                return redirect(back)
+            else:
+                form.add_error(_field_of(form, error, workflow), error.message)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            return redirect(back)
+    return render(request, template, page)
+
+
+def _field_of(form: forms.Form, error: DomainError, workflow: Workflow[Any]) -> str | None:
+    """The form field an error is about: the one it names, the note for the workflow's
+    name of the note (a return's ``reason``), else the form as a whole."""
+    if error.field in form.fields:
+        return error.field
+    if error.field == workflow.note_field and "note" in form.fields:
+        return "note"
+    return None

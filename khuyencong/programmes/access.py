@@ -1,0 +1,16 @@
+"""Who sees and changes which projects (DESIGN.md, Scoping): every page, API endpoint,
+export and workflow step of the app fetches projects through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from khuyencong.core.scoping import scope_queryset
+from khuyencong.programmes.models import Project
+
+
+def projects_for(user: Any, *, write: bool = False) -> QuerySet[Project]:
+    """The projects the user may see (or change, with ``write=True``): their places'."""
+    return scope_queryset(user, Project.objects.all(), write=write)
