@@ -209,11 +209,17 @@ def _money_sentences(
                 else f"các năm {period.start.year}–{period.end.year}"
             )
             text = f"Kế hoạch kinh phí khuyến công {years} là {money(plan_value)}"
+            compared = ""
             if plan_year is not None:
                 compared = _compared(planned["change_percent"], f"năm {plan_year - 1}")
                 if compared:
                     text += f", {compared}"
             sentences.append(text + ".")
+            if compared and plan_year is not None and planned.get("comparable") is False:
+                sentences.append(
+                    f"Mức so sánh kế hoạch với năm {plan_year - 1} chỉ có ý nghĩa tham khảo: "
+                    f"{_uncomparable_reason(planned)}."
+                )
     if disbursed is not None and disbursed["value"]:
         shown = [
             (words, _value(by_code, f"funding.disbursed.{source}"))

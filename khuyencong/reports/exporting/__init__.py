@@ -81,6 +81,10 @@ EXPLANATION = (
     "trước; với kinh phí theo kế hoạch là kế hoạch của năm trước. Số tiền tính bằng đồng."
 )
 NO_VALUE = "–"
+# A change that does not compare like with like (``comparable`` false) is marked in the
+# table and explained under it.
+NOT_COMPARABLE_MARK = "(*)"
+NOT_COMPARABLE_WORDS = "không so sánh được"
 KIND_SLUGS = {
     "nation": "ca-nuoc",
     "region": "khu-vuc",
@@ -145,6 +149,15 @@ class Row:
     def source(self) -> str:
         return SOURCE_WORDS.get(self.data["source"], self.data["source"])
 
+    @property
+    def not_comparable(self) -> bool:
+        """A change is given but rests on different sources or coverage."""
+        return not_comparable(self.data)
+
+    def change_text(self) -> str:
+        text = percent(self.data["change_percent"], signed=True)
+        return f"{text} {NOT_COMPARABLE_MARK}" if self.not_comparable else text
+
     def texts(self) -> list[str]:
         """The nine cells as the document prints them."""
         d = self.data
@@ -156,7 +169,7 @@ class Row:
             amount(d["plan"], d["unit"]),
             percent(d["percent_of_plan"]),
             amount(d["previous"], d["unit"]),
-            percent(d["change_percent"], signed=True),
+            self.change_text(),
             self.source,
         ]
 
@@ -181,9 +194,27 @@ def table_rows(report: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def not_comparable(row: dict[str, Any]) -> bool:
+    return row.get("comparable") is False and row.get("change_percent") is not None
+
+
+def comparable_note(row: dict[str, Any]) -> str:
+    """ "(*) Không so sánh được: kỳ này dựa trên …" for a change marked in the table."""
+    if not not_comparable(row):
+        return ""
+    reason = row.get("comparable_note") or f"{NOT_COMPARABLE_WORDS.capitalize()}."
+    return f"{NOT_COMPARABLE_MARK} {reason}"
+
+
 def notes(report: dict[str, Any]) -> list[tuple[str, str]]:
-    """(indicator name, note) of the figures that carry a note (why a value is missing)."""
-    return [(row["name"], row["note"]) for row in report["indicators"] if row.get("note")]
+    """(indicator name, note) of the figures that carry a note (why a value is missing) and
+    of the changes that are not comparable (why, after the table's mark)."""
+    found = []
+    for row in report["indicators"]:
+        text = " ".join(t for t in (row.get("note") or "", comparable_note(row)) if t)
+        if text:
+            found.append((row["name"], text))
+    return found
 
 
 def capitalised(text: str) -> str:

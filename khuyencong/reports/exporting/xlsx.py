@@ -19,6 +19,7 @@ from khuyencong.reports.exporting import (
     SOURCE_WORDS,
     TITLE,
     Progress,
+    comparable_note,
     made_on,
     period_line,
     table_rows,
@@ -26,7 +27,10 @@ from khuyencong.reports.exporting import (
 
 NUMBER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0"
-WIDTHS = (7, 48, 14, 20, 20, 12, 20, 12, 26)
+WIDTHS = (7, 48, 14, 20, 20, 12, 20, 12, 26, 40)
+# The spreadsheet keeps the change a number: whether it compares like with like is a column
+# of its own.
+COMPARISON_HEADER = "So sánh cùng kỳ"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -59,7 +63,8 @@ def _title_block(sheet: Any, report: dict[str, Any], columns: int) -> int:
 
 
 def _report_sheet(sheet: Any, report: dict[str, Any], progress: Progress | None) -> None:
-    columns = len(HEADERS)
+    headers = (*HEADERS, COMPARISON_HEADER)
+    columns = len(headers)
     row = _title_block(sheet, report, columns) + 2
     last = get_column_letter(columns)
     sheet.merge_cells(f"A{row}:{last}{row}")
@@ -68,7 +73,7 @@ def _report_sheet(sheet: Any, report: dict[str, Any], progress: Progress | None)
     sheet.row_dimensions[row].height = 15 * _lines(report["narrative"], sum(WIDTHS))
     row += 2
     header_row = row
-    for column, header in enumerate(HEADERS, start=1):
+    for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=row, column=column, value=header)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -89,13 +94,14 @@ def _report_sheet(sheet: Any, report: dict[str, Any], progress: Progress | None)
             (data["previous"], value_format),
             (data["change_percent"], PERCENT_FORMAT),
             (line.source, None),
+            (_text(comparable_note(data)), None),
         ]
         for column, (value, number_format) in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
             cell.border = BORDER
             if number_format:
                 cell.number_format = number_format
-            elif column == 2:
+            elif column in (2, columns):
                 cell.alignment = WRAP
             if line.depth == 0 and column <= 2:
                 cell.font = Font(bold=True)
@@ -137,7 +143,7 @@ def _sources_sheet(sheet: Any, report: dict[str, Any]) -> None:
                 data["code"],
                 _text(line.name),
                 SOURCE_WORDS.get(data["source"], data["source"]),
-                _text(data.get("note") or ""),
+                _text(" ".join(t for t in (data.get("note") or "", comparable_note(data)) if t)),
             ]
         )
         sheet.cell(row=sheet.max_row, column=5).alignment = WRAP
