@@ -8,4 +8,5 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Typical rural industrial products")
 
     def ready(self) -> None:
-        from khuyencong.awards import dashboard  # noqa: F401  (registers the overview section)
+        # Registers the overview section and the round workflow (core.workflow).
+        from khuyencong.awards import dashboard, workflow  # noqa: F401

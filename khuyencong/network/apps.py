@@ -8,4 +8,5 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Commune collaborators")
 
     def ready(self) -> None:
-        from khuyencong.network import dashboard  # noqa: F401  (registers what is due)
+        # Registers what is due and the report workflow (core.workflow).
+        from khuyencong.network import dashboard, workflow  # noqa: F401

@@ -8,4 +8,5 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes, plans and projects")
 
     def ready(self) -> None:
-        from khuyencong.programmes import dashboard  # noqa: F401  (registers the overview section)
+        # Registers the overview section and the project workflow (core.workflow).
+        from khuyencong.programmes import dashboard, workflow  # noqa: F401

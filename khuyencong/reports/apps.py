@@ -8,4 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from khuyencong.reports.exporting import jobs  # noqa: F401  (registers the job handler)
+        # Registers the job handler and the review workflow of submissions (core.workflow).
+        from khuyencong.reports import submissions  # noqa: F401
+        from khuyencong.reports.exporting import jobs  # noqa: F401

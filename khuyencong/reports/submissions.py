@@ -50,10 +50,12 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from khuyencong.core.errors import DomainError
+from khuyencong.core.errors import ConflictError, DomainError, ForbiddenError, WorkflowError
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin, scope_queryset
+from khuyencong.core.workflow import Move, Step, Workflow, steps_of
 from khuyencong.places.models import Province
 from khuyencong.reports import summary
 from khuyencong.reports.forms import FORMS, build_form
@@ -93,10 +95,9 @@ class SubmissionError(DomainError):
     """Invalid input for a submission (API: 400 on ``field``)."""
 
 
-class SubmissionConflict(DomainError):
-    """Someone submitted the same period at the same moment (API: 409)."""
-
-    http_status = 409
+class SubmissionConflict(ConflictError):
+    """Someone submitted the same period at the same moment, or the period's report is
+    already accepted (API: 409)."""
 
 
 class FiguresChanged(DomainError):
@@ -365,10 +366,97 @@ def _name(user: Any) -> str:
 
 # --- review by the national agency ------------------------------------------------------------
 
-REVIEW_ACTIONS = {
-    SubmissionTransition.Action.RETURN: ReportSubmission.Status.RETURNED,
-    SubmissionTransition.Action.ACCEPT: ReportSubmission.Status.ACCEPTED,
-}
+Status = ReportSubmission.Status
+REVIEW_STEPS = steps_of(
+    Step(
+        SubmissionTransition.Action.RETURN,
+        gettext_lazy("Return"),
+        frozenset({Status.SUBMITTED}),
+        Status.RETURNED,
+        note_required=True,
+        primary=False,
+        params=frozenset({"now"}),
+        help=gettext_lazy("The province submits a new version."),
+    ),
+    Step(
+        SubmissionTransition.Action.ACCEPT,
+        gettext_lazy("Accept"),
+        frozenset({Status.SUBMITTED}),
+        Status.ACCEPTED,
+        params=frozenset({"now"}),
+        help=gettext_lazy("The report is final and counts in the consolidation."),
+    ),
+)
+REVIEW_ACTIONS = {action: step.target for action, step in REVIEW_STEPS.items()}
+
+
+class ReviewWorkflow(Workflow[ReportSubmission]):
+    """The national agency's review of a province's latest version, declared on the
+    workflow kernel (core.workflow). Submitting is not a step of it: each submission is a
+    new version, created by ``submit`` with its first ``SubmissionTransition``."""
+
+    model = ReportSubmission
+    transition_model = SubmissionTransition
+    subject = "submission"
+    steps = REVIEW_STEPS
+    input_error = SubmissionError
+    note_field = "reason"
+    note_column = "reason"
+    note_max_length = 2000
+
+    def writable(self, actor: Any) -> QuerySet[ReportSubmission]:
+        # Reviewers read every province (``may_review``); the caller fetched the submission
+        # through ``submissions_for``.
+        return ReportSubmission.objects.all()
+
+    def gate(self, actor: Any) -> None:
+        if not may_review(actor):
+            raise ForbiddenError(_("Only the national agency returns or accepts reports."))
+
+    def may_take(self, actor: Any, step: Step, obj: ReportSubmission) -> bool:
+        return may_review(actor)
+
+    def unknown_action(self, action: str) -> str:
+        return _("Choose return or accept.")
+
+    def wrong_state(self, obj: ReportSubmission, step: Step) -> str:
+        if _has_newer(obj):
+            return _("A newer version of this report was submitted: review that one.")
+        return _("This report is already %(status)s.") % {
+            "status": obj.get_status_display().lower()
+        }
+
+    def note_missing(self, step: Step) -> str:
+        return _("Say why the report is returned: the province reads it.")
+
+    def note_too_long(self, limit: int) -> str:
+        return _("Keep the reason under 2,000 characters.")
+
+    def check(self, move: Move[ReportSubmission], data: dict[str, Any]) -> None:
+        if _has_newer(move.obj):
+            raise WorkflowError(_("A newer version of this report was submitted: review that one."))
+
+    def apply(self, move: Move[ReportSubmission], data: dict[str, Any]) -> str | None:
+        # Kept as written, whoever the user becomes; ``now`` back-dates the demo's steps.
+        move.record["actor_name"] = _name(move.actor)
+        move.record["at"] = data.get("now") or timezone.now()
+        return move.step.target
+
+    def save(self, move: Move[ReportSubmission]) -> None:
+        # ``version`` numbers the submissions: a review leaves it as it is.
+        move.obj.save(update_fields=["status"])
+
+
+def _has_newer(submission: ReportSubmission) -> bool:
+    return ReportSubmission.objects.filter(
+        province_id=submission.province_id,
+        start=submission.start,
+        end=submission.end,
+        version__gt=submission.version,
+    ).exists()
+
+
+REVIEW = ReviewWorkflow()
 
 
 def review(
@@ -380,52 +468,10 @@ def review(
     now: datetime.datetime | None = None,
 ) -> ReportSubmission:
     """Return (with a reason) or accept the latest version of a province's report, when it
-    is submitted and not yet reviewed. ``PermissionError`` for a role that may not review,
-    ``SubmissionError`` (400) for an unknown action or a return without a reason,
-    ``SubmissionConflict`` (409) when the step is not allowed now."""
-    if not may_review(actor):
-        raise PermissionError(_("Only the national agency returns or accepts reports."))
-    if action not in REVIEW_ACTIONS:
-        raise SubmissionError(_("Choose return or accept."), field="action")
-    reason = (reason or "").strip()
-    if action == SubmissionTransition.Action.RETURN and not reason:
-        raise SubmissionError(
-            _("Say why the report is returned: the province reads it."), field="reason"
-        )
-    if len(reason) > 2000:
-        raise SubmissionError(_("Keep the reason under 2,000 characters."), field="reason")
-    now = now or timezone.now()
-    with transaction.atomic():
-        current = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
-        newer = ReportSubmission.objects.filter(
-            province_id=current.province_id,
-            start=current.start,
-            end=current.end,
-            version__gt=current.version,
-        ).exists()
-        if newer:
-            raise SubmissionConflict(
-                _("A newer version of this report was submitted: review that one.")
-            )
-        if current.status != ReportSubmission.Status.SUBMITTED:
-            raise SubmissionConflict(
-                _("This report is already %(status)s.")
-                % {"status": current.get_status_display().lower()}
-            )
-        before = current.status
-        current.status = REVIEW_ACTIONS[action]
-        current.save(update_fields=["status"])
-        SubmissionTransition.objects.create(
-            submission=current,
-            action=action,
-            from_status=before,
-            to_status=current.status,
-            reason=reason,
-            actor=actor,
-            actor_name=_name(actor),
-            at=now,
-        )
-    return current
+    is submitted and not yet reviewed. ``ForbiddenError`` (a ``PermissionError``) for a role
+    that may not review, ``SubmissionError`` (400) for an unknown action or a return
+    without a reason, ``WorkflowError`` (409) when the step is not allowed now."""
+    return REVIEW.transition(submission, action, actor, note=reason, now=now)
 
 
 # --- reading a submission ---------------------------------------------------------------------
