@@ -199,6 +199,10 @@ def write_result_file(job: Job, filename: str, content: bytes) -> None:
             file.write(content)
             file.flush()
             os.fsync(file.fileno())
+        # mkstemp makes the file private (0600); give it the permissions of every other
+        # upload (FILE_UPLOAD_PERMISSIONS), so that nginx, another user sending it through
+        # X-Accel-Redirect (docs/deploy.md), can read it.
+        os.chmod(temporary, storage.file_permissions_mode or 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

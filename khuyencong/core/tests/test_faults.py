@@ -470,6 +470,16 @@ def test_a_rerun_replaces_the_result_file_under_the_same_name(officer_a):
         assert file.read() == b"again"
 
 
+def test_a_result_file_is_readable_like_any_upload(officer_a, settings):
+    # nginx runs as another user and sends result files through X-Accel-Redirect.
+    settings.FILE_UPLOAD_PERMISSIONS = 0o640
+    job = start_job(kind="test.file", actor=officer_a, inline=True)
+    assert Path(job.result_file.path).stat().st_mode & 0o777 == 0o640
+    settings.FILE_UPLOAD_PERMISSIONS = 0o644
+    write_result_file(job, "danh-sach.csv", b"again")
+    assert Path(job.result_file.path).stat().st_mode & 0o777 == 0o644
+
+
 def test_a_full_disk_keeps_the_previous_file_whole(officer_a, settings, monkeypatch):
     job = start_job(kind="test.file", actor=officer_a, inline=True)
     before = Path(job.result_file.path).read_bytes()

@@ -231,6 +231,18 @@ def test_the_history_shows_who_changed_what(client_for, officer_a, manager_a, in
     assert "Trần Thị Mai" in response.content.decode()
 
 
+def test_a_change_made_by_no_user_shows_as_the_system(client_for, officer_a, commune_a1):
+    # Created by a script or a data load (no request, so no user in its history): the page
+    # names "the system" instead of failing on the missing user's name.
+    from khuyencong.registry.factories import EstablishmentFactory
+
+    created = EstablishmentFactory(commune=commune_a1)
+    response = client_for(officer_a).get(url("detail", created))
+    assert response.status_code == 200
+    assert response.context["history"][0].user is None
+    assert "hệ thống" in response.content.decode()
+
+
 def test_deleting_asks_first_then_keeps_the_history(client_for, officer_a, in_a):
     client = client_for(officer_a)
     assert client.get(url("delete", in_a)).status_code == 200
