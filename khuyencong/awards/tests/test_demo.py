@@ -6,7 +6,6 @@ year's round being scored."""
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from io import StringIO
 
@@ -25,9 +24,7 @@ def test_the_demo_has_every_part_of_the_awards(demo_places):  # noqa: F811
     south = RegionFactory(code="nam", name="Khu vực Tây Nguyên và phía Nam")
     south.provinces.set(Province.objects.filter(pk__in=["66", "82"]))
     out = StringIO()
-    started = time.monotonic()
     call_command("seed_demo", stdout=out)
-    assert time.monotonic() - started < 60
     assert "award rounds" in out.getvalue()
     today = services.today()
     for code in ("01", "66", "82"):

@@ -56,7 +56,6 @@ def test_the_owner_downloads_the_file_streamed_by_the_app(client_for, officer_a)
     response = download(client_for(officer_a), job)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"PK-xlsx"
-    response.close()
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].startswith("attachment;")
     assert "filename*=utf-8''C%C6%A1%20s%E1%BB%9F%202025.xlsx" in response["Content-Disposition"]
@@ -71,7 +70,6 @@ def test_html_and_svg_are_never_shown_inline(client_for, officer_a, name):
     response = download(client_for(officer_a), job)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"<svg")
-    response.close()
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"

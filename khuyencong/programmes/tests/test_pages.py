@@ -253,7 +253,6 @@ def test_disbursement_and_document(client_for, make, officer_a, officer_b):
     document = project.documents.get()
     download = client.get(url("document-download", project.pk, document.pk))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
-    download.close()
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"].startswith("inline;")
     # An HTML or SVG attachment could carry a script: the upload guard refuses it, whatever

@@ -380,7 +380,6 @@ def test_product_photos_are_served_only_to_those_who_see_the_establishment(
         assert response["Content-Type"] == "image/png"
         assert response["Content-Disposition"].startswith("inline;")
         assert b"".join(response.streaming_content) == PNG
-        response.close()
     assert client_for(officer_b).get(src).status_code == 404
     # A collaborator of another commune of the same province does not see it either.
     other = services.create_establishment(

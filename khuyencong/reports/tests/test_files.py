@@ -316,7 +316,6 @@ def test_a_region_file_is_made_by_a_job(
     assert download.status_code == 200
     assert "khu-vuc-trung" in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"PK")
-    download.close()
 
 
 def test_a_national_file_waits_for_the_commit_and_shows_progress(

@@ -29,7 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, every: float = 0, **options: Any) -> None:
         while True:
-            close_old_connections()
+            if every:
+                # A long-running loop drops a connection the server closed or that is too old
+                # (a single run leaves the connection to the command's caller).
+                close_old_connections()
             try:
                 queued = recover_jobs()
             except DatabaseError as exc:
