@@ -450,6 +450,10 @@ def seed(ctx: DemoContext) -> None:
                 if finding == "idle"
                 else "",
                 follow_up_due=_ago(5) if finding == "idle" else None,
+                # What the inspector found of the business: the establishment's figures of
+                # the inspection's year (source "inspection", docs/impact.md).
+                workers=rng.randint(6, 30) if finding == "in_use" else None,
+                revenue=rng.randint(8, 40) * 100 * M if finding == "in_use" else None,
             )
 
         # This year: the national plan, registered late, approved, then moving.

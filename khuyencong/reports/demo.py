@@ -189,3 +189,7 @@ def _submit_demo_reports(ctx: DemoContext) -> None:
             "đề nghị bổ sung và gửi lại.",
         )
     ctx.log(f"Reports: {len(made)} submitted period reports ({period.label}).")
+    # Yearly figures with the effect of support, for the impact page (reports.impact_demo).
+    from khuyencong.reports import impact_demo
+
+    impact_demo.seed(ctx)

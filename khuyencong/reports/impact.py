@@ -11,14 +11,16 @@ catalogue, or any) and an establishment figure (revenue, workers, output value, 
    (``C - PRE_YEARS - 1`` to ``C + horizon``).
 3. **Matching** before support (year ``C - 1``): exactly on province, sector, kind and size
    band (workers); a treated establishment without a control in its cell is matched on a
-   coarser cell (province, sector, kind → province, sector → province). Controls are
+   coarser cell (province, kind, size → province, size → province). Controls are
    weighted so that, cell by cell, they stand for the treated establishments they match
    (the weights of stratified matching with replacement: the estimate is the effect on
    the supported establishments, ATT).
 4. **Difference in differences**: the change of the figure from ``C - 1`` to each year
    ``C + e`` for treated minus the weighted change for controls. One weighted least-squares
-   regression (statsmodels) of the stacked changes on a year dummy per ``e`` and a treated ×
-   year dummy per ``e`` gives every effect at once; standard errors are clustered by
+   regression (statsmodels) of the stacked changes on a year dummy per ``e``, a treated ×
+   year dummy per ``e`` and the level before support × year (establishments grow in
+   proportion to their size: trends are taken as parallel given the level) gives every
+   effect at once; standard errors are clustered by
    establishment (each establishment appears once per year), with Student's t on G - 1
    degrees of freedom. The effect at ``e = horizon`` is the answer; the years before
    support (``e < -1``) are the check of parallel trends, tested jointly (F test).
@@ -550,6 +552,9 @@ def did(
     counts: dict[int, tuple[int, int]] = {}
     k = len(others)
     used = weights > 0
+    level = values[:, base] - np.average(values[used, base], weights=weights[used])
+    scale = np.std(level[used]) or 1.0
+    level = level / scale
     for j, e in enumerate(others):
         column = relative_years.index(e)
         change = values[:, column] - values[:, base]
@@ -558,9 +563,13 @@ def did(
         if not ok.any():
             continue
         rows = int(ok.sum())
-        design = np.zeros((rows, 2 * k))
+        design = np.zeros((rows, 3 * k))
         design[:, j] = 1.0
         design[:, k + j] = treated[ok].astype(float)
+        # The level before support, centred, with its own slope each year: establishments
+        # grow in proportion to their size, so trends are parallel given the level
+        # (regression-adjusted difference in differences).
+        design[:, 2 * k + j] = level[ok]
         y_parts.append(change[ok])
         x_parts.append(design)
         w_parts.append(weights[ok])
@@ -578,11 +587,11 @@ def did(
         fit = sm.WLS(y, x[:, keep], weights=w).fit(
             cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
         )
-        params = np.full(2 * k, np.nan)
+        params = np.full(3 * k, np.nan)
         params[keep] = fit.params
-        ci = np.full((2 * k, 2), np.nan)
+        ci = np.full((3 * k, 2), np.nan)
         ci[keep] = fit.conf_int(alpha=0.05)
-        pvalues = np.full(2 * k, np.nan)
+        pvalues = np.full(3 * k, np.nan)
         pvalues[keep] = fit.pvalues
     position = {int(col): i for i, col in enumerate(keep)}
     effects = {}
@@ -638,10 +647,13 @@ def estimate(
     if only is not None:
         treated &= only
     controls = ~supported_window & has_both
+    # Coarser cells drop sector, then kind, and keep the size band longest: in a difference
+    # of levels, larger establishments grow by larger amounts, so size matters most.
+    size = _size_band(panel.workers_base)
     cells = [
-        _codes(panel.province, panel.sector, panel.kind, _size_band(panel.workers_base)),
-        _codes(panel.province, panel.sector, panel.kind),
-        _codes(panel.province, panel.sector),
+        _codes(panel.province, panel.sector, panel.kind, size),
+        _codes(panel.province, panel.kind, size),
+        _codes(panel.province, size),
         _codes(panel.province),
     ]
     weights, matched, exact = match_weights(treated, controls, cells)

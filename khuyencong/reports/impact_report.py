@@ -191,8 +191,8 @@ VERDICT_LABELS = {
 
 def page_cohorts(horizon: int, today: datetime.date | None = None) -> list[int]:
     """The cohort years the page offers, newest first: each with ``horizon`` years of
-    figures after it."""
-    last = (today or timezone.localdate()).year - horizon
+    figures after it, up to last year (this year's figures are not complete)."""
+    last = (today or timezone.localdate()).year - 1 - horizon
     return list(range(last, last - PAGE_COHORTS, -1))
 
 
@@ -210,23 +210,42 @@ def _per_money(effect: float | None, spent: int | None, per: int) -> float | Non
 
 
 def build_overview(
-    resolved: ResolvedUnit, *, cohort: int, horizon: int, names: dict[str, str] | None = None
+    resolved: ResolvedUnit,
+    *,
+    cohort: int | None,
+    horizon: int,
+    names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the impact page, its XLSX and its DOCX show for a place: the cohort's
     effect on revenue and jobs, by kind of support (with money per establishment, revenue
     per đồng and jobs per tỷ đồng), by cohort year and, for a region or the nation, by
-    province. One load of the data (about ten queries), then numpy and statsmodels."""
-    cohorts = sorted({*page_cohorts(horizon), cohort})
-    base = question_for(resolved, cohort=cohort, indicator="revenue", horizon=horizon)
+    province. Without a cohort, the latest one that can be evaluated (else the latest).
+    One load of the data (about ten queries), then numpy and statsmodels."""
+    cohorts = sorted({*page_cohorts(horizon), *([cohort] if cohort else [])})
+    base = question_for(resolved, cohort=max(cohorts), indicator="revenue", horizon=horizon)
     data = impact.load(base.provinces, min(cohorts) - impact.PRE_YEARS - 1, max(cohorts) + horizon)
     if names is None:
         names = impact.category_names()
+    chosen: dict[int, dict[str, impact.Evaluation]] = {}
 
-    def evaluation(indicator: str, year: int = cohort) -> impact.Evaluation:
+    def evaluation(indicator: str, year: int, *, by_category: bool) -> impact.Evaluation:
         q = question_for(resolved, cohort=year, indicator=indicator, horizon=horizon)
-        return impact.evaluate(q, data=data, names=names, by_category=year == cohort)
+        return impact.evaluate(q, data=data, names=names, by_category=by_category)
 
-    main = {indicator: evaluation(indicator) for indicator in PAGE_INDICATORS}
+    if cohort is None:
+        for year in sorted(cohorts, reverse=True):
+            chosen[year] = {
+                indicator: evaluation(indicator, year, by_category=False)
+                for indicator in PAGE_INDICATORS
+            }
+        cohort = next(
+            (y for y in sorted(cohorts, reverse=True) if chosen[y]["revenue"].overall.conclusive),
+            max(cohorts),
+        )
+    assert cohort is not None
+    main = {
+        indicator: evaluation(indicator, cohort, by_category=True) for indicator in PAGE_INDICATORS
+    }
     revenue_kinds = {item.code: item for item in main["revenue"].by_category}
     worker_kinds = {item.code: item for item in main["workers"].by_category}
     kinds = []
@@ -248,10 +267,15 @@ def build_overview(
         )
     years = []
     for year in sorted(cohorts, reverse=True):
-        found = {
-            indicator: (main[indicator] if year == cohort else evaluation(indicator, year))
-            for indicator in PAGE_INDICATORS
-        }
+        found = (
+            main
+            if year == cohort
+            else chosen.get(year)
+            or {
+                indicator: evaluation(indicator, year, by_category=False)
+                for indicator in PAGE_INDICATORS
+            }
+        )
         years.append(
             {
                 "cohort": year,

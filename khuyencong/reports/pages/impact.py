@@ -11,17 +11,19 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from khuyencong.reports import impact, impact_charts, impact_files, impact_report
+from khuyencong.reports import impact_charts, impact_files, impact_report
 from khuyencong.reports.pages.files import AnyUnitField
 from khuyencong.reports.pages.forms import unit_choices
 from khuyencong.reports.units import LEGACY_PROVINCE, NATION, REGION, UnitError, resolve_for
 from khuyencong.reports.units import PROVINCE as PROVINCE_KIND
 
 HORIZONS = (1, 2, 3)
+# The page looks one year on by default: the demo's and most provinces' records are recent.
+PAGE_HORIZON = 1
 KINDS = (NATION, REGION, PROVINCE_KIND)
 
 
@@ -47,7 +49,7 @@ class ImpactForm(forms.Form):
         label=gettext_lazy("Years after support"),
         coerce=int,
         choices=[(h, str(h)) for h in HORIZONS],
-        initial=impact.DEFAULT_HORIZON,
+        initial=PAGE_HORIZON,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -60,11 +62,11 @@ class ImpactForm(forms.Form):
         self.fields["unit"].initial = first[1][0][0] if isinstance(first[1], list) else first[0]
         horizon = self.data.get("horizon") if self.is_bound else None
         try:
-            horizon = int(horizon) if horizon else impact.DEFAULT_HORIZON
+            horizon = int(horizon) if horizon else PAGE_HORIZON
         except ValueError:
-            horizon = impact.DEFAULT_HORIZON
+            horizon = PAGE_HORIZON
         if horizon not in HORIZONS:
-            horizon = impact.DEFAULT_HORIZON
+            horizon = PAGE_HORIZON
         years = impact_report.page_cohorts(horizon)
         cohort = self.fields["cohort"]
         assert isinstance(cohort, forms.ChoiceField)
@@ -77,16 +79,17 @@ class ImpactForm(forms.Form):
 def impact_page(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     fmt = str(params.pop("format", [""])[-1])
-    form = ImpactForm(params or None, user=request.user)
-    if not form.is_bound:
-        form = ImpactForm(
-            {
-                "unit": form.fields["unit"].initial,
-                "cohort": form.fields["cohort"].initial,
-                "horizon": impact.DEFAULT_HORIZON,
-            },
-            user=request.user,
-        )
+    blank = ImpactForm(user=request.user)
+    data = {
+        "unit": blank.fields["unit"].initial,
+        "horizon": str(PAGE_HORIZON),
+        **{key: params.get(key) for key in ("unit", "cohort", "horizon") if params.get(key)},
+    }
+    # Opened without a year: the latest year that can be evaluated.
+    latest = not data.get("cohort")
+    if latest:
+        data["cohort"] = str(ImpactForm(data, user=request.user).fields["cohort"].initial)
+    form = ImpactForm(data, user=request.user)
     report = None
     drawn: list[dict[str, Any]] = []
     if form.is_valid():
@@ -97,7 +100,7 @@ def impact_page(request: HttpRequest) -> HttpResponse:
         else:
             report = impact_report.build_overview(
                 resolved,
-                cohort=form.cleaned_data["cohort"],
+                cohort=None if latest else form.cleaned_data["cohort"],
                 horizon=form.cleaned_data["horizon"],
             )
             if fmt in ("xlsx", "docx"):
@@ -116,11 +119,13 @@ def impact_page(request: HttpRequest) -> HttpResponse:
                     content_disposition_header(True, impact_files.filename(report, fmt)) or ""
                 )
                 return response
+            if latest:
+                form = ImpactForm({**data, "cohort": str(report["cohort"])}, user=request.user)
             drawn = [
                 {"chart": chart, "svg": impact_charts.svg(chart)}
                 for chart in impact_charts.for_page(report)
             ]
-    query = form.data.urlencode() if hasattr(form.data, "urlencode") else ""
+    query = urlencode({key: str(form.data.get(key) or "") for key in ("unit", "cohort", "horizon")})
     return render(
         request,
         "reports/staff/impact.html",

@@ -83,3 +83,26 @@ def test_every_demo_province_and_the_nation_have_their_issuing_agency(demo_place
     assert agencies["66"].signer_name == "Y Bhin Niê"
     assert agencies["66"].history.get().history_user.username == "giamdoc_daklak"
     assert agencies[None].signer_name == "Đỗ Minh Quân"
+
+
+def test_the_demo_shows_an_evaluation_for_each_province(demo_places):
+    """docs/impact.md: every demo province's impact page opens on a year with enough
+    supported and comparable establishments, and finds the effect the demo put in; the
+    years before support run parallel."""
+    from django.utils import timezone
+
+    from khuyencong.registry.models import YearlyFigure
+    from khuyencong.reports import impact_report
+
+    call_command("seed_demo", stdout=StringIO())
+    this_year = timezone.localdate().year
+    assert YearlyFigure.objects.filter(year=this_year - 6).exists()
+    assert YearlyFigure.objects.filter(source="inspection").exists()
+    for unit in ("province:01", "province:66", "province:82", "nation"):
+        report = impact_report.build_overview(resolve(Unit.parse(unit)), cohort=None, horizon=1)
+        revenue = report["overall"]["revenue"]
+        assert report["cohort"] == this_year - 2, unit
+        assert revenue["verdict"] == "effect", (unit, revenue["message"])
+        assert revenue["treated"] >= 10 and revenue["controls"] >= 10
+        assert not revenue["pretrend_warning"], unit
+        assert report["kinds"], unit
