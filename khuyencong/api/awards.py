@@ -27,18 +27,18 @@ from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.steps import step_rows, take_step
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.awards import services
 from khuyencong.awards.models import (
     AwardComplaint,
     AwardEntry,
     AwardRound,
-    AwardRoundTransition,
     Level,
     ProductGroup,
     ScoreSheet,
 )
-from khuyencong.awards.workflow import ACTIONS, transition_round
+from khuyencong.awards.workflow import ACTIONS
 from khuyencong.places.models import LegacyDistrict, Province, Region
 from khuyencong.registry.models import Establishment, Product
 
@@ -180,17 +180,6 @@ class RoundTransitionSerializer(serializers.Serializer):
         help_text="For `close`: the date the results are issued (default: the planned closing date, or today).",
     )
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
-
-
-def _transition(row: AwardRoundTransition) -> dict[str, Any]:
-    return {
-        "action": row.action,
-        "from_status": row.from_status,
-        "to_status": row.to_status,
-        "actor": row.actor.username if row.actor else None,
-        "at": row.at.isoformat(),
-        "note": row.note,
-    }
 
 
 ROUND_DATA_FIELDS = (
@@ -460,22 +449,12 @@ class AwardRoundViewSet(
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         round = self.get_object()
         if request.method == "GET":
-            rows = round.transitions.select_related("actor").order_by("at", "id")
-            return Response([_transition(row) for row in rows])
+            return Response(step_rows(round))
         if not services.may_manage(request.user, round):
             raise PermissionDenied(_("You may not take the steps of this round."))
         serializer = RoundTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        moved = transition_round(
-            actor=request.user,
-            round=round,
-            action=data["action"],
-            note=data.get("note") or "",
-            closing_date=data.get("closing_date"),
-            expected_version=data.get("version"),
-        )
-        return Response(self._read(moved))
+        return Response(self._read(take_step(request, round, serializer.validated_data)))
 
     @extend_schema(
         methods=["GET"],

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.steps import step_rows, take_step
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.network import deadlines, services
 from khuyencong.network.models import (
@@ -32,10 +33,9 @@ from khuyencong.network.models import (
     Difficulty,
     QuarterlyReport,
     ReportSectorLine,
-    ReportTransition,
 )
 from khuyencong.network.quarters import Quarter, parse_period
-from khuyencong.network.workflow import ACTIONS, transition_report
+from khuyencong.network.workflow import ACTIONS
 from khuyencong.places.models import Commune
 from khuyencong.registry.models import Sector
 
@@ -393,17 +393,6 @@ def _with_lines(queryset: Any) -> QuerySet[QuarterlyReport]:
     )
 
 
-def _transition(row: ReportTransition) -> dict[str, Any]:
-    return {
-        "action": row.action,
-        "from_status": row.from_status,
-        "to_status": row.to_status,
-        "actor": row.actor.username if row.actor else None,
-        "at": row.at.isoformat(),
-        "note": row.note,
-    }
-
-
 @extend_schema_view(
     list=extend_schema(description="Quarterly reports in the caller's scope, newest first."),
     create=extend_schema(
@@ -502,16 +491,7 @@ class ReportViewSet(
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()
         if request.method == "GET":
-            rows = report.transitions.select_related("actor").order_by("at", "id")
-            return Response([_transition(row) for row in rows])
+            return Response(step_rows(report))
         serializer = ReportTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        moved = transition_report(
-            actor=request.user,
-            report=report,
-            action=data["action"],
-            note=data.get("reason") or data.get("note") or "",
-            expected_version=data.get("version"),
-        )
-        return Response(self._read(moved))
+        return Response(self._read(take_step(request, report, serializer.validated_data)))

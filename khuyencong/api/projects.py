@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
+from khuyencong.api.steps import step_rows, take_step
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
@@ -41,10 +42,9 @@ from khuyencong.programmes.models import (
     Programme,
     Project,
     ProjectOutput,
-    ProjectTransition,
     Source,
 )
-from khuyencong.programmes.workflow import ACTIONS, transition_project
+from khuyencong.programmes.workflow import ACTIONS
 
 MAX_INT = 2_147_483_647
 MAX_AMOUNT = services.MAX_AMOUNT
@@ -392,24 +392,12 @@ class ProjectViewSet(
     )
     @action(detail=True, methods=["get", "post"])
     def transitions(self, request: Request, pk: str | None = None) -> Response:
-        if request.method == "GET":
-            project = self.get_object()
-            rows = project.transitions.select_related("actor").order_by("at", "id")
-            return Response([_transition(row) for row in rows])
         project = self.get_object()
+        if request.method == "GET":
+            return Response(step_rows(project, "override_reason", "overridden"))
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        moved = transition_project(
-            actor=request.user,
-            project=project,
-            action=data.pop("action"),
-            note=data.pop("note", ""),
-            expected_version=data.pop("version", None),
-            override_reason=data.pop("override_reason", ""),
-            **{k: v for k, v in data.items() if v is not None},
-        )
-        return Response(self._read(moved))
+        return Response(self._read(take_step(request, project, serializer.validated_data)))
 
     @extend_schema(methods=["GET"], responses=None, description="Disbursements of the project.")
     @extend_schema(
@@ -440,19 +428,6 @@ def _attach_beneficiaries(projects: list[Project]) -> None:
         rows[row.project_id].append(row)
     for project in projects:
         project._beneficiary_rows = rows[project.pk]  # type: ignore[attr-defined]
-
-
-def _transition(row: ProjectTransition) -> dict[str, Any]:
-    return {
-        "action": row.action,
-        "from_status": row.from_status,
-        "to_status": row.to_status,
-        "actor": row.actor.username,
-        "at": row.at.isoformat(),
-        "note": row.note,
-        "override_reason": row.override_reason,
-        "overridden": row.overridden,
-    }
 
 
 class AmountMap(serializers.DictField):

@@ -113,10 +113,6 @@ WORKFLOW = ReportWorkflow()
 allowed_steps = WORKFLOW.allowed_steps
 
 
-def may_take(user: Any, step: Step, report: QuarterlyReport) -> bool:
-    return WORKFLOW.may_take(user, step, report)
-
-
 def transition_report(
     *,
     actor: Any,
