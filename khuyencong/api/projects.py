@@ -774,6 +774,15 @@ class OptimisationSerializer(serializers.Serializer):
     province = serializers.PrimaryKeyRelatedField(queryset=Province.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     budget = BudgetSerializer()
+    weigh_by_impact = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Weigh each project's priority by the measured effect on revenue of its kind of "
+            "support in the province (docs/impact.md): +1 % → ×1.1, at most ×2; a harm down to "
+            "×0.5; no clear effect or too few to conclude ×1. Off by default."
+        ),
+    )
 
 
 @extend_schema(tags=["programmes"])
@@ -802,12 +811,23 @@ class PlanOptimisationView(APIView):
                 status__in=[Project.Status.SUBMITTED, Project.Status.APPRAISED],
             )
         )
-        result = priorities.optimise(candidates, dict(data["budget"]))
-        return Response(
-            {
-                "selected": result.selected,
-                "total_priority": result.total_priority,
-                "spent": result.spent,
-                "explanations": {str(k): v for k, v in result.explanations.items()},
-            }
+        measured = None
+        if data["weigh_by_impact"]:
+            from khuyencong.reports.impact_report import optimiser_weights
+
+            measured = optimiser_weights(province.pk, data["year"])
+        result = priorities.optimise(
+            candidates,
+            dict(data["budget"]),
+            weights={code: row["weight"] for code, row in measured.items()} if measured else None,
         )
+        body: dict[str, Any] = {
+            "selected": result.selected,
+            "total_priority": result.total_priority,
+            "spent": result.spent,
+            "explanations": {str(k): v for k, v in result.explanations.items()},
+        }
+        if measured is not None:
+            body["weighted_priority"] = result.weighted_priority
+            body["weights"] = measured
+        return Response(body)

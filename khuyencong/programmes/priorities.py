@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from khuyencong.core.formats import format_vnd
+from khuyencong.core.formats import format_number, format_vnd
 from khuyencong.programmes.models import BudgetLine, PriorityCriterion, Project, ProjectBeneficiary
 from khuyencong.registry.models import YearlyFigure
 
@@ -88,6 +88,19 @@ class Optimisation:
     total_priority: int
     spent: dict[str, int]
     explanations: dict[int, str] = field(default_factory=dict)
+    # With weights: the total of priority × weight of the selection (two decimals).
+    weighted_priority: float | None = None
+
+
+# Weighted priorities are solved in hundredths, so the exact integer programme stays exact.
+WEIGHT_SCALE = 100
+
+
+def weight_of(project: Project, weights: dict[str, float]) -> float:
+    """A project's weight: its sub-type's, else its activity content's, else 1."""
+    if project.subtype_id and project.subtype_id in weights:
+        return weights[project.subtype_id]
+    return weights.get(project.category_id, 1.0)
 
 
 def _solve(
@@ -125,7 +138,16 @@ def _solve(
     return [i for i in range(n) if x[i] > 0.5]
 
 
-def optimise(candidates: list[Project], budget: dict[str, int]) -> Optimisation:
+def optimise(
+    candidates: list[Project],
+    budget: dict[str, int],
+    *,
+    weights: dict[str, float] | None = None,
+) -> Optimisation:
+    """The selection of highest total priority within the budgets. ``weights`` (off by
+    default) multiply each project's priority by a weight of its kind of support — the
+    caller's reading of the measured effect of that kind (reports.impact_report
+    ``optimiser_weights``); this module knows nothing of how it was measured."""
     candidates = sorted(candidates, key=lambda p: p.pk)
     scores = evaluate(candidates)
     lines: dict[int, dict[str, int]] = defaultdict(dict)
@@ -137,7 +159,16 @@ def optimise(candidates: list[Project], budget: dict[str, int]) -> Optimisation:
     national = [lines[p.pk].get("national", 0) for p in candidates]
     local = [lines[p.pk].get("local", 0) for p in candidates]
     limit = (budget["national"], budget["local"])
-    chosen = _solve(priority, national, local, limit)
+    factors = [weight_of(p, weights) if weights else 1.0 for p in candidates]
+    objective = (
+        [
+            round(points * factor * WEIGHT_SCALE)
+            for points, factor in zip(priority, factors, strict=True)
+        ]
+        if weights
+        else priority
+    )
+    chosen = _solve(objective, national, local, limit)
     spent = {"national": sum(national[i] for i in chosen), "local": sum(local[i] for i in chosen)}
     # The solver works in floating point: check the answer again in exact integers.
     if spent["national"] > limit[0] or spent["local"] > limit[1]:  # pragma: no cover
@@ -146,6 +177,9 @@ def optimise(candidates: list[Project], budget: dict[str, int]) -> Optimisation:
         selected=[candidates[i].pk for i in chosen],
         total_priority=sum(priority[i] for i in chosen),
         spent=spent,
+        weighted_priority=(
+            round(sum(objective[i] for i in chosen) / WEIGHT_SCALE, 2) if weights else None
+        ),
     )
     for i, project in enumerate(candidates):
         reasons = ", ".join(item["label"] for item in scores[project.pk][1]) or _(
@@ -175,5 +209,10 @@ def optimise(candidates: list[Project], budget: dict[str, int]) -> Optimisation:
                 "%(code)s left out: priority %(priority)s (%(reasons)s); a choice of higher total "
                 "priority uses the budget (national %(national)s, local %(local)s)."
             )
-        result.explanations[project.pk] = text % figures
+        text %= figures
+        if weights and factors[i] != 1.0:
+            text += " " + _(
+                "Its priority counts %(weight)s times for the measured effect of its kind of support."
+            ) % {"weight": format_number(factors[i], decimals=2)}
+        result.explanations[project.pk] = text
     return result

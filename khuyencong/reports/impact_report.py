@@ -335,3 +335,47 @@ def build_overview(
         "years": years,
         "provinces": provinces,
     }
+
+
+# --- weights for the plan optimiser -------------------------------------------------------
+
+# A measured effect on revenue of +1 % of the supported establishments' level weighs a kind of
+# support's priority ×1.1 (+10 % → ×2, the most); a harm ×0.9 per 1 % (×0.5 the least); no
+# clear effect, or too few to conclude, leaves it at ×1.
+WEIGHT_PER_PERCENT = 0.1
+WEIGHT_BOUNDS = (0.5, 2.0)
+
+
+def optimiser_weights(province: str, year: int) -> dict[str, dict[str, Any]]:
+    """For the plan of ``year`` in a province: each activity content's weight from the
+    measured effect on revenue of the latest cohort with figures one year on
+    (``year - 2``, or the latest earlier one that can be evaluated): ``{code: {"weight",
+    "effect", "ci_low", "ci_high", "verdict", "cohort"}}``. One data load."""
+    horizon = 1
+    cohorts = page_cohorts(horizon, today=datetime.date(year, 1, 1))
+    data = impact.load((province,), min(cohorts) - impact.PRE_YEARS - 1, max(cohorts) + horizon)
+    names = impact.category_names()
+    out: dict[str, dict[str, Any]] = {}
+    for cohort in sorted(cohorts, reverse=True):
+        q = impact.Question(
+            cohort=cohort, indicator="revenue", horizon=horizon, provinces=(province,)
+        )
+        evaluation = impact.evaluate(q, data=data, names=names)
+        for item in evaluation.by_category:
+            estimate = item.estimate
+            if item.code in out or not estimate.conclusive:
+                continue
+            weight = 1.0
+            if estimate.verdict in ("effect", "harm") and estimate.baseline_mean:
+                percent = 100 * (estimate.effect or 0) / estimate.baseline_mean
+                low, high = WEIGHT_BOUNDS
+                weight = round(min(high, max(low, 1 + WEIGHT_PER_PERCENT * percent)), 2)
+            out[item.code] = {
+                "weight": weight,
+                "effect": amount(estimate.effect, "revenue"),
+                "ci_low": amount(estimate.ci_low, "revenue"),
+                "ci_high": amount(estimate.ci_high, "revenue"),
+                "verdict": estimate.verdict,
+                "cohort": cohort,
+            }
+    return out

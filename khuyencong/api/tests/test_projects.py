@@ -430,3 +430,45 @@ def test_optimisation_input_and_scope(api_for, officer_b, manager_a):
         "spent": {"national": 0, "local": 0},
         "explanations": {},
     }
+
+
+def test_optimisation_can_weigh_kinds_of_support_by_their_measured_effect(
+    api_for, make, manager_a, commune_a1
+):
+    """docs/impact.md: off by default; with ``weigh_by_impact`` a kind of support found to
+    raise revenue (machinery, 03) counts more than one with no measured effect (training)."""
+    from khuyencong.reports.factories import impact_panel
+
+    year = timezone.localdate().year
+    impact_panel(
+        commune=commune_a1, treated=20, controls=30, effect=300_000_000, manager=manager_a,
+        cohort=year - 2,
+    )  # fmt: skip
+    PriorityCriterion.objects.exclude(code="pilot").update(active=False)
+    PriorityCriterion.objects.filter(code="pilot").update(points=10)
+    machinery = make(
+        S.SUBMITTED, kind="pilot", beneficiaries=[],
+        budget_lines=[{"source": "national", "amount": 60 * M},
+                      {"source": "counterpart", "amount": 60 * M}],
+    )  # fmt: skip
+    training = make(
+        S.SUBMITTED, kind="pilot", beneficiaries=[], category="01", subtype="01-NGHE",
+        budget_lines=[{"source": "national", "amount": 50 * M}],
+    )  # fmt: skip
+    request = {"province": "66", "year": year, "budget": {"national": 70 * M, "local": 0}}
+    client = api_for(manager_a)
+
+    plain = client.post("/api/v1/plan-optimisations/", request, format="json").json()
+    weighed = client.post(
+        "/api/v1/plan-optimisations/", {**request, "weigh_by_impact": True}, format="json"
+    ).json()
+
+    # Equal priority: the cheaper training project by default.
+    assert plain["selected"] == [training.pk]
+    assert "weights" not in plain
+    assert weighed["selected"] == [machinery.pk]
+    assert weighed["weights"]["03"]["verdict"] == "effect"
+    assert weighed["weights"]["03"]["weight"] > 1
+    assert weighed["weights"]["03"]["cohort"] == year - 2
+    assert weighed["weighted_priority"] > weighed["total_priority"]
+    assert "lần" in weighed["explanations"][str(machinery.pk)]

@@ -629,3 +629,29 @@ def test_plans_are_scoped(make, officer_b, collaborator_a1, national, officer_a)
     assert list(services.plans_for(national)) == [project.plan]
     assert not services.plans_for(officer_b).exists()
     assert not services.plans_for(collaborator_a1).exists()
+
+
+def test_the_optimiser_weighs_a_kind_of_support_only_when_asked(make):
+    """Weights multiply priority by kind of support (sub-type first, then content)."""
+    from khuyencong.programmes import priorities
+    from khuyencong.programmes.models import PriorityCriterion
+
+    PriorityCriterion.objects.exclude(code="pilot").update(active=False)
+    PriorityCriterion.objects.filter(code="pilot").update(points=10)
+    machinery = make(
+        S.SUBMITTED, kind="pilot", budget_lines=[{"source": "national", "amount": 60 * MILLION}]
+    )
+    training = make(
+        S.SUBMITTED, kind="pilot", category="01", subtype="01-NGHE",
+        budget_lines=[{"source": "national", "amount": 50 * MILLION}],
+    )  # fmt: skip
+    budget = {"national": 70 * MILLION, "local": 0}
+
+    assert priorities.optimise([machinery, training], budget).selected == [training.pk]
+    weighed = priorities.optimise([machinery, training], budget, weights={"03": 1.5})
+    assert weighed.selected == [machinery.pk]
+    assert weighed.total_priority == 10 and weighed.weighted_priority == 15
+    by_subtype = priorities.optimise(
+        [machinery, training], budget, weights={"03": 1.5, "01-NGHE": 2.0}
+    )
+    assert by_subtype.selected == [training.pk]
