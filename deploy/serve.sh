@@ -20,28 +20,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+say() { printf 'serve: %s\n' "$*" >&2; }
+
+if [ -n "${KC_ENV_FILE:-}" ]; then
+  # shellcheck source=deploy/envfile.sh
+  . deploy/envfile.sh
+  kc_load_env_file "$KC_ENV_FILE" || exit 2
+fi
+
 PY=${KC_PYTHON:-.venv/bin/python}
 GUNICORN=${KC_GUNICORN:-$(dirname "$PY")/gunicorn}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 TASK_WORKERS=${TASK_WORKERS:-1}
 RECOVER_EVERY=${RECOVER_EVERY:-30}
-
-say() { printf 'serve: %s\n' "$*" >&2; }
-
-if [ -n "${KC_ENV_FILE:-}" ]; then
-  [ -r "$KC_ENV_FILE" ] || { say "KC_ENV_FILE=$KC_ENV_FILE cannot be read"; exit 2; }
-  while IFS= read -r line || [ -n "$line" ]; do
-    line=${line%$'\r'}
-    case "$line" in '' | '#'* | [[:space:]]*) continue ;; esac
-    key=${line%%=*}
-    value=${line#*=}
-    [[ $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { say "$KC_ENV_FILE: not KEY=value: $line"; exit 2; }
-    # Quotes around the whole value, as systemd's EnvironmentFile allows.
-    if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
-    [ -n "${!key+set}" ] || export "$key=$value"
-  done <"$KC_ENV_FILE"
-fi
 
 if [ "${DEBUG:-0}" != 0 ]; then say "DEBUG=$DEBUG ignored: the production stack runs with DEBUG=0"; fi
 export DEBUG=0

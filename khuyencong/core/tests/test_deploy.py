@@ -132,3 +132,114 @@ def test_make_serve_runs_the_production_script():
     assert os.access(ROOT / "deploy" / "serve.sh", os.X_OK)
     pins = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'"gunicorn==\d+\.\d+\.\d+"', pins)
+
+
+def test_manage_sh_reads_the_settings_file_as_systemd_does(tmp_path):
+    settings_file = tmp_path / "env"
+    settings_file.write_text(
+        "# the installation's settings\n"
+        "\n"
+        f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
+        "DEBUG=0\n"
+        "ALLOWED_HOSTS=from-the-file.example\n"
+        'DEFAULT_FROM_EMAIL="Trung tâm Khuyến công <kc@example.gov.vn>"\n'
+        "EMAIL_HOST=mail server.example\n"
+        f"KC_VAR_DIR={tmp_path / 'var'}\n"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "KC_ENV_FILE": str(settings_file),
+        "KC_PYTHON": sys.executable,
+        "ALLOWED_HOSTS": "from-the-environment.example",  # the environment wins
+    }
+    show = "from django.conf import settings as s; print(s.DEFAULT_FROM_EMAIL, s.ALLOWED_HOSTS, s.EMAIL_HOST, s.DEBUG, sep='|')"
+    result = subprocess.run(  # noqa: S603 - the project's own script
+        [str(ROOT / "deploy" / "manage.sh"), "shell", "-c", show],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    # (Django's shell first says which models it could not import by name.)
+    assert result.stdout.strip().splitlines()[-1] == (
+        "Trung tâm Khuyến công <kc@example.gov.vn>|['from-the-environment.example']"
+        "|mail server.example|False"
+    )
+    settings_file.write_text("SECRET_KEY x\n")
+    broken = subprocess.run(  # noqa: S603
+        [str(ROOT / "deploy" / "manage.sh"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert broken.returncode == 2
+    assert "not KEY=value: SECRET_KEY x" in broken.stderr
+
+
+def _unit(name: str) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for line in (ROOT / "deploy" / "systemd" / name).read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values.setdefault(key, []).append(value)
+    return values
+
+
+def test_the_systemd_units_run_the_shipped_programs_with_the_settings_file():
+    app = _unit("khuyencong-app.service")
+    worker = _unit("khuyencong-worker@.service")
+    recover = _unit("khuyencong-recover.service")
+    timer = _unit("khuyencong-recover.timer")
+    assert app["ExecStart"] == [
+        "/opt/khuyencong/.venv/bin/gunicorn --config deploy/gunicorn.conf.py"
+    ]
+    assert (ROOT / "deploy" / "gunicorn.conf.py").exists()
+    assert app["Type"] == ["notify"] and app["ExecReload"] == ["/bin/kill -HUP $MAINPID"]
+    assert worker["ExecStart"][0].endswith("manage.py db_worker --no-reload --worker-id %H-%i")
+    # A stopping worker finishes its job (SIGTERM to the worker alone, time to finish).
+    assert worker["KillSignal"] == ["SIGTERM"] and worker["KillMode"] == ["mixed"]
+    assert worker["TimeoutStopSec"] == ["15min"]
+    assert recover["ExecStart"][0].endswith("manage.py recover_jobs")
+    assert recover["Type"] == ["oneshot"] and timer["OnUnitActiveSec"] == ["1min"]
+    rotated = (ROOT / "deploy" / "logrotate" / "khuyencong").read_text()
+    assert "/var/log/khuyencong/*.log {" in rotated and "copytruncate" in rotated
+    for unit in (app, worker, recover):
+        assert unit["EnvironmentFile"] == ["/etc/khuyencong/env"]
+        assert unit["WorkingDirectory"] == ["/opt/khuyencong"]
+        assert unit["User"] == ["khuyencong"]
+        assert re.fullmatch(r"append:/var/log/khuyencong/\w+\.log", unit["StandardOutput"][0])
+        # Where the example puts uploads and static files, the app may write.
+        assert unit["ReadWritePaths"] == ["/var/lib/khuyencong"]
+    documented = documented_settings()
+    assert documented["MEDIA_ROOT"].startswith("/var/lib/khuyencong/")
+    assert documented["STATIC_ROOT"].startswith("/var/lib/khuyencong/")
+    locations = (ROOT / "deploy" / "nginx" / "khuyencong-locations.conf").read_text()
+    assert f"alias {documented['MEDIA_ROOT']}/;" in locations
+    assert f"location {documented['MEDIA_ACCEL_REDIRECT']} {{\n    internal;" in locations
+
+
+def test_the_compose_file_runs_the_same_programs():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "setup", "app", "worker", "recover", "nginx"}
+    assert services["app"]["command"] == ["gunicorn", "--config", "deploy/gunicorn.conf.py"]
+    assert services["worker"]["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert services["worker"]["stop_grace_period"] == "15m"
+    assert services["recover"]["command"][:3] == ["python", "manage.py", "recover_jobs"]
+    for step in ("migrate", "collectstatic", "load_places"):
+        assert f"manage.py {step}" in services["setup"]["command"][-1]
+    assert services["app"]["depends_on"]["setup"]["condition"] == "service_completed_successfully"
+    for mount in services["nginx"]["volumes"]:
+        source = mount.split(":")[0]
+        if source.startswith("./"):
+            assert (ROOT / "deploy" / source).exists(), source
+    assert services["app"]["environment"]["MEDIA_ACCEL_REDIRECT"] == "/_protected/"
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert "FROM python:3.11-slim-bookworm" in dockerfile
+    assert 'CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py"]' in dockerfile
