@@ -6,14 +6,17 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: check-system run serve test lint format install migrate demo worker messages bench bench-quick clean
+.PHONY: check-system run serve test lock lint format install migrate demo worker messages bench bench-quick clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed ($(PYTHON) is older)."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 		{ echo "Could not create a virtual environment: on Debian run 'apt-get install python3-venv'."; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# Nothing more when the lock is current; a dependency added without `make lock` still comes.
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
@@ -41,6 +44,10 @@ serve: $(STAMP)
 # A worker for background jobs when TASKS_BACKEND=database.
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
+
+# Pin every package, with its hashes, from pyproject.toml's dependencies (after changing them).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --generate-hashes -o requirements.lock -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
