@@ -290,7 +290,8 @@ def seed(ctx: DemoContext) -> None:
             else:
                 complaints += _complaint(ctx, officer, manager, round, today)
 
-        # This year's round, being scored.
+        # This year's round, being scored; it is planned to close within the year, so the
+        # official awards form of the year counts its entries as registered.
         if today.year > 2025:
             round, entries = _province_round(
                 ctx,
@@ -300,7 +301,9 @@ def seed(ctx: DemoContext) -> None:
                 pairs[-8:],
                 level="province",
                 year=today.year,
-                close_on=None,
+                close_on=min(
+                    today + datetime.timedelta(days=20), datetime.date(today.year, 12, 31)
+                ),
             )
             workflow.start_scoring(actor=officer, round=round)
             targets: list[float | None] = [rng.uniform(60, 90) for _ in entries[:3]]

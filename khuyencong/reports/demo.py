@@ -15,7 +15,7 @@ from django.utils import timezone
 from khuyencong.accounts.demo import DEMO_PROVINCES
 from khuyencong.core.demokit import DemoContext
 from khuyencong.places.models import LegacyProvince
-from khuyencong.reports import agency, services, submissions
+from khuyencong.reports import agency, demo_country, services, submissions
 from khuyencong.reports.periods import Period
 
 YEARS = range(2012, 2025)
@@ -126,6 +126,8 @@ def seed(ctx: DemoContext) -> None:
     )
     _submit_demo_reports(ctx)
     _agencies(ctx)
+    # Every other province: a quarter of records and its report (reports/demo_country.py).
+    demo_country.seed(ctx)
 
 
 def _agencies(ctx: DemoContext) -> None:

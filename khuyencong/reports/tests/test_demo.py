@@ -10,6 +10,7 @@ from khuyencong.places.factories import CommuneFactory, ProvinceFactory
 from khuyencong.places.models import Commune
 from khuyencong.reports import quality
 from khuyencong.reports.models import AggregateValue
+from khuyencong.reports.periods import Period
 from khuyencong.reports.units import Unit, resolve
 
 
@@ -106,3 +107,46 @@ def test_the_demo_shows_an_evaluation_for_each_province(demo_places):
         assert revenue["treated"] >= 10 and revenue["controls"] >= 10
         assert not revenue["pretrend_warning"], unit
         assert report["kinds"], unit
+
+
+@pytest.fixture
+def whole_country(demo_places):
+    """The demo provinces and three more without demo users."""
+    for code, name in (("04", "Cao Bằng"), ("08", "Tuyên Quang"), ("11", "Điện Biên")):
+        province = ProvinceFactory(code=code, short_name=name, name=f"Tỉnh {name}")
+        for index in range(3):
+            CommuneFactory(code=f"{code}{index:03d}", name=f"Xã Số {index}", province=province)
+
+
+def test_every_province_shows_its_four_forms_and_reports(whole_country):
+    from django.utils import timezone
+
+    from khuyencong.reports import overview, submissions
+    from khuyencong.reports.demo_country import last_finished_quarter
+    from khuyencong.reports.forms import FORMS, build_form
+    from khuyencong.reports.models import ReportSubmission
+
+    call_command("seed_demo", stdout=StringIO())
+    quarter = last_finished_quarter(timezone.localdate())
+    year = Period.year(quarter.start.year)
+    for code in ("01", "66", "82", "04", "08", "11"):
+        resolved = resolve(Unit.parse(f"province:{code}"))
+        # The demo provinces' awards rounds close on their own days: the year is checked;
+        # the other provinces' records all lie in the quarter.
+        for period in (year,) if code in ("01", "66", "82") else (year, quarter):
+            forms = {name: build_form(name, resolved, period) for name in FORMS}
+            results = [r for r in forms["results"].rows if r.code != "staff.count"]
+            assert sum(r.values["total"] or 0 for r in results) > 0, (code, period)
+            assert forms["funding"].rows[-1].values["total"] > 0, (code, period)
+            assert forms["awards"].rows[-1].values["registered"] > 0, (code, period)
+            assert len(forms["projects"].rows) > 1, (code, period)
+    # Every other province's report of the quarter is in; the national agency accepted it.
+    others = ReportSubmission.objects.filter(
+        province__in=["04", "08", "11"], start=quarter.start, end=quarter.end
+    )
+    assert others.count() == 3
+    assert set(others.values_list("status", flat=True)) == {"accepted"}
+    national = submissions.consolidate_forms(resolve(Unit.parse("nation")), quarter)
+    assert national[0].completeness.reported == 4  # the three and the first demo province
+    lines = overview.province_lines(resolve(Unit.parse("nation")), quarter)
+    assert all(line.spent for line in lines)
