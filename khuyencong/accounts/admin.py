@@ -1,12 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.accounts import services
 from khuyencong.accounts.models import Organisation, SecurityEvent, User
+from khuyencong.core.roles import Role
+from khuyencong.places.models import Commune
+
+# What the account services change and record (accounts.services.update_user); the admin
+# saves the other fields (names, staff flags, groups) itself.
+RECORDED_FIELDS = ("role", "province", "communes", "is_active")
+
+
+class UserForm(UserChangeForm):
+    """The admin's user form, checked by the account services' rules of places."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        role = data.get("role", "")
+        if role != Role.COLLABORATOR:
+            # A user leaving the collaborator role keeps no communes (as in the API).
+            data["communes"] = Commune.objects.none()
+        try:
+            services.check_places(role, data.get("province"), data.get("communes"))
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts are created and changed through accounts.services, so each creation, change
+    of role or places and (de)activation is in the security log."""
+
+    form = UserForm
     list_display = ["username", "last_name", "first_name", "role", "province", "is_active"]
     list_filter = ["role", "province", "is_active"]
     list_select_related = ["province"]
@@ -18,6 +55,25 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("role", "organisation", "province", "communes", "phone")},
         ),
     )
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
+    ) -> None:
+        if not change:
+            password = form.cleaned_data.get("password1") or None
+            services.create_user(actor=request.user, user=obj, password=password, request=request)
+            return
+        before = User.objects.get(pk=obj.pk)
+        for name in ("role", "province", "is_active"):
+            setattr(obj, name, getattr(before, name))
+        obj.save()
+        data = {
+            name: form.cleaned_data[name]
+            for name in RECORDED_FIELDS
+            if name in form.changed_data and name in form.cleaned_data
+        }
+        if data:
+            services.update_user(actor=request.user, user=obj, data=data, request=request)
 
 
 @admin.register(Organisation)

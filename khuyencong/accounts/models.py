@@ -111,6 +111,11 @@ class SecurityEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
         PASSWORD_RESET = "password_reset", _("Password reset by e-mail")
+        # Recorded by accounts.services: who changed the account, and how.
+        USER_CREATED = "user_created", _("Account created")
+        ROLE_CHANGED = "role_changed", _("Role or places changed")
+        DEACTIVATED = "deactivated", _("Account deactivated")
+        REACTIVATED = "reactivated", _("Account reactivated")
 
     user = models.ForeignKey(
         User,
