@@ -6,6 +6,10 @@ from khuyencong.accounts import password_views
 
 # A lost database answers 503 with a clear page, other errors the usual 500 (core/views.py).
 handler500 = "khuyencong.core.views.server_error"
+# Under /api/ the answers Django gives itself are JSON too (core/views.py).
+handler404 = "khuyencong.core.views.page_not_found"
+handler400 = "khuyencong.core.views.bad_request"
+handler403 = "khuyencong.core.views.permission_denied"
 
 urlpatterns = [
     path("", include("khuyencong.core.urls")),

@@ -175,6 +175,7 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     schema = AutoSchema()
     filterset_class = CommuneFilter
     lookup_field = "code"
+    list_response_as_declared = True
 
     def paginate_queryset(self, queryset: QuerySet[Commune]) -> list[Commune] | None:
         if self.request.query_params.get("province"):

@@ -4,6 +4,7 @@ drf-spectacular documents only the success answer of an operation. This schema c
 from what the view declares, the answers a client must handle:
 
 - ``400`` (``ValidationError``) for operations taking a body or query parameters;
+- ``415`` (``Detail``) for operations taking a body, sent in a format they do not read;
 - ``401`` where a token is required, ``403`` where a role may be refused (permission
   classes with ``documents_403``: for writes, or for every method with
   ``refuses_reads = True``);
@@ -47,16 +48,32 @@ DETAIL = {
     "required": ["detail"],
     "properties": {"detail": {"type": "string"}},
 }
+# One field's messages: a message, a list of them, or — for a nested object or a list of
+# objects — the same shape again by key or by position (``{"needs": [{}, {"cost": […]}]}``).
+FIELD_ERRORS = {
+    "oneOf": [
+        {"type": "string"},
+        {"type": "array", "items": {"$ref": "#/components/schemas/FieldErrors"}},
+        {
+            "type": "object",
+            "additionalProperties": {"$ref": "#/components/schemas/FieldErrors"},
+        },
+    ]
+}
 VALIDATION_ERROR = {
-    "type": "object",
     "description": (
         "Each invalid field with its messages, in the request's language (Vietnamese unless "
         "`Accept-Language` asks for English). `non_field_errors` for the object as a whole; "
-        "`detail` (a string) when no field is to blame, e.g. a body that is not JSON."
+        "`detail` (a string) when no field is to blame, e.g. a body that is not JSON. A body "
+        "that is a list is answered with a list: the errors of each item in its place."
     ),
-    "additionalProperties": {
-        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]
-    },
+    "oneOf": [
+        {
+            "type": "object",
+            "additionalProperties": {"$ref": "#/components/schemas/FieldErrors"},
+        },
+        {"type": "array", "items": {"$ref": "#/components/schemas/FieldErrors"}},
+    ],
     "example": {"commune": ["Bạn không được đăng ký cơ sở ở xã này."]},
 }
 
@@ -91,6 +108,10 @@ class AutoSchema(openapi.AutoSchema):
         parameters = operation.get("parameters", [])
         if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
             errors.append(("400", "Invalid input (nothing was changed).", "ValidationError"))
+        if "requestBody" in operation:
+            errors.append(
+                ("415", "The body is in a format this operation does not read.", "Detail")
+            )
         if operation.get("security") and {} not in operation["security"]:
             errors.append(("401", "No token, or an invalid one.", "Detail"))
         if self._may_refuse_role():
@@ -135,6 +156,23 @@ class AutoSchema(openapi.AutoSchema):
                 ]
             }
 
+    def _get_response_for_code(
+        self,
+        serializer: Any,
+        status_code: str,
+        media_types: Any = None,
+        direction: str = "response",
+    ) -> dict[str, Any]:
+        # A list action whose answer is declared as a raw schema (``list_response_as_declared``
+        # on the view: the communes, a plain list or a page) is documented as declared, not
+        # wrapped once more in an array and a page.
+        if isinstance(serializer, dict) and getattr(self.view, "list_response_as_declared", False):
+            return {
+                "description": "",
+                "content": {media: {"schema": serializer} for media in media_types or []},
+            }
+        return super()._get_response_for_code(serializer, status_code, media_types, direction)
+
     def _may_refuse_role(self) -> bool:
         for permission in self.view.get_permissions():
             if not getattr(permission, "documents_403", False):
@@ -149,4 +187,13 @@ class AutoSchema(openapi.AutoSchema):
             name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
         )
         self.registry.register_on_missing(component)
+        if name == "ValidationError":
+            self.registry.register_on_missing(
+                ResolvedComponent(
+                    name="FieldErrors",
+                    type=ResolvedComponent.SCHEMA,
+                    schema=FIELD_ERRORS,
+                    object="FieldErrors",
+                )
+            )
         return component.ref

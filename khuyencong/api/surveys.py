@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled
@@ -289,6 +289,10 @@ class NeedViewSet(viewsets.ReadOnlyModelViewSet):
     schema = AutoSchema()
     permission_classes = [WritingRole]
     filterset_class = NeedFilter
+    conflicts = {
+        "to_project": "Only the provincial manager turns needs into projects, and only needs "
+        "not yet in a project."
+    }
 
     def get_queryset(self) -> QuerySet[Need]:
         return services.needs_for(self.request.user).select_related("category").order_by("id")
@@ -317,10 +321,12 @@ class NeedViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=ToProjectSerializer,
-        responses=inline_serializer(
-            "NeedsToProject",
-            {"project": serializers.IntegerField(), "code": serializers.CharField()},
-        ),
+        responses={
+            201: inline_serializer(
+                "NeedsToProject",
+                {"project": serializers.IntegerField(), "code": serializers.CharField()},
+            )
+        },
     )
     @action(detail=False, methods=["post"], url_path="to-project")
     def to_project(self, request: Request) -> Response:
@@ -434,7 +440,9 @@ class ApplicationViewSet(
             and self.request.method == "POST"
             and "triage" not in (self.request.path)
         ):
-            from rest_framework.authentication import TokenAuthentication
+            # The project's token scheme (django-rest-knox); DRF's own TokenAuthentication
+            # needs the authtoken table, which is not installed: a 500 on any token.
+            from khuyencong.accounts.tokens import TokenAuthentication
 
             return [TokenAuthentication()]
         return super().get_authenticators()
@@ -442,7 +450,17 @@ class ApplicationViewSet(
     def get_queryset(self) -> QuerySet[Application]:
         return services.applications_for(self.request.user).order_by("-submitted_at")
 
-    @extend_schema(auth=[], responses={201: ApplicationReceiptSerializer})
+    @extend_schema(
+        auth=[],
+        responses={
+            201: ApplicationReceiptSerializer,
+            429: OpenApiResponse(
+                description="Too many applications from this address in the last hour "
+                "(`Retry-After` says when to try again).",
+                response=inline_serializer("Throttled", {"detail": serializers.CharField()}),
+            ),
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not allow(
             f"apply:{client_address(request)}",

@@ -135,3 +135,37 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     if exc is not None and is_database_down(exc):
         return database_unavailable(request)
     return django_server_error(request, template_name=template_name)
+
+
+def _api_error(request: HttpRequest, status: int, message: str) -> JsonResponse | None:
+    """Under /api/ an error Django answers itself (no route, a bad host, a failed CSRF
+    check) is JSON like every other API answer, ``{"detail": …}``, not an HTML page."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"detail": message}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: JSON under /api/ (a path no route matches: /api/v1/aggregates/0.5/)."""
+    from django.utils.translation import gettext as _
+    from django.views.defaults import page_not_found as django_page_not_found
+
+    return _api_error(request, 404, _("Not found.")) or django_page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: JSON under /api/."""
+    from django.utils.translation import gettext as _
+    from django.views.defaults import bad_request as django_bad_request
+
+    return _api_error(request, 400, _("Bad request.")) or django_bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: JSON under /api/."""
+    from django.utils.translation import gettext as _
+    from django.views.defaults import permission_denied as django_permission_denied
+
+    return _api_error(
+        request, 403, _("You do not have permission to perform this action.")
+    ) or django_permission_denied(request, exception)

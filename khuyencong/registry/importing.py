@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from khuyencong.core.formats import format_number
 from khuyencong.core.importing import (
     Column,
     ErrorCollector,
@@ -321,6 +322,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 FIGURE_KEYS = ("workers", "revenue", "output_value", "capital")
+# Whole numbers as ASCII digits.
+_DIGITS = re.compile(r"[0-9]+")
 COLUMN_KEYS = {column.key for column in COLUMNS}
 PLACE_KEYS = ("commune_code", "commune", "old_commune", "legacy_address")
 LEGACY_KEYS = ("old_province", "old_district", "old_commune")
@@ -631,7 +634,8 @@ class EstablishmentImporter(Importer):
         value = row["founded_year"]
         if not value:
             return None
-        if not value.isdigit():
+        if not _DIGITS.fullmatch(value) or len(value) > 4:
+            # ASCII digits only: "²" or "١٢" pass str.isdigit() but int() refuses them.
             errors.add(row, "founded_year", _("Write the year as four digits, e.g. 2012."))
             return None
         year = int(value)
@@ -657,8 +661,18 @@ class EstablishmentImporter(Importer):
             digits = text if row.is_number(key) else re.sub(r"[.,\s]", "", text)
             if digits.endswith(".0"):
                 digits = digits[:-2]
-            if not digits.isdigit():
+            if not _DIGITS.fullmatch(digits):
                 errors.add(row, key, _("Enter a whole number of zero or more."))
+                bad = True
+                continue
+            limit = services.MAX_WORKERS if key == "workers" else services.MAX_AMOUNT
+            if len(digits) > 20 or int(digits) > limit:
+                # Beyond what the database column holds (a 500 when saved otherwise).
+                errors.add(
+                    row,
+                    key,
+                    _("Enter a number no larger than %(max)s.") % {"max": format_number(limit)},
+                )
                 bad = True
                 continue
             values[key] = int(digits)
@@ -671,7 +685,11 @@ class EstablishmentImporter(Importer):
         year_text = row["figures_year"]
         if year_text.endswith(".0"):
             year_text = year_text[:-2]
-        if not year_text.isdigit() or not 1990 <= int(year_text) <= self._this_year:
+        if (
+            not _DIGITS.fullmatch(year_text)
+            or len(year_text) > 4
+            or not 1990 <= int(year_text) <= self._this_year
+        ):
             errors.add(
                 row,
                 "figures_year",

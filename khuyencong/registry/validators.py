@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # Weights of the check digit of a 10-digit tax code (Thông tư 105/2020/TT-BTC practice).
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
-_TAX_10 = re.compile(r"^\d{10}$")
-_TAX_13 = re.compile(r"^(\d{10})-?(\d{3})$")
-_PERSONAL_12 = re.compile(r"^\d{12}$")
-_VSIC = re.compile(r"^\d{2,5}$")
+# ASCII digits only (``\d`` would also match Arabic-Indic or full-width digits).
+_TAX_10 = re.compile(r"^[0-9]{10}\Z")
+_TAX_13 = re.compile(r"^([0-9]{10})-?([0-9]{3})\Z")
+_PERSONAL_12 = re.compile(r"^[0-9]{12}\Z")
+_VSIC = re.compile(r"^[0-9]{2,5}\Z")
 
 
 def tax_check_digit(first_nine: str) -> int | None:
@@ -24,8 +26,11 @@ def tax_check_digit(first_nine: str) -> int | None:
 
 
 def normalise_tax_code(value: str) -> str:
-    """Strip spaces and dots people type; keep the branch dash in canonical form."""
+    """Strip spaces and dots people type; keep the branch dash in canonical form. Digits of
+    another script (full-width ０１…, typed on some phones) become the ASCII ones, so a code is
+    stored, searched and exported one way."""
     compact = re.sub(r"[\s.]", "", value or "")
+    compact = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in compact)
     branch = _TAX_13.match(compact)
     if branch:
         return f"{branch.group(1)}-{branch.group(2)}"

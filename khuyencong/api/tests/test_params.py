@@ -33,3 +33,35 @@ def test_options_on_a_report_export_is_not_a_500(api_for, admin, fmt):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/aggregates/0.5/", "/api/v1/nothing/", "/api/x"])
+def test_a_path_no_route_matches_is_a_json_404_under_the_api(api_for, officer_a, path):
+    response = api_for(officer_a).get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy."}
+
+
+def test_pages_keep_their_html_404(client_for, officer_a):
+    response = client_for(officer_a).get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_token_sent_to_the_public_application_endpoint_is_not_a_500(api_for, officer_a):
+    """The public POST reads tokens with the project's scheme (knox), not DRF's authtoken,
+    whose table is not installed: that was a 500 for any token."""
+    client = api_for(officer_a)
+    assert client.post("/api/v1/applications/", {}, format="json").status_code == 400
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.post("/api/v1/applications/", {}, format="json").status_code == 401
+
+
+def test_a_validation_error_of_a_list_body_matches_the_schema(api_for, officer_a):
+    """A list body is answered with a list of errors, which the schema allows."""
+    schema = api_for(officer_a).get("/api/schema/?format=json").json()
+    error = schema["components"]["schemas"]["ValidationError"]
+    assert {option["type"] for option in error["oneOf"]} == {"object", "array"}
+    response = api_for(officer_a).post("/api/v1/aggregates/", [{"indicator": "0"}], format="json")
+    assert response.status_code == 400
+    assert isinstance(response.json(), list)
