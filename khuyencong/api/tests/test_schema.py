@@ -28,12 +28,12 @@ def test_the_schema_documents_the_error_answers(client, db):
     def codes(path, method):
         return set(paths[path][method]["responses"])
 
-    assert codes("/api/v1/auth/token/", "post") == {"200", "400", "429"}
+    assert codes("/api/v1/auth/token/", "post") == {"200", "400", "415", "429"}
     assert codes("/api/v1/provinces/", "get") == {"200", "400", "401"}
-    assert codes("/api/v1/establishments/", "post") == {"201", "400", "401", "403"}
+    assert codes("/api/v1/establishments/", "post") == {"201", "400", "401", "403", "415"}
     assert codes("/api/v1/establishments/{id}/", "get") == {"200", "401", "404"}
     assert codes("/api/v1/establishments/{id}/", "patch") == {
-        "200", "400", "401", "403", "404", "409",
+        "200", "400", "401", "403", "404", "409", "415",
     }  # fmt: skip
     assert codes("/api/v1/establishments/{id}/", "delete") == {"204", "401", "403", "404", "409"}
     assert codes("/api/v1/users/", "get") >= {"401", "403"}
