@@ -12,6 +12,7 @@ from khuyencong.programmes.models import (
     InspectionRule,
     PlanDeadline,
     PriorityCriterion,
+    PrioritySector,
     Programme,
     ProgrammeTarget,
     Project,
@@ -77,6 +78,12 @@ class InspectionRuleAdmin(admin.ModelAdmin):
 @admin.register(PriorityCriterion)
 class PriorityCriterionAdmin(admin.ModelAdmin):
     list_display = ["code", "points", "active", "legal_basis"]
+
+
+@admin.register(PrioritySector)
+class PrioritySectorAdmin(SimpleHistoryAdmin):
+    list_display = ["province", "sector", "first_year", "last_year", "legal_basis"]
+    list_filter = ["province"]
 
 
 @admin.register(Project)

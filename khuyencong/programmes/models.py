@@ -921,6 +921,44 @@ class Inspection(models.Model):
     NEEDS_FOLLOW_UP = frozenset({Finding.IDLE, Finding.SOLD, Finding.MOVED, Finding.CEASED})
 
 
+class PrioritySector(models.Model):
+    """A sector a province puts first in its khuyến công programme (its key products, "ngành
+    hàng chủ lực"), as data with the years it applies and its legal basis. The impact page
+    shows the share of money and of supported establishments that goes to them
+    (docs/impact.md, "Concentration")."""
+
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.CASCADE, related_name="+"
+    )
+    sector = models.ForeignKey(
+        "registry.Sector", verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_year = models.PositiveSmallIntegerField(_("first year"), validators=YEAR_VALIDATORS)
+    last_year = models.PositiveSmallIntegerField(
+        _("last year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("priority sector of a province")
+        verbose_name_plural = _("priority sectors of provinces")
+        ordering = ["province_id", "sector_id", "first_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "sector", "first_year"], name="priority_sector_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_year__isnull=True)
+                | models.Q(last_year__gte=models.F("first_year")),
+                name="priority_sector_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.sector_id} ({self.first_year}–{self.last_year or ''})"
+
+
 class PriorityCriterion(models.Model):
     """A reason to rank a candidate project higher when the plan is built (DOMAIN.md
     "Priority"), with its points, as data. ``programmes.priority`` knows how to test each

@@ -83,11 +83,33 @@ def _unsupported(ctx: DemoContext, rng: Any, anchor_year: int) -> None:
             ctx.establishments.append(establishment)
 
 
+# Each demo province's priority sectors (its key products), for the concentration table.
+PRIORITY_SECTORS = {
+    "01": (("dd", "Quyết định của UBND Thành phố Hà Nội phê duyệt Chương trình khuyến công"),),
+    "66": (("a", "Quyết định của UBND tỉnh Đắk Lắk phê duyệt Chương trình khuyến công"),),
+    "82": (("a", "Quyết định của UBND tỉnh Đồng Tháp phê duyệt Chương trình khuyến công"),),
+}
+
+
+def _priority_sectors(year: int) -> None:
+    from khuyencong.programmes.models import PrioritySector
+
+    for code, rows in PRIORITY_SECTORS.items():
+        for sector, basis in rows:
+            PrioritySector.objects.create(
+                province_id=code,
+                sector_id=sector,
+                first_year=year - YEARS_BACK,
+                legal_basis=f"{basis} giai đoạn {year - YEARS_BACK}–{year + 4}",
+            )
+
+
 def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     year = timezone.localdate().year
     first, last = year - YEARS_BACK, year - 1
     cohort = year - 2
+    _priority_sectors(year)
     _unsupported(ctx, rng, year - 3)
     ids = [e.pk for e in ctx.establishments]
     known: dict[int, dict[int, YearlyFigure]] = {}

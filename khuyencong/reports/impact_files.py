@@ -322,6 +322,30 @@ def _docx(report: dict[str, Any]) -> bytes:
                 for row in report["provinces"]
             ],
         )
+    if report.get("concentration"):
+        _paragraph(
+            document, f"{section}. Tập trung hỗ trợ vào sản phẩm chủ lực", bold=True, before=6,
+            after=3,
+        )  # fmt: skip
+        section += 1
+
+        def share(value: float | None) -> str:
+            return "–" if value is None else f"{format_number(value, decimals=1)}%"
+
+        _table(
+            document,
+            ["Năm", "Kinh phí KC", "Ngành ưu tiên", "Sản phẩm tiêu biểu", "Số cơ sở"],
+            [
+                [
+                    str(row["year"]),
+                    _show(row["funds"], "revenue"),
+                    share(row["funds_priority_percent"]),
+                    share(row["funds_typical_percent"]),
+                    str(row["establishments"]),
+                ]
+                for row in report["concentration"]
+            ],
+        )
     charts = impact_charts.for_page(report)
     if charts:
         _paragraph(document, f"{section}. Biểu đồ", bold=True, before=6, after=3)

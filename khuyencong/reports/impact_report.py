@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.core.formats import format_money, format_number
 from khuyencong.places.models import Province
-from khuyencong.reports import impact
+from khuyencong.reports import concentration, impact
 from khuyencong.reports.units import ResolvedUnit
 
 
@@ -181,6 +181,8 @@ def build(
 # Cohorts the page compares, ending with the latest one whose horizon has figures.
 PAGE_COHORTS = 5
 PAGE_INDICATORS = ("revenue", "workers")
+# Years of the concentration table, ending with this one.
+CONCENTRATION_YEARS = 6
 VERDICT_LABELS = {
     "effect": gettext_lazy("Effect found"),
     "harm": gettext_lazy("Negative effect"),
@@ -318,6 +320,8 @@ def build_overview(
         for indicator in PAGE_INDICATORS
     }
     spent = main["revenue"].overall.spent_per_establishment
+    this_year = timezone.localdate().year
+    shares = concentration.by_year(base.provinces, this_year - CONCENTRATION_YEARS + 1, this_year)
     return {
         "unit": str(resolved.unit),
         "unit_label": resolved.label,
@@ -334,6 +338,7 @@ def build_overview(
         "kinds": kinds,
         "years": years,
         "provinces": provinces,
+        "concentration": list(reversed(shares)),
     }
 
 
