@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: check-system run serve test lock lint format install migrate demo worker messages bench bench-quick clean
+.PHONY: check-system run serve test lock lint format install migrate demo worker messages bench bench-quick bench-load clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -81,6 +81,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/network.py
 	$(BIN)/python bench/activities.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/load.py
+
+# p50/p95 through gunicorn with 1 and 20 clients, on the database the other scripts filled.
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py
 
 # Every benchmark on a small generated dataset (a few minutes), ending with one JSON line.
 bench-quick: $(STAMP)

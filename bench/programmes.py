@@ -22,6 +22,8 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 os.environ.setdefault("BENCH_ESTABLISHMENTS", "300000")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("DEBUG", "1")
+# Two-factor authentication would send the national officer and the manager to its page.
+os.environ.setdefault("REQUIRE_2FA", "0")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyencong.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")

@@ -1,0 +1,246 @@
+"""Latency under load through the production app server (`make bench-load`; part of
+`make bench-quick` and `make bench`).
+
+Starts gunicorn with deploy/gunicorn.conf.py (DEBUG off, static files collected, the same
+settings as `make serve`) on a free port of 127.0.0.1 against the benchmark database that the
+other bench scripts filled (DATABASE_URL, default var/bench.sqlite3), then sends the requests
+people make most — the establishment list, a search, a detail page, the plan board, the
+project list, the API list, the national annual report page and its API — from 1 client and
+from BENCH_CLIENTS (20) clients at once, each client its own keep-alive connection and
+logged-in session. Prints p50 and p95 in milliseconds of each case for each number of
+clients, and ends with one JSON line.
+
+    BENCH_LOAD_ROUNDS   requests of each case per client (default 10)
+    BENCH_CLIENTS       concurrent clients of the second pass (default 20)
+    WEB_CONCURRENCY     gunicorn workers (default deploy/gunicorn.conf.py's: 2 x cores + 1)
+
+Two-factor authentication is turned off for the benchmark's server (REQUIRE_2FA=0): the
+sessions are made here, as a login would make them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyencong.settings")
+os.environ["DEBUG"] = "0"
+os.environ["REQUIRE_2FA"] = "0"
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+STATIC = Path(tempfile.mkdtemp(prefix="kc-bench-static-"))
+os.environ["STATIC_ROOT"] = str(STATIC)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from khuyencong.accounts.models import User  # noqa: E402
+from khuyencong.core.roles import Role  # noqa: E402
+from khuyencong.places.models import Province  # noqa: E402
+from khuyencong.programmes.models import AnnualPlan  # noqa: E402
+from khuyencong.registry.models import Establishment  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "10"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
+HEADLINES = {
+    "list": "establishment list, province",
+    "search": "establishment search, national",
+    "detail": "establishment detail",
+    "plan_board": "plan board",
+    "project_list": "project list, national",
+    "api_list": "API list, province",
+    "report_page": "national report page",
+    "report_api": "national report API",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _session(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return str(client.cookies["sessionid"].value)
+
+
+def _users() -> tuple[User, User, User]:
+    province = Province.objects.get(code="66")
+    officer, _ = User.objects.get_or_create(
+        username="bench_officer", defaults={"role": Role.PROVINCIAL_OFFICER, "province": province}
+    )
+    manager, _ = User.objects.get_or_create(
+        username="bench_manager", defaults={"role": Role.PROVINCIAL_MANAGER, "province": province}
+    )
+    national, _ = User.objects.get_or_create(
+        username="bench_national", defaults={"role": Role.NATIONAL_OFFICER}
+    )
+    return officer, manager, national
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    """(label, session cookie, path) of each case."""
+    if not Establishment.objects.filter(commune__province="66").exists():
+        raise SystemExit(
+            "The benchmark database has no establishments: run `make bench-quick` (or the "
+            "scripts of `make bench`) first, with the same DATABASE_URL."
+        )
+    officer, manager, national = _users()
+    as_officer, as_manager, as_national = (_session(u) for u in (officer, manager, national))
+    year = timezone.localdate().year
+    establishment = (
+        Establishment.objects.filter(commune__province="66").order_by("pk").values("pk").first()
+    )
+    plan = (
+        AnnualPlan.objects.filter(province="66").order_by("-year").values("pk").first()
+        or AnnualPlan.objects.order_by("-year").values("pk").first()
+    )
+    cases = [
+        (HEADLINES["list"], as_officer, "/establishments/"),
+        (HEADLINES["search"], as_national, "/establishments/?q=gom+su+thanh+dat"),
+        (HEADLINES["detail"], as_officer, f"/establishments/{establishment['pk']}/"),
+        (HEADLINES["project_list"], as_national, "/programmes/projects/"),
+        (HEADLINES["api_list"], as_officer, "/api/v1/establishments/"),
+        (
+            HEADLINES["report_page"],
+            as_national,
+            f"/reports/?unit=nation&kind=year&year={year - 1}",
+        ),
+        (
+            HEADLINES["report_api"],
+            as_national,
+            f"/api/v1/reports/summary/?unit=nation&start={year - 1}-01-01&end={year - 1}-12-31",
+        ),
+    ]
+    if plan:
+        cases.insert(3, (HEADLINES["plan_board"], as_manager, f"/programmes/plans/{plan['pk']}/"))
+    return cases
+
+
+SERVER_LOG = STATIC / "gunicorn.log"
+
+
+def _start_server(port: int) -> subprocess.Popen[bytes]:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = SERVER_LOG.open("wb")
+    env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="/dev/null")
+    server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, our settings
+        [str(gunicorn), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "khuyencong.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped at start-up:\n" + SERVER_LOG.read_text()[-3000:])
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz/")
+            connection.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def _client(port: int, cases: list[tuple[str, str, str]], out: dict[str, list[float]]) -> None:
+    """One user: a keep-alive connection sending ROUNDS requests of each case, shuffled."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    work = [case for case in cases for _ in range(ROUNDS)]
+    random.shuffle(work)
+    for label, session, path in work:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
+        response = connection.getresponse()
+        response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise SystemExit(f"{label}: {path} answered {response.status}")
+        out.setdefault(label, []).append(elapsed)
+    connection.close()
+
+
+def _pass(port: int, cases: list[tuple[str, str, str]], clients: int) -> dict[str, list[float]]:
+    results: list[dict[str, list[float]]] = [{} for _ in range(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(port, cases, results[i])) for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    merged: dict[str, list[float]] = {}
+    for result in results:
+        for label, times in result.items():
+            merged.setdefault(label, []).extend(times)
+    return merged
+
+
+def _percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    call_command("collectstatic", interactive=False, verbosity=0)
+    cases = _cases()
+    port = _free_port()
+    server = _start_server(port)
+    try:
+        _pass(port, cases, 1)  # warm every worker's caches and connections
+        table: dict[int, dict[str, tuple[float, float]]] = {}
+        for clients in (1, CLIENTS):
+            merged = _pass(port, cases, clients)
+            table[clients] = {
+                label: (statistics.median(times), _percentile(times, 0.95))
+                for label, times in merged.items()
+            }
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    vendor = django.db.connection.vendor
+    print(
+        f"{Establishment.objects.count():,} establishments, {vendor}, gunicorn "
+        f"(WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'default')}), {ROUNDS} requests "
+        f"of each case per client, {os.cpu_count()} cores"
+    )
+    print(f"{'case':<34} {'p50 1':>8} {'p95 1':>8} {f'p50 {CLIENTS}':>8} {f'p95 {CLIENTS}':>8}")
+    for label, _session_id, _path in cases:
+        one, many = table[1][label], table[CLIENTS][label]
+        print(f"{label:<34} {one[0]:>8.1f} {one[1]:>8.1f} {many[0]:>8.1f} {many[1]:>8.1f}")
+    figures: dict[str, object] = {}
+    for key, label in HEADLINES.items():
+        if label in table[1]:
+            figures[f"{key}_p95_ms"] = round(table[CLIENTS][label][1], 1)
+            figures[f"{key}_p95_ms_1_client"] = round(table[1][label][1], 1)
+    figures.update({"clients": CLIENTS, "database": vendor, "cores": os.cpu_count()})
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
