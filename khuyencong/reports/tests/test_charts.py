@@ -6,8 +6,10 @@ provinces, and the summary page with and without charts."""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from khuyencong.places.factories import ProvinceFactory
 from khuyencong.reports import charts, figures, summary
@@ -202,8 +204,26 @@ def test_the_svg_is_inline_responsive_and_accessible():
     assert ">Vốn đối ứng<" in svg and ">12,5<" in svg and ">Tỷ đồng<" in svg
     assert "Noto Sans" in svg
     assert "<metadata>" not in svg
-    # Drawn the same way each time (ids from a fixed salt).
+    # Drawn the same way each time (ids from a fixed salt), not only when read from the cache.
+    cache.clear()
     assert charts.svg(chart) == svg
+
+
+def test_a_chart_is_drawn_once_and_again_when_a_figure_or_the_language_changes(monkeypatch):
+    cache.clear()
+    drawn = []
+    render = charts._render
+    monkeypatch.setattr(
+        charts, "_render", lambda chart, *a, **k: drawn.append(chart) or render(chart, *a, **k)
+    )
+    chart = charts.Chart("trend", "Xu hướng", (charts.Bar("2025", 2 * B),))
+    first = charts.svg(chart)
+    assert charts.svg(chart) == first and len(drawn) == 1
+    changed = charts.Chart("trend", "Xu hướng", (charts.Bar("2025", 3 * B),))
+    assert charts.svg(changed) != first and len(drawn) == 2
+    with translation.override("en"):
+        charts.svg(chart)
+    assert len(drawn) == 3
 
 
 def test_amounts_below_a_billion_are_in_millions():
