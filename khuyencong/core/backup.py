@@ -233,7 +233,7 @@ def read_manifest(archive: Path) -> dict[str, Any]:
         if MANIFEST not in members:
             raise _damaged(_("it has no manifest; it may have been cut short"))
         try:
-            manifest = json.load(tar.extractfile(members[MANIFEST]))  # type: ignore[arg-type]
+            manifest = json.load(_member_file(tar, members[MANIFEST]))
         except (ValueError, tarfile.TarError, OSError, EOFError) as exc:
             raise _damaged(_("its manifest cannot be read")) from exc
         if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
@@ -253,7 +253,7 @@ def read_manifest(archive: Path) -> dict[str, Any]:
             if name != manifest["database"]["member"] and not name.startswith(MEDIA_PREFIX):
                 raise _damaged(_("unexpected file %(name)s") % {"name": name})
             try:
-                digest, size = _sha256(tar.extractfile(member))  # type: ignore[arg-type]
+                digest, size = _sha256(_member_file(tar, member))
             except (tarfile.TarError, OSError, EOFError) as exc:
                 raise _damaged(_("%(name)s is cut short") % {"name": name}) from exc
             if size != facts.get("size") or digest != facts.get("sha256"):
@@ -395,3 +395,11 @@ def _restore_media(tar: tarfile.TarFile, manifest: dict[str, Any], media_root: P
         with partial.open("wb") as out:
             shutil.copyfileobj(source, out, _CHUNK)
         os.replace(partial, target)
+
+
+def _member_file(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """The member's content; a directory or a link in its place is a damaged archive."""
+    handle = tar.extractfile(member)
+    if handle is None:
+        raise _damaged(_("%(name)s is not a plain file") % {"name": member.name})
+    return handle

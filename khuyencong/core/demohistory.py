@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -39,7 +39,8 @@ def _business_dates(
     obj: Any, today: datetime.date
 ) -> tuple[list[datetime.date], list[datetime.date]]:
     """(dates that begin the record, dates that end it), those not after today."""
-    begins, ends = [], []
+    begins: list[datetime.date] = []
+    ends: list[datetime.date] = []
     for f in obj._meta.concrete_fields:
         if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
             value = getattr(obj, f.attname)
@@ -69,7 +70,8 @@ class _Anchors:
     """The day each demo record began, cached by (model, pk)."""
 
     def __init__(self, rng: random.Random, today: datetime.date) -> None:
-        self.rng, self.today, self.cache = rng, today, {}
+        self.rng, self.today = rng, today
+        self.cache: dict[tuple[str, Any], datetime.date] = {}
 
     def day(self, obj: Any, depth: int = 0) -> datetime.date:
         key = (obj._meta.label, obj.pk)
@@ -90,10 +92,12 @@ class _Anchors:
                 day = min(first + datetime.timedelta(days=self.rng.randint(20, 300)), self.today)
         if day is None and depth < 2:
             for f in obj._meta.concrete_fields:
+                # A model class here: our foreign keys never name "self" as a string.
+                related: Any = f.related_model
                 if (
                     isinstance(f, models.ForeignKey)
-                    and f.related_model._meta.app_label not in NOT_OWNERS
-                    and f.related_model._meta.app_label
+                    and related._meta.app_label not in NOT_OWNERS
+                    and related._meta.app_label
                     in {
                         "registry",
                         "network",
@@ -104,7 +108,7 @@ class _Anchors:
                         "reports",
                     }
                 ):
-                    if not _dated(f.related_model):
+                    if not _dated(related):
                         continue  # reference data (a sector, a category): no day of its own
                     parent = getattr(obj, f.name)
                     if parent is not None:
@@ -125,7 +129,9 @@ def _moment(rng: random.Random, day: datetime.date, now: datetime.datetime) -> d
     return min(moment, now - datetime.timedelta(minutes=rng.randint(5, 240)))
 
 
-def _later(rng: random.Random, moment: datetime.datetime, now: datetime.datetime):
+def _later(
+    rng: random.Random, moment: datetime.datetime, now: datetime.datetime
+) -> datetime.datetime:
     """A later working moment: a few days on, in office hours, never after now."""
     day = timezone.localtime(moment).date() + datetime.timedelta(days=rng.randint(1, 21))
     return max(_moment(rng, day, now), moment + datetime.timedelta(minutes=1))
@@ -148,7 +154,13 @@ def spread_history(rng: random.Random, since: datetime.datetime) -> int:
     return moved
 
 
-def _spread_model(model, rng, since, now, anchors) -> int:
+def _spread_model(
+    model: Any,
+    rng: random.Random,
+    since: datetime.datetime,
+    now: datetime.datetime,
+    anchors: _Anchors,
+) -> int:
     fields = {f.name: f for f in model._meta.concrete_fields}
     moved = 0
     history = getattr(model, "history", None)
@@ -199,7 +211,13 @@ def _spread_model(model, rng, since, now, anchors) -> int:
     return moved
 
 
-def _date_steps(steps: list[Any], parent: Any, rng, now, anchors) -> None:
+def _date_steps(
+    steps: list[Any],
+    parent: Any,
+    rng: random.Random,
+    now: datetime.datetime,
+    anchors: _Anchors,
+) -> None:
     """Date one record's workflow steps in order: a step with a day of its own on the record
     (approved on, accepted on…) on that day, the others spread between, office hours."""
     fixed: list[datetime.date | None] = []
@@ -218,7 +236,7 @@ def _date_steps(steps: list[Any], parent: Any, rng, now, anchors) -> None:
                 moment = _later(rng, moment, now)
                 step.at = moment
             break
-        target = fixed[upcoming]
+        target = cast(datetime.date, fixed[upcoming])  # found as one that is not None
         free = upcoming - index
         gap = max((target - previous_day).days, 0)
         for offset, step in enumerate(steps[index:upcoming], start=1):
@@ -230,7 +248,7 @@ def _date_steps(steps: list[Any], parent: Any, rng, now, anchors) -> None:
     _in_order(steps, rng)
 
 
-def _in_order(steps: list[Any], rng) -> None:
+def _in_order(steps: list[Any], rng: random.Random) -> None:
     """Two steps of one day keep the order they were taken in."""
     for before, after in itertools.pairwise(steps):
         if after.at <= before.at:

@@ -16,7 +16,12 @@ error or a message:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
@@ -28,9 +33,10 @@ class DomainError(Exception):
 
     http_status = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: StrOrPromise, *, field: str | None = None) -> None:
+        # Translated now, in the language of the request that raised it.
+        self.message = str(message)
+        super().__init__(self.message)
         self.field = field
 
 

@@ -216,5 +216,5 @@ class Exporter:
     def response(self, fmt: str = "xlsx") -> HttpResponse:
         """The rendered file as a download."""
         response = HttpResponse(self.render(fmt), content_type=self.content_type(fmt))
-        response["Content-Disposition"] = content_disposition_header(True, self.filename(fmt))
+        response["Content-Disposition"] = content_disposition_header(True, self.filename(fmt)) or ""
         return response

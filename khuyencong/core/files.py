@@ -22,6 +22,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
@@ -72,7 +73,7 @@ def serve_file(
     *,
     filename: str | None = None,
     as_attachment: bool = False,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Answer with an upload the caller has already found through the user's scope.
 
     ``filename`` is the name the browser saves (default: the stored file's own name);
@@ -89,7 +90,7 @@ def serve_file(
     if prefix and _local_path(fieldfile):
         if not fieldfile.storage.exists(stored):
             raise Http404
-        response = HttpResponse(content_type=content_type)
+        response: HttpResponseBase = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(stored)
     else:
         try:
@@ -97,7 +98,7 @@ def serve_file(
         except FileNotFoundError as exc:
             raise Http404 from exc
         response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, name)
+    response["Content-Disposition"] = content_disposition_header(attachment, name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     # Only the browser of the person allowed may keep it, and only briefly: access can change.
     patch_cache_control(response, private=True, max_age=300)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.forms import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,15 +99,22 @@ def require_version(form: forms.BaseForm) -> None:
     form.fields["version"].required = True
 
 
-class VersionedFormMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    # A mixin of Django forms: typed as one, a plain class at run time.
+    _FormBase = object
+
+
+class VersionedFormMixin(_FormBase):
     """Shows an error of the hidden ``version`` at the top of the form (pages render hidden
     fields without their errors)."""
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         errors = getattr(self, "_errors", None)
         if errors and "version" in errors:
             problems = errors.pop("version")
             errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))
             errors[NON_FIELD_ERRORS].extend(problems)
-            self.cleaned_data.pop("version", None)  # type: ignore[attr-defined]
+            self.cleaned_data.pop("version", None)

@@ -54,10 +54,10 @@ def history_entries(
     (``("communes", "commune__name")``); ``name_of`` names a related object where ``str()``
     does not (returning None falls back to the default)."""
     model = type(instance)
+    # django-simple-history's manager, added to each registered model at start-up.
+    manager: Any = getattr(instance, "history")  # noqa: B009
     records = list(
-        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+        manager.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     hidden = set(hidden)
     fields = [f for f in model._meta.concrete_fields if f.name not in hidden]
@@ -86,7 +86,7 @@ def history_entries(
                 if old_set != new_set:
                     entry.changes.append(
                         Change(
-                            str(model._meta.get_field(m2m[0]).verbose_name).capitalize(),
+                            _verbose_name(model, m2m[0]),
                             ", ".join(old_set) or "—",
                             ", ".join(new_set) or "—",
                         )
@@ -162,3 +162,8 @@ def _display(model_field: Any, value: Any, names: dict[tuple[str, Any], str]) ->
     if isinstance(value, dict):  # e.g. the points of a score sheet
         return "; ".join(f"{code} {points}" for code, points in value.items())
     return str(value)
+
+
+def _verbose_name(model: type[models.Model], name: str) -> str:
+    field: Any = model._meta.get_field(name)  # a many-to-many field: it has a verbose name
+    return str(field.verbose_name).capitalize()

@@ -130,13 +130,20 @@ class SourceRow:
 class Table:
     """The rows of a file and where each known column was found."""
 
-    rows: list[SourceRow]
+    # A list (``read_table``) or, for ``stream_table``, a generator read once: ``close()``.
+    rows: Iterable[SourceRow]
     headers: dict[str, str]  # column key -> header as written in the file
     letters: dict[str, str]  # column key -> spreadsheet column letter ("C")
     ignored: list[str]  # headers of the file that match no column (their cells are unused)
     filename: str = ""
     positions: dict[str, int] = field(default_factory=dict)  # column key -> index in the file
     estimated_rows: int = 0  # stream_table: rows expected, for progress (0: unknown)
+
+    def close(self) -> None:
+        """Stop reading a streamed file and release it (nothing to do for a list)."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
 
     def has(self, key: str) -> bool:
         return key in self.headers
@@ -491,18 +498,18 @@ def _table_header(
         text = cell_text(value)
         if not text:
             continue
-        column = by_name.get(key_of(text))
-        if column is None:
+        found = by_name.get(key_of(text))
+        if found is None:
             ignored.append(text)
             continue
-        if column.key in positions:
+        if found.key in positions:
             raise FileRejected(
                 _("The columns “%(first)s” and “%(second)s” are the same column: keep one.")
-                % {"first": headers[column.key], "second": text}
+                % {"first": headers[found.key], "second": text}
             )
-        positions[column.key] = index
-        headers[column.key] = text
-        letters[column.key] = get_column_letter(index + 1)
+        positions[found.key] = index
+        headers[found.key] = text
+        letters[found.key] = get_column_letter(index + 1)
 
     missing = [c.header for c in columns if c.required and c.key not in positions]
     if missing:
@@ -612,7 +619,7 @@ class Importer:
         try:
             self.check_headers(table)
         except BaseException:
-            table.rows.close()  # type: ignore[attr-defined]
+            table.close()
             raise
         return table
 

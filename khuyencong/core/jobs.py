@@ -266,6 +266,8 @@ def run_job(job_id: int) -> None:
         return
     job = Job.objects.get(pk=job_id)
     reporter = _Reporter(job)
+    # The running handler's reporter rides on the job instance it is given (JobProgress reads
+    # it); it is not a model field, hence the ignore.
     job._reporter = reporter  # type: ignore[attr-defined]
     handler = _HANDLERS[job.kind]
     try:

@@ -16,17 +16,20 @@ Rules:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from khuyencong.core.roles import READ_ONLY_ROLES, Role
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 M = TypeVar("M", bound=Model)
+
+# ``user`` is typed ``Any`` here: it is the request's user, ``accounts.User`` (role,
+# province, communes) or an ``AnonymousUser``, and core sits below accounts in the layer
+# order, so it cannot name the account model. Every function checks ``is_authenticated``
+# before it reads the role.
 
 
 def is_admin(user: Any) -> bool:
@@ -49,7 +52,7 @@ def _has_place(user: Any) -> bool:
 
 
 def place_filter(
-    user: AbstractBaseUser | AnonymousUser,
+    user: Any,
     *,
     write: bool = False,
     province_field: str = "province",
@@ -103,7 +106,7 @@ def get_scoped_or_404(user: Any, queryset: QuerySet[M], *, write: bool = False, 
     """
     try:
         return scope_queryset(user, queryset, write=write).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

@@ -353,18 +353,18 @@ def clean_image(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(_read(upload)), formats=[IMAGE_FORMATS[kind]])
-            width, height = image.size
+            opened = Image.open(io.BytesIO(_read(upload)), formats=[IMAGE_FORMATS[kind]])
+            width, height = opened.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise _too_many_pixels(name, field, width, height)
-            image.load()
+            opened.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(name, field, 0, 0) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise bad from exc
     fmt = IMAGE_FORMATS[kind]
     # The camera's orientation is applied to the pixels, since the metadata saying it goes.
-    image = ImageOps.exif_transpose(image)
+    image: Image.Image = ImageOps.exif_transpose(opened)
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
@@ -437,7 +437,7 @@ class SpreadsheetField(forms.FileField):
         upload = super().clean(data, initial)
         if upload:
             try:
-                _kind, content = check_spreadsheet(upload, field=self.label, limit=self.limit)
+                _kind, content = check_spreadsheet(upload, field=_label(self), limit=self.limit)
             except FileRejected as rejected:
                 raise forms.ValidationError(str(rejected.message), code="file") from rejected
             upload.checked_content = content
@@ -459,7 +459,7 @@ class ImageUploadField(forms.FileField):
         if not upload:
             return upload
         try:
-            return clean_image(upload, field=self.label)
+            return clean_image(upload, field=_label(self))
         except FileRejected as rejected:
             raise forms.ValidationError(str(rejected.message), code="file") from rejected
 
@@ -472,6 +472,11 @@ class AttachmentField(forms.FileField):
         if not upload:
             return upload
         try:
-            return check_attachment(upload, field=self.label)
+            return check_attachment(upload, field=_label(self))
         except FileRejected as rejected:
             raise forms.ValidationError(str(rejected.message), code="file") from rejected
+
+
+def _label(field: forms.Field) -> str | None:
+    """The field's label, translated now, for the messages that name it."""
+    return None if field.label is None else str(field.label)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -35,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _job_for(request: HttpRequest, pk: int) -> Job:
     """A job is its creator's (an administrator may look at any)."""
-    jobs = Job.objects.all() if is_admin(request.user) else request.user.jobs.all()
+    jobs = Job.objects.all()
+    if not is_admin(request.user):
+        jobs = jobs.filter(created_by_id=request.user.pk)
     return get_object_or_404(jobs, pk=pk)
 
 
@@ -48,13 +51,15 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # rather than wait for the next recover_jobs round.
         recover_jobs([job.pk])
         job.refresh_from_db()
-    template = "core/job_progress.html" if request.htmx else "core/job_detail.html"
+    # django-htmx's middleware sets ``request.htmx`` on every request.
+    htmx = getattr(request, "htmx", False)
+    template = "core/job_progress.html" if htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
 
 @require_GET
 @login_required
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = _job_for(request, pk)
     return serve_file(
         request,

@@ -16,6 +16,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -145,7 +146,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def product_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+def product_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBase:
     """A photo of the product of a certificate the catalogue shows, to anyone; the photos of
     products without a certificate stay behind the staff pages (404 here)."""
     photo = (

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -232,7 +233,7 @@ def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpRespon
 
 @require_GET
 @login_required
-def product_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def product_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A product's photo, to those who may see its establishment (404 for anyone else)."""
     photos = scope_queryset(
         request.user,

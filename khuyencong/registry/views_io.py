@@ -78,7 +78,7 @@ class ImportForm(forms.Form):
                 limit = settings.JOBS_INLINE_MAX_ROWS + 1
                 self.rows = sum(1 for _row in islice(self.table.rows, limit))
             finally:
-                self.table.rows.close()  # type: ignore[attr-defined]
+                self.table.close()
         except FileRejected as rejected:
             raise forms.ValidationError(rejected.message) from rejected
         if self.table.estimated_rows > importer.max_rows:

@@ -1,7 +1,10 @@
 """Template filters for Vietnamese numbers and money: {{ value|number }}, {{ amount|money }},
 {{ amount|amount_words }}."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import Any
 
 from django import template
 
@@ -12,17 +15,17 @@ register = template.Library()
 
 
 @register.filter
-def number(value, decimals=0):
+def number(value: Any, decimals: Any = 0) -> str:
     return formats.format_number(value, int(decimals))
 
 
 @register.filter
-def money(value):
+def money(value: Any) -> str:
     return formats.format_money(value)
 
 
 @register.filter
-def billions(value):
+def billions(value: Any) -> str:
     """Đồng in billions (tỷ đồng) with at most two decimals, for tables headed "tỷ đồng":
     6_612_000_000 → "6,61"."""
     if value is None:
@@ -31,18 +34,18 @@ def billions(value):
 
 
 @register.filter
-def vnd(value):
+def vnd(value: Any) -> str:
     return formats.format_vnd(value)
 
 
 @register.filter
-def amount_words(value):
+def amount_words(value: Any) -> str:
     """The amount as contracts write it in words: "Một tỷ hai trăm năm mươi triệu đồng"."""
     return amount_in_words(value)
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **kwargs):
+def query_with(context: Any, **kwargs: Any) -> str:
     """The current query string with some parameters replaced (pagination, sorting)."""
     params = context["request"].GET.copy()
     for key, value in kwargs.items():
@@ -55,7 +58,7 @@ def query_with(context, **kwargs):
 
 
 @register.filter
-def person(user):
+def person(user: Any) -> str:
     """A user's full name, else their username; "—" for nobody (a deleted user)."""
     if user is None:
         return "—"

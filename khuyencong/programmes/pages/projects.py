@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,7 +318,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     project = _get(request, pk)
     try:
         document = project.documents.get(pk=doc_pk)

@@ -4,9 +4,12 @@ Django's ``compilemessages`` needs GNU gettext's msgfmt, which a fresh machine m
 ``make run`` and ``make test`` call this instead so nothing has to be installed by hand.
 """
 
-from pathlib import Path
+from __future__ import annotations
 
-import polib
+from pathlib import Path
+from typing import Any
+
+import polib  # type: ignore[import-untyped]  # polib ships no type hints
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -14,7 +17,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Compile khuyencong/locale/*/LC_MESSAGES/*.po to .mo (no gettext needed)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         count = 0
         for locale_path in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.po")):

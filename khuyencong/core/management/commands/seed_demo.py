@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from khuyencong.core.demokit import DEMO_PASSWORD, DemoContext, demo_present
 class Command(BaseCommand):
     help = "Load the demo data set (idempotent) and optionally print the demo logins."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--print-logins", action="store_true", help="print the demo logins")
         parser.add_argument(
             "--url",
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             help="the address the server will answer on, printed with the logins",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if demo_present():
             self.stdout.write("The demo data is already loaded.")
         else:
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         if options["print_logins"]:
             self._print_logins(options["url"])
 
-    def _print_logins(self, url: str):
+    def _print_logins(self, url: str) -> None:
         from khuyencong.core.demokit import demo_logins
 
         self.stdout.write("")
