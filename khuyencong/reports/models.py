@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from khuyencong.core.models import VersionedModel
@@ -252,9 +253,10 @@ class ReportSubmission(models.Model):
     next ``version``; every version is kept and the latest is the one consolidated."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        ACCEPTED = "accepted", _("Accepted")
+        # In the words of a report sent up (a project's "accepted" is another word).
+        SUBMITTED = "submitted", pgettext_lazy("report submission", "Submitted")
+        RETURNED = "returned", pgettext_lazy("report submission", "Returned")
+        ACCEPTED = "accepted", pgettext_lazy("report submission", "Accepted")
 
     class Kind(models.TextChoices):
         QUARTER = "quarter", _("Quarterly report")
@@ -407,9 +409,9 @@ class SubmissionTransition(models.Model):
     or accepted by the national agency. Kept as written, whoever the users become."""
 
     class Action(models.TextChoices):
-        SUBMIT = "submit", _("Submit")
-        RETURN = "return", _("Return")
-        ACCEPT = "accept", _("Accept")
+        SUBMIT = "submit", pgettext_lazy("report submission", "Submit")
+        RETURN = "return", pgettext_lazy("report submission", "Return")
+        ACCEPT = "accept", pgettext_lazy("report submission", "Accept")
 
     submission = models.ForeignKey(
         ReportSubmission,

@@ -131,7 +131,8 @@ class ConsolidationForm(PeriodFields):
 class ConsolidatedFormsChoice(ConsolidationForm):
     """A region or the country, a period and one of the four official forms."""
 
-    form = forms.ChoiceField(label=gettext_lazy("Form"), initial="results")
+    # Without one (a link from the consolidation page): the results form.
+    form = forms.ChoiceField(label=gettext_lazy("Form"), initial="results", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -255,12 +256,20 @@ def submission_create(request: HttpRequest) -> HttpResponse:
             .defer("snapshot")
             .order_by("version")
         )
+    preview_forms = [
+        {"built": form_, "table": table(form_)}
+        for form_ in (
+            submissions.named(OfficialForm.from_json(data))
+            for data in ((preview or {}).get("forms") or {}).values()
+        )
+    ]
     return render(
         request,
         "reports/staff/submission_form.html",
         {
             "form": form,
             "preview": preview,
+            "preview_forms": preview_forms,
             "versions": versions,
             "next_version": len(versions) + 1,
             "here": "submissions",
@@ -402,7 +411,9 @@ def consolidated_forms_page(request: HttpRequest) -> HttpResponse:
             chooser.add_error("unit", error.message)
         else:
             built = submissions.consolidate_forms(
-                resolved, chooser.cleaned_data["period"], [chooser.cleaned_data["form"]]
+                resolved,
+                chooser.cleaned_data["period"],
+                [chooser.cleaned_data["form"] or "results"],
             )[0]
             if request.GET.get("format"):
                 return _form_file(request, built)
