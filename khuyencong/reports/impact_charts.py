@@ -24,7 +24,17 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from khuyencong.core.formats import format_number
-from khuyencong.reports.charts import _LOCK, _SVG_TAG, BLUE, INK, MUTED, RC, RED, scale
+from khuyencong.reports.charts import (
+    _LOCK,
+    _SVG_TAG,
+    BLUE,
+    INK,
+    MUTED,
+    RC,
+    RED,
+    scale,
+    without_inline_styles,
+)
 
 FIGURE_WORDS = {"revenue": "Doanh thu", "workers": "Lao động"}
 
@@ -198,13 +208,15 @@ def svg(chart: IntervalChart) -> SafeString:
     """Inline SVG as ``reports.charts.svg`` makes it (width of the screen, titled)."""
     text = _render(chart, "svg", metadata={"Date": None, "Creator": None}).decode()
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg") :], flags=re.S)
+    # No inline styles: the pages' Content-Security-Policy refuses them (reports.charts).
+    text, root_attributes = without_inline_styles(text)
     title = escape(chart.title)
     tag = _SVG_TAG.match(text)
     assert tag is not None
     attributes = re.sub(r'\s(width|height)="[^"]*"', "", tag.group(0)[len("<svg") : -1])
     opening = (
         f'<svg{attributes} width="100%" role="img" aria-labelledby="chart-{chart.key}-title" '
-        f'aria-label="{title}" data-chart="{chart.key}">'
+        f'aria-label="{title}" data-chart="{chart.key}"{root_attributes}>'
         f'<title id="chart-{chart.key}-title">{title}</title>'
     )
     return mark_safe(opening + text[tag.end() :].strip())  # noqa: S308 - escaped above
