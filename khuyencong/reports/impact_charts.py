@@ -215,7 +215,8 @@ def svg(chart: IntervalChart) -> SafeString:
     assert tag is not None
     attributes = re.sub(r'\s(width|height)="[^"]*"', "", tag.group(0)[len("<svg") : -1])
     opening = (
-        f'<svg{attributes} width="100%" role="img" aria-labelledby="chart-{chart.key}-title" '
+        f'<svg{attributes} width="100%" lang="vi" role="img" '
+        f'aria-labelledby="chart-{chart.key}-title" '
         f'aria-label="{title}" data-chart="{chart.key}"{root_attributes}>'
         f'<title id="chart-{chart.key}-title">{title}</title>'
     )
