@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.activities import services
 from khuyencong.activities.models import (
     MAX_AMOUNT,
@@ -392,7 +393,7 @@ class ActivityViewSet(
     def _province(self, data: dict[str, Any]) -> Any:
         province = data.pop("province", None)
         if province is None:
-            user = self.request.user
+            user = user_of(self.request)
             if is_admin(user) or user.province_id is None:
                 raise serializers.ValidationError({"province": [_("This field is required.")]})
             return user.province_id
@@ -634,7 +635,7 @@ class StaffCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         data = dict(serializer.validated_data)
         province = data.pop("province", None)
         if province is None:
-            user = request.user
+            user = user_of(request)
             if is_admin(user) or user.province_id is None:
                 raise serializers.ValidationError({"province": [_("This field is required.")]})
             province = user.province_id

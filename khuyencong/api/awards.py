@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from khuyencong.api.fields import related_field
 from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
@@ -39,7 +40,7 @@ from khuyencong.awards.models import (
     ScoreSheet,
 )
 from khuyencong.awards.workflow import ACTIONS
-from khuyencong.places.models import LegacyDistrict, Province, Region
+from khuyencong.places.models import Commune, LegacyDistrict, Province, Region
 from khuyencong.registry.models import Establishment, Product
 
 MAX_INT = 2_147_483_647
@@ -95,7 +96,8 @@ class AwardRoundSerializer(serializers.ModelSerializer):
     pass_mark = _score(
         {"required": False, "help_text": "Certified when the judges' average reaches it (70)."}
     )
-    criteria = CriterionSerializer(
+    # ``max_length`` goes to the ListSerializer of ``many=True`` (the stubs do not know it).
+    criteria = CriterionSerializer(  # type: ignore[call-arg]
         many=True,
         required=False,
         max_length=20,
@@ -230,8 +232,12 @@ class AwardEntrySerializer(serializers.ModelSerializer):
     group = serializers.ChoiceField(choices=ProductGroup.choices)
     level = serializers.CharField(source="round.level", read_only=True)
     year = serializers.IntegerField(source="round.year", read_only=True)
-    province = serializers.PrimaryKeyRelatedField(read_only=True)
-    commune = serializers.PrimaryKeyRelatedField(read_only=True)
+    province: serializers.PrimaryKeyRelatedField[Province] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+    commune: serializers.PrimaryKeyRelatedField[Commune] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     qualifying_certificate = serializers.CharField(
         source="qualifying_entry.certificate_number",
         read_only=True,
@@ -282,7 +288,7 @@ class AwardEntrySerializer(serializers.ModelSerializer):
         if request is not None and "establishment" in self.fields:
             from khuyencong.registry.services import establishments_for
 
-            self.fields["establishment"].queryset = establishments_for(request.user)
+            related_field(self, "establishment").queryset = establishments_for(request.user)
 
 
 def _entries(queryset: QuerySet[AwardEntry]) -> QuerySet[AwardEntry]:

@@ -22,6 +22,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.accounts.requests import user_of
+from khuyencong.api.fields import related_field
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -36,7 +38,7 @@ from khuyencong.network.models import (
 )
 from khuyencong.network.quarters import Quarter, parse_period
 from khuyencong.network.workflow import ACTIONS
-from khuyencong.places.models import Commune
+from khuyencong.places.models import Commune, Province
 from khuyencong.registry.models import Sector
 
 MAX_INT = 2_147_483_647
@@ -50,7 +52,7 @@ def _write(request: Request) -> bool:
 
 
 class CollaboratorSerializer(serializers.ModelSerializer):
-    province = serializers.PrimaryKeyRelatedField(
+    province: serializers.PrimaryKeyRelatedField[Province] = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="2025 province code, that of the communes covered."
     )
     communes = serializers.PrimaryKeyRelatedField(
@@ -157,7 +159,7 @@ class CollaboratorViewSet(
         data = dict(serializer.validated_data)
         data.pop("version", None)
         communes = data.get("communes") or []
-        data["province"] = communes[0].province_id if communes else request.user.province_id
+        data["province"] = communes[0].province_id if communes else user_of(request).province_id
         collaborator = services.create_collaborator(actor=request.user, data=data)
         return Response(self._read(collaborator), status=status.HTTP_201_CREATED)
 
@@ -242,7 +244,9 @@ class CollaboratorReportSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Collaborator id; a collaborator filing for themself may leave it out.",
     )
-    province = serializers.PrimaryKeyRelatedField(read_only=True)
+    province: serializers.PrimaryKeyRelatedField[Province] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     period = PeriodField(help_text="The quarter, e.g. `2026-Q1`. Fixed once created.")
     establishments_active = serializers.IntegerField(
         required=False,
@@ -256,13 +260,14 @@ class CollaboratorReportSerializer(serializers.ModelSerializer):
     establishments_ceased = serializers.IntegerField(
         required=False, min_value=0, max_value=services.MAX_COUNT
     )
-    sector_lines = ReportSectorLineSerializer(
+    # ``max_length`` goes to the ListSerializer of ``many=True`` (the stubs do not know it).
+    sector_lines = ReportSectorLineSerializer(  # type: ignore[call-arg]
         many=True,
         required=False,
         max_length=20,
         help_text="Counts by sector; the totals must equal their sums.",
     )
-    difficulties = ReportDifficultySerializer(
+    difficulties = ReportDifficultySerializer(  # type: ignore[call-arg]  # max_length, as above
         many=True,
         required=False,
         max_length=services.MAX_DIFFICULTIES,
@@ -317,7 +322,7 @@ class CollaboratorReportSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["collaborator"].queryset = services.collaborators_for(request.user)
+            related_field(self, "collaborator").queryset = services.collaborators_for(request.user)
 
     def _deadlines(self) -> dict[str | None, int]:
         if "deadlines" not in self.context:
@@ -436,7 +441,7 @@ class ReportViewSet(
         collaborator = validated.get("collaborator")
         if collaborator is None:
             collaborator = (
-                services.collaborators_for(request.user).filter(user=request.user).first()
+                services.collaborators_for(request.user).filter(user=user_of(request)).first()
             )
             if collaborator is None:
                 raise serializers.ValidationError({"collaborator": [_("This field is required.")]})

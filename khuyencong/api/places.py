@@ -7,6 +7,7 @@ then the answer is the plain list a form's drop-down needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -30,7 +31,7 @@ class ProvinceSerializer(serializers.ModelSerializer):
 
 
 class LegacyProvinceSerializer(serializers.ModelSerializer):
-    successor = serializers.PrimaryKeyRelatedField(
+    successor: serializers.PrimaryKeyRelatedField[Province] = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="Code of the 2025 province it was merged into."
     )
 
@@ -40,7 +41,9 @@ class LegacyProvinceSerializer(serializers.ModelSerializer):
 
 
 class CommuneSerializer(serializers.ModelSerializer):
-    province = serializers.PrimaryKeyRelatedField(read_only=True, help_text="2025 province code.")
+    province: serializers.PrimaryKeyRelatedField[Province] = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="2025 province code."
+    )
 
     class Meta:
         model = Commune
@@ -177,7 +180,7 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     list_response_as_declared = True
 
-    def paginate_queryset(self, queryset: QuerySet[Commune]) -> list[Commune] | None:
+    def paginate_queryset(self, queryset: QuerySet[Any] | Sequence[Any]) -> Sequence[Any] | None:
         if self.request.query_params.get("province"):
             return None
         return super().paginate_queryset(queryset)

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -101,7 +102,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class BudgetLineSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=Source.choices)
+    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]  # a field named like a Field attribute
     amount = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT, help_text="Đồng.")
     other_programme = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="For `other`: which programme."
@@ -116,7 +117,7 @@ class OutputSerializer(serializers.Serializer):
 
 class BreakdownSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute
     points = serializers.IntegerField()
 
 
@@ -142,8 +143,9 @@ class ProjectSerializer(serializers.ModelSerializer):
         help_text="Establishment ids of the project's province.",
     )
     # Written through the services; read back in ``to_representation`` (from prefetches).
-    budget_lines = BudgetLineSerializer(many=True, required=False, max_length=4, write_only=True)
-    outputs = OutputSerializer(many=True, required=False, max_length=50, write_only=True)
+    # ``max_length`` goes to the ListSerializer of ``many=True`` (the stubs do not know it).
+    budget_lines = BudgetLineSerializer(many=True, required=False, max_length=4, write_only=True)  # type: ignore[call-arg]
+    outputs = OutputSerializer(many=True, required=False, max_length=50, write_only=True)  # type: ignore[call-arg]
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -330,7 +332,7 @@ class ProjectViewSet(
     def _province(self, validated: dict[str, Any]) -> Any:
         province = validated.get("province")
         if province is None:
-            user = self.request.user
+            user = user_of(self.request)
             if is_admin(user) or user.province_id is None:
                 raise serializers.ValidationError({"province": [_("This field is required.")]})
             return user.province_id
@@ -497,7 +499,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["id"]
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
 
     def get_progress(self, programme: Programme) -> list[dict[str, Any]]:
         request = self.context.get("request")
@@ -552,7 +554,7 @@ class ProgrammeViewSet(
         return context
 
     def _check(self, level: str, province: Any) -> None:
-        user = self.request.user
+        user = user_of(self.request)
         if level == Programme.Level.NATIONAL and not is_admin(user):
             raise PermissionDenied(_("Only an administrator may record a national programme."))
         if level == Programme.Level.PROVINCIAL and not (
@@ -597,7 +599,9 @@ class ProgrammeViewSet(
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    province = serializers.PrimaryKeyRelatedField(read_only=True)
+    province: serializers.PrimaryKeyRelatedField[Province] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = AnnualPlan
@@ -801,7 +805,7 @@ class PlanOptimisationView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         province = data["province"]
-        user = request.user
+        user = user_of(request)
         if not is_admin(user) and user.province_id is not None and province.pk != user.province_id:
             raise Http404
         candidates = list(

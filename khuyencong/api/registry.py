@@ -43,7 +43,7 @@ class EstablishmentSerializer(serializers.ModelSerializer):
     commune = serializers.PrimaryKeyRelatedField(
         queryset=Commune.objects.all(), help_text="2025 commune code."
     )
-    province = serializers.PrimaryKeyRelatedField(
+    province: serializers.PrimaryKeyRelatedField[Province] = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="2025 province code, derived from the commune."
     )
     sector = serializers.PrimaryKeyRelatedField(
@@ -121,7 +121,9 @@ class EstablishmentSerializer(serializers.ModelSerializer):
 class YearlyFigureSerializer(serializers.ModelSerializer):
     """One year's figures of an establishment (API.md, Registry). Money in đồng."""
 
-    establishment = serializers.PrimaryKeyRelatedField(read_only=True)
+    establishment: serializers.PrimaryKeyRelatedField[Establishment] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     workers = serializers.IntegerField(
         min_value=0, max_value=MAX_INT, allow_null=True, required=False
@@ -135,7 +137,7 @@ class YearlyFigureSerializer(serializers.ModelSerializer):
     capital = serializers.IntegerField(
         min_value=0, max_value=MAX_BIGINT, allow_null=True, required=False
     )
-    source = serializers.ChoiceField(
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # a field named like a Field attribute
         choices=YearlyFigure.Source.choices,
         default=YearlyFigure.Source.DECLARED,
         help_text="Where the figures come from.",
@@ -171,7 +173,7 @@ class FigureHistorySerializer(serializers.Serializer):
     change = serializers.CharField()
     user = serializers.CharField(allow_null=True)
     version = serializers.IntegerField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like a Field attribute
     workers = serializers.IntegerField(allow_null=True)
     revenue = serializers.IntegerField(allow_null=True)
     output_value = serializers.IntegerField(allow_null=True)
@@ -231,7 +233,7 @@ class EstablishmentViewSet(
         write = self.request.method not in ("GET", "HEAD", "OPTIONS")
         return services.establishments_for(self.request.user, write=write)
 
-    def perform_create(self, serializer: EstablishmentSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         data.pop("version", None)
         allow_duplicate = data.pop("allow_duplicate", False)

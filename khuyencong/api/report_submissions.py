@@ -10,6 +10,7 @@ places answers 404, a malformed unit or period 400 naming ``unit``, ``start`` or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -204,7 +205,7 @@ class ReportSubmissionViewSet(
             queryset = queryset.prefetch_related("transitions")
         return queryset
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence[Any]:
         # The national agency reviews though it writes nothing else: the service decides.
         if self.action == "transitions":
             return [IsAuthenticated()]
@@ -241,7 +242,7 @@ class ReportSubmissionViewSet(
             )
         except PermissionError as error:
             raise PermissionDenied(str(error)) from error
-        submission.is_latest = True
+        submission.is_latest = True  # type: ignore[attr-defined]  # read by the serializer
         return Response(
             ReportSubmissionDetailSerializer(submission).data, status=status.HTTP_201_CREATED
         )

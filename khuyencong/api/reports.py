@@ -8,7 +8,8 @@ places answers 404; a malformed unit or period 400 naming ``unit``, ``start`` or
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.urls import path
@@ -56,7 +57,7 @@ def _write(request: Request) -> bool:
 
 class ReportIndicatorSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="label", read_only=True)
-    parent = serializers.CharField(
+    parent = serializers.CharField(  # type: ignore[assignment]  # a field named like a Field attribute
         source="parent_id", read_only=True, allow_null=True, help_text="Sum-of-parts parent."
     )
     plan = serializers.CharField(
@@ -128,7 +129,9 @@ class AggregateSerializer(serializers.ModelSerializer):
             "`percent` indicators."
         ),
     )
-    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entered_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -276,7 +279,7 @@ class AggregateViewSet(
                 {"detail": _("Send an object or a list of objects.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        items = list(data) if many else [_plain(data)]
+        items: list[Any] = list(data) if many else [_plain(data)]
         if many and not items:
             return Response(
                 {"detail": _("Give at least one value.")}, status=status.HTTP_400_BAD_REQUEST
@@ -401,7 +404,7 @@ class _FileRenderer(BaseRenderer):
         self,
         data: Any,
         accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         return exporting.render(data, self.format)
 
@@ -435,7 +438,8 @@ class SummaryView(APIView):
     schema = AutoSchema()
     permission_classes = [WritingRole]
     renderer_classes = [
-        *api_settings.DEFAULT_RENDERER_CLASSES,
+        # api_settings has imported the dotted paths of the setting into classes.
+        *cast(list[type[BaseRenderer]], api_settings.DEFAULT_RENDERER_CLASSES),
         XlsxRenderer,
         DocxRenderer,
         PdfRenderer,
@@ -450,7 +454,8 @@ class SummaryView(APIView):
             return renderer, renderer.media_type
         return super().perform_content_negotiation(request, force)
 
-    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    # DRF calls it with its Request; the stubs keep Django's View.options(HttpRequest).
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         # The description of the endpoint is JSON whatever file was asked for.
         if isinstance(getattr(request, "accepted_renderer", None), _FileRenderer):
             request.accepted_renderer = JSONRenderer()
@@ -513,7 +518,7 @@ class SummaryView(APIView):
             filename = exporting.filename(report, renderer.format)
             return Response(
                 report,
-                headers={"Content-Disposition": content_disposition_header(True, filename)},
+                headers={"Content-Disposition": content_disposition_header(True, filename) or ""},
             )
         return Response(summary.build(resolved, period))
 

@@ -22,6 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.api.fields import related_field
 from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
@@ -38,7 +39,7 @@ MAX_AMOUNT = services.MAX_AMOUNT
 
 class QuestionSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=40)
-    label = serializers.CharField(max_length=300)
+    label = serializers.CharField(max_length=300)  # type: ignore[assignment]  # a field named like a Field attribute
     kind = serializers.ChoiceField(choices=services.QUESTION_KINDS, default="text")
 
 
@@ -64,7 +65,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         from khuyencong.places.models import Province
 
-        self.fields["province"].queryset = Province.objects.all()
+        related_field(self, "province").queryset = Province.objects.all()
 
 
 @extend_schema(tags=["field network"])
@@ -171,7 +172,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["campaign"].queryset = services.campaigns_for(request.user)
+            related_field(self, "campaign").queryset = services.campaigns_for(request.user)
 
     def validate_answers(self, value: Any) -> Any:
         if not isinstance(value, dict):
