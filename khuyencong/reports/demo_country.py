@@ -1,14 +1,15 @@
 """The rest of the country in the demo. The three demo provinces have their users and full
 records; every other province gets, from the administrator through the apps' services, a
 little of each kind of record in the last finished quarter — two establishments, a machinery
-project of the national programme (approved, paid, accepted with its outputs) and a training
-project of the local programme (approved, paid), a vocational course of the centre's own
-local programme, and its provincial round of typical products with the two entries — so
-that its four official forms have figures for that quarter and its year, and the national
-report's province table has a line of figures for every province. Most provinces then
-submit that quarter's report (the administrator signs off for them) and the national agency
-accepts it; one in seven is late, one in eleven has not submitted — so the consolidated
-national forms add many provinces and the national page shows every case."""
+project of the national programme (approved, paid, accepted with its outputs), a training
+project of the local programme (approved, paid) with its vocational course, an upskilling
+course of the national programme, the year's staff count, and its provincial round of
+typical products with the two entries — so that its four official forms have every figure
+for that quarter and its year, and the national report's province table has a line of
+figures for every province. Most provinces then submit that quarter's report (the
+administrator signs off for them) and the national agency accepts it; one in seven is late,
+one in eleven has not submitted — so the consolidated national forms add many provinces and
+the national page shows every case."""
 
 from __future__ import annotations
 
@@ -206,6 +207,13 @@ def _records(admin: Any, province: Province, period: Period, rng: Any) -> None:
         },
     )
     year = period.start.year
+    activities.record_staff_count(
+        actor=admin,
+        province=province,
+        year=year,
+        staff=rng.randint(8, 20),
+        note="Viên chức và người lao động của Trung tâm Khuyến công",
+    )
     if pairs:
         round = awards.create_round(
             actor=admin,
