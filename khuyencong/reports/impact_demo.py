@@ -96,11 +96,12 @@ def _priority_sectors(year: int) -> None:
 
     for code, rows in PRIORITY_SECTORS.items():
         for sector, basis in rows:
-            PrioritySector.objects.create(
+            # Reference data, kept when the demo's records are cleared and seeded again.
+            PrioritySector.objects.update_or_create(
                 province_id=code,
                 sector_id=sector,
                 first_year=year - YEARS_BACK,
-                legal_basis=f"{basis} giai đoạn {year - YEARS_BACK}–{year + 4}",
+                defaults={"legal_basis": f"{basis} giai đoạn {year - YEARS_BACK}–{year + 4}"},
             )
 
 
