@@ -429,6 +429,7 @@ def _attach_beneficiaries(projects: list[Project]) -> None:
     for row in ProjectBeneficiary.objects.filter(project__in=list(rows)):
         rows[row.project_id].append(row)
     for project in projects:
+        # Read by the serializer in place of a prefetch; not a model field.
         project._beneficiary_rows = rows[project.pk]  # type: ignore[attr-defined]
 
 
