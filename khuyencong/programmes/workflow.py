@@ -24,6 +24,7 @@ from khuyencong.core.workflow import Move, Step, Workflow, steps_of
 from khuyencong.programmes import caps
 from khuyencong.programmes.access import projects_for
 from khuyencong.programmes.errors import ProgrammeError, RulesRefused
+from khuyencong.programmes.inspections import schedule_inspections
 from khuyencong.programmes.lines import write_budget, write_outputs
 from khuyencong.programmes.models import (
     Indicator,
@@ -187,8 +188,6 @@ class ProjectWorkflow(Workflow[Project]):
 
     def after(self, move: Move[Project]) -> None:
         if move.step.action == "accept":
-            from khuyencong.programmes.inspections import schedule_inspections
-
             schedule_inspections(move.obj)
 
 
