@@ -165,7 +165,12 @@ def _draw(chart: IntervalChart) -> Figure:
     for position, point in zip(positions, shown, strict=True):
         if point.effect is None:
             continue
-        colour = MUTED if point.before else (RED if (point.low or 0) > 0 else BLUE)
+        if point.before:
+            colour = MUTED
+        elif point.low == point.high == point.effect == 0:
+            colour = INK  # the base year
+        else:
+            colour = RED if (point.low or 0) > 0 else BLUE
         centre = point.effect / divisor
         low = (point.effect - (point.low if point.low is not None else point.effect)) / divisor
         high = ((point.high if point.high is not None else point.effect) - point.effect) / divisor
@@ -180,14 +185,14 @@ def _draw(chart: IntervalChart) -> Figure:
         axes.set_yticks(positions, names)
         axes.invert_yaxis()
         axes.xaxis.set_major_formatter(formatter)
-        axes.xaxis.set_major_locator(MaxNLocator(5))
+        axes.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
         axes.set_xlabel(words.capitalize())
         axes.set_ylim(count - 0.5, -0.5)
     else:
         axes.axhline(0, color=INK, linewidth=0.8)
         axes.set_xticks(positions, names)
         axes.yaxis.set_major_formatter(formatter)
-        axes.yaxis.set_major_locator(MaxNLocator(5))
+        axes.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))
         axes.set_ylabel(words.capitalize())
         axes.set_xlim(-0.5, count - 0.5)
     axes.spines[["top", "right"]].set_visible(False)
