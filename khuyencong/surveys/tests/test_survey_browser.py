@@ -60,7 +60,7 @@ def test_a_response_saved_offline_arrives_once(page):
     # Once opened, the form opens again without a network (the service worker kept it).
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.reload()
     page.context.set_offline(True)
     page.reload()
@@ -74,7 +74,7 @@ def test_a_response_saved_offline_arrives_once(page):
 
     page.click("[data-testid=survey-submit]")
     page.wait_for_function(
-        "document.querySelector('[data-testid=offline-status]').textContent.length > 0"
+        "() => document.querySelector('[data-testid=offline-status]').textContent.length > 0"
     )
     page.wait_for_timeout(500)
     assert outbox(page) == 1
@@ -101,7 +101,7 @@ def test_a_response_saved_offline_arrives_once(page):
     )
     page.reload()
     page.wait_for_function(
-        "(JSON.parse(localStorage.getItem('kc-survey-outbox')) || []).length === 0"
+        "() => (JSON.parse(localStorage.getItem('kc-survey-outbox')) || []).length === 0"
     )
     assert read_db(lambda: SurveyResponse.objects.count()) == 1
     assert read_db(lambda: Need.objects.count()) == 1
@@ -147,7 +147,7 @@ def test_opened_once_online_the_form_opens_fills_and_queues_offline_and_is_sent_
     page.fill("#id_need1_cost", "150 triệu")
     page.click("[data-testid=survey-submit]")
     page.wait_for_function(
-        "(JSON.parse(localStorage.getItem('kc-survey-outbox')) || []).length === 1"
+        "() => (JSON.parse(localStorage.getItem('kc-survey-outbox')) || []).length === 1"
     )
     page.wait_for_timeout(1000)  # the form tries, fails, keeps it
     assert outbox(page) == 1
