@@ -41,7 +41,7 @@ from khuyencong.activities.models import (
     TrainingCourse,
     Workshop,
 )
-from khuyencong.api.params import YEAR_BOUNDS
+from khuyencong.api.params import ID_BOUNDS, YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -338,7 +338,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
 class ActivityFilter(filters.FilterSet):
     province = filters.CharFilter(field_name="province_id", label="2025 province code")
     commune = filters.CharFilter(field_name="commune_id", label="2025 commune code")
-    project = filters.NumberFilter(field_name="project_id", label="Project id")
+    project = filters.NumberFilter(field_name="project_id", label="Project id", **ID_BOUNDS)
     year = filters.NumberFilter(
         method="filter_year", label="Year of the record's date", **YEAR_BOUNDS
     )

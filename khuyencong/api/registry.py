@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.api.params import ID_BOUNDS, YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -187,9 +188,9 @@ class FigureFilter(django_filters.FilterSet):
         to_field_name="code",
         label=_("Province"),
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Year"), **YEAR_BOUNDS)
     source = django_filters.ChoiceFilter(choices=YearlyFigure.Source.choices, label=_("Source"))
-    establishment = django_filters.NumberFilter(field_name="establishment_id")
+    establishment = django_filters.NumberFilter(field_name="establishment_id", **ID_BOUNDS)
 
     class Meta:
         model = YearlyFigure

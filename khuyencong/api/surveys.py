@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from khuyencong.api.fields import related_field
-from khuyencong.api.params import YEAR_BOUNDS
+from khuyencong.api.params import ID_BOUNDS, YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
@@ -181,9 +181,9 @@ class ResponseSerializer(serializers.ModelSerializer):
 
 
 class ResponseFilter(filters.FilterSet):
-    campaign = filters.NumberFilter(field_name="campaign")
+    campaign = filters.NumberFilter(field_name="campaign", **ID_BOUNDS)
     commune = filters.CharFilter(field_name="commune")
-    establishment = filters.NumberFilter(field_name="establishment")
+    establishment = filters.NumberFilter(field_name="establishment", **ID_BOUNDS)
 
     class Meta:
         model = SurveyResponse

@@ -65,3 +65,21 @@ def test_a_validation_error_of_a_list_body_matches_the_schema(api_for, officer_a
     response = api_for(officer_a).post("/api/v1/aggregates/", [{"indicator": "0"}], format="json")
     assert response.status_code == 400
     assert isinstance(response.json(), list)
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/consulting-contracts/?project=-1.3570388933455095e%2B246", "project"),
+        ("/api/v1/trainings/?project=99999999999999999999999", "project"),
+        ("/api/v1/trainings/?project=1.5", "project"),
+        ("/api/v1/survey-responses/?campaign=1e400", "campaign"),
+        ("/api/v1/yearly-figures/?establishment=-5", "establishment"),
+        ("/api/v1/yearly-figures/?year=10000", "year"),
+    ],
+)
+def test_an_id_filter_out_of_range_is_400_naming_it(api_for, national, url, name):
+    """Schemathesis sent ``?project=-1.3e246``: SQLite could not hold the number (a 500)."""
+    response = api_for(national).get(url)
+    assert response.status_code == 400, response.content
+    assert name in response.json()
