@@ -81,7 +81,7 @@ def test_key_pages_load_with_no_policy_violation(page):
     page.goto(f"{base}/surveys/campaigns/{campaign.pk}/respond/")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assert _violations(page, console) == []
 
     # Swagger UI starts from its own script file.
@@ -106,6 +106,6 @@ def test_an_inline_script_would_be_refused_and_reported(page):
         """() => { const s = document.createElement("script");
                    s.textContent = "window.__ran = true"; document.body.append(s); }"""
     )
-    page.wait_for_function("window.__csp.length > 0")
+    page.wait_for_function("() => window.__csp.length > 0")
     assert page.evaluate("window.__ran === undefined")
     assert any("script-src" in v for v in page.evaluate("window.__csp"))
