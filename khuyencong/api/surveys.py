@@ -31,6 +31,7 @@ from khuyencong.core.ratelimit import allow, client_address
 from khuyencong.places.models import Commune
 from khuyencong.programmes.models import ActivityCategory, FundingLevel
 from khuyencong.registry.models import Establishment, Sector
+from khuyencong.registry.services import MAX_WORKERS
 from khuyencong.surveys import services
 from khuyencong.surveys.models import Application, Need, Priority, SurveyCampaign, SurveyResponse
 
@@ -140,6 +141,24 @@ class ResponseSerializer(serializers.ModelSerializer):
     )
     establishment_details = EstablishmentDetailsSerializer(write_only=True, required=False)
     needs = NeedSerializer(many=True)
+    previous_year_workers = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        min_value=0,
+        max_value=MAX_WORKERS,
+        help_text="The establishment's workers in the year before the survey: recorded as its "
+        "yearly figure of that year (source `survey`).",
+    )
+    previous_year_revenue = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        help_text="The establishment's revenue in đồng in the year before the survey: recorded "
+        "as its yearly figure of that year (source `survey`).",
+    )
     client_key = serializers.CharField(
         max_length=64,
         help_text="A key the client gives the response when it starts it; a response sent "
@@ -162,6 +181,8 @@ class ResponseSerializer(serializers.ModelSerializer):
             "answers",
             "notes",
             "needs",
+            "previous_year_workers",
+            "previous_year_revenue",
             "source",
             "client_key",
         ]

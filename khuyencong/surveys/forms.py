@@ -15,6 +15,7 @@ from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import ActivityCategory, FundingLevel
 from khuyencong.registry.models import Establishment, Sector
+from khuyencong.registry.services import MAX_WORKERS
 from khuyencong.surveys.models import Priority
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,6 +92,16 @@ class ResponseForm(forms.Form):
     collected_on = forms.DateField(label=_("Survey date"), widget=DATE, required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    previous_year_workers = forms.IntegerField(
+        label=_("Workers in the previous year"),
+        required=False,
+        min_value=0,
+        max_value=MAX_WORKERS,
+        help_text=_("Recorded as the establishment's figures of the year before the survey."),
+    )
+    previous_year_revenue = MoneyField(
+        label=_("Revenue of the previous year (đồng)"), required=False
     )
 
     def __init__(self, *args: Any, campaign: Any, communes: Any, **kwargs: Any) -> None:
@@ -187,6 +198,8 @@ class ResponseForm(forms.Form):
             "respondent": data.get("respondent", ""),
             "collected_on": data.get("collected_on"),
             "notes": data.get("notes", ""),
+            "previous_year_workers": data.get("previous_year_workers"),
+            "previous_year_revenue": data.get("previous_year_revenue"),
             "answers": answers,
             "needs": needs,
         }

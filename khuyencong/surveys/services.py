@@ -28,7 +28,7 @@ from khuyencong.places.models import Commune
 from khuyencong.programmes import services as programme_services
 from khuyencong.programmes.models import ActivityCategory, Project
 from khuyencong.registry import services as registry
-from khuyencong.registry.models import Establishment, Sector
+from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code, validate_tax_code
 from khuyencong.surveys.models import Application, Need, Priority, SurveyCampaign, SurveyResponse
 
@@ -508,6 +508,7 @@ def _create_response(
         raise SurveyError(_("The survey date is in the future."), field="collected_on")
     answers = clean_answers(campaign, data.get("answers"))
     needs = clean_needs(data.get("needs"))
+    figures = clean_previous_year_figures(data)
     respondent = check_plain_text(str(data.get("respondent") or ""), "respondent")[:200]
     phone = check_plain_text(str(data.get("phone") or ""), "phone")[:20]
     notes = check_plain_text(str(data.get("notes") or ""), "notes")[:4000]
@@ -550,7 +551,44 @@ def _create_response(
         )
         for need in needs
     )
+    if figures:
+        # The establishment's figures of the year before the survey, recorded with their
+        # source and history; the other figures of that year are kept.
+        registry.record_yearly_figure(
+            actor=actor,
+            establishment=establishment,
+            data={"year": collected_on.year - 1, **figures},
+            source=YearlyFigure.Source.SURVEY,
+            replace=False,
+        )
     return response
+
+
+FIGURE_INPUTS = {"previous_year_workers": "workers", "previous_year_revenue": "revenue"}
+
+
+def clean_previous_year_figures(data: dict[str, Any]) -> dict[str, int]:
+    """The establishment's workers and revenue of the year before the survey, both optional:
+    whole numbers of zero or more (revenue in đồng). Returns the figures given, by the
+    registry's names."""
+    figures: dict[str, int] = {}
+    for field, name in FIGURE_INPUTS.items():
+        value = data.get(field)
+        if value in (None, ""):
+            continue
+        if name == "revenue":
+            figures[name] = clean_amount(value, field, label=_("Revenue of the previous year"))
+            continue
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= registry.MAX_WORKERS
+        ):
+            raise SurveyError(_("Enter a whole number of workers, zero or more."), field=field)
+        figures[name] = value
+    return figures
 
 
 # --- needs, their summary, and projects ------------------------------------------------------
