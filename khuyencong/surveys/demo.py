@@ -147,6 +147,9 @@ def seed(ctx: DemoContext) -> None:
                     "respondent": "Phạm Văn Thịnh",
                     "collected_on": today - datetime.timedelta(days=3),
                     "answers": {"workers": "7"},
+                    # A new establishment: its figures of last year come from the survey.
+                    "previous_year_workers": 7,
+                    "previous_year_revenue": 850_000_000,
                     "needs": [_need(ctx.rng, 1)],
                 },
             )

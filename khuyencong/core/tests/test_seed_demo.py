@@ -9,7 +9,7 @@ from khuyencong.accounts.models import User
 from khuyencong.core.roles import Role
 from khuyencong.places.factories import CommuneFactory, ProvinceFactory
 from khuyencong.places.models import Commune
-from khuyencong.registry.models import Establishment
+from khuyencong.registry.models import Establishment, YearlyFigure
 
 
 @pytest.fixture
@@ -41,6 +41,8 @@ def test_it_seeds_every_role_and_establishments_once(demo_places):
     # 180 from the registry's demo, a few more registered by surveys and applications.
     assert 180 <= count < 200
     assert Establishment.objects.filter(name="Cơ sở sản xuất Tàu hủ ky Bà Tư").exists()
+    # The needs survey's figures of the previous year are among the establishments' figures.
+    assert YearlyFigure.objects.filter(source=YearlyFigure.Source.SURVEY).exists()
     # Every establishment has a creation record by a real user; some were edited later.
     history = Establishment.history.model.objects
     assert not history.filter(history_type="+", history_user=None).exists()
