@@ -445,18 +445,28 @@ def svg(chart: Chart) -> SafeString:
 
 
 def _svg_text(chart: Chart) -> str:
-    text = _render(chart, "svg", metadata={"Date": None, "Creator": None}).decode()
-    start = text.index("<svg")
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[start:], flags=re.DOTALL)
+    raw = _render(chart, "svg", metadata={"Date": None, "Creator": None})
+    return inline_svg(raw, chart.key, chart.title)
+
+
+def inline_svg(raw: bytes, key: str, title: str, lang: str = "") -> str:
+    """matplotlib's SVG made fit for a page: no XML prologue or metadata, no inline styles
+    (the Content-Security-Policy refuses them), the width of the screen with the viewBox for
+    the height, and ``role="img"`` titled by ``title`` (escaped here). Used by every chart
+    module (this one, impact_charts)."""
+    text = raw.decode()
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg") :], flags=re.DOTALL)
     text, root_attributes = without_inline_styles(text)
-    title = escape(chart.title)
+    title = escape(title)
     tag = _SVG_TAG.match(text)
     assert tag is not None
     attributes = re.sub(r'\s(width|height)="[^"]*"', "", tag.group(0)[len("<svg") : -1])
+    language = f' lang="{escape(lang)}"' if lang else ""
     opening = (
-        f'<svg{attributes} width="100%" role="img" aria-labelledby="chart-{chart.key}-title" '
-        f'aria-label="{title}" data-chart="{chart.key}"{root_attributes}>'
-        f'<title id="chart-{chart.key}-title">{title}</title>'
+        f'<svg{attributes} width="100%"{language} role="img" '
+        f'aria-labelledby="chart-{key}-title" '
+        f'aria-label="{title}" data-chart="{key}"{root_attributes}>'
+        f'<title id="chart-{key}-title">{title}</title>'
     )
     return opening + text[tag.end() :].strip()
 

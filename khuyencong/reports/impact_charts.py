@@ -10,14 +10,12 @@ A point without an estimate (too few to conclude) is left out and named in the n
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import matplotlib
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -26,14 +24,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from khuyencong.core.formats import format_number
 from khuyencong.reports.charts import (
     _LOCK,
-    _SVG_TAG,
     BLUE,
     INK,
     MUTED,
     RC,
     RED,
+    inline_svg,
     scale,
-    without_inline_styles,
 )
 
 FIGURE_WORDS = {"revenue": "Doanh thu", "workers": "Lao động"}
@@ -210,22 +207,10 @@ def _render(chart: IntervalChart, fmt: str, **options: Any) -> bytes:
 
 
 def svg(chart: IntervalChart) -> SafeString:
-    """Inline SVG as ``reports.charts.svg`` makes it (width of the screen, titled)."""
-    text = _render(chart, "svg", metadata={"Date": None, "Creator": None}).decode()
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg") :], flags=re.S)
-    # No inline styles: the pages' Content-Security-Policy refuses them (reports.charts).
-    text, root_attributes = without_inline_styles(text)
-    title = escape(chart.title)
-    tag = _SVG_TAG.match(text)
-    assert tag is not None
-    attributes = re.sub(r'\s(width|height)="[^"]*"', "", tag.group(0)[len("<svg") : -1])
-    opening = (
-        f'<svg{attributes} width="100%" lang="vi" role="img" '
-        f'aria-labelledby="chart-{chart.key}-title" '
-        f'aria-label="{title}" data-chart="{chart.key}"{root_attributes}>'
-        f'<title id="chart-{chart.key}-title">{title}</title>'
-    )
-    return mark_safe(opening + text[tag.end() :].strip())  # noqa: S308 - escaped above
+    """Inline SVG as ``reports.charts.svg`` makes it (width of the screen, titled), its texts
+    marked Vietnamese (the report's own figures)."""
+    raw = _render(chart, "svg", metadata={"Date": None, "Creator": None})
+    return mark_safe(inline_svg(raw, chart.key, chart.title, lang="vi"))  # noqa: S308 - escaped
 
 
 def png(chart: IntervalChart, dpi: int = 150) -> bytes:
