@@ -43,6 +43,25 @@ HEADLINES = {
 }
 
 
+def _run(script: str, env: dict[str, str], echo: bool = True) -> str:
+    """Run one bench script with this interpreter; its output (printed unless echo is off),
+    or stop with the end of its errors."""
+    print(f"== {script}", flush=True)
+    run = subprocess.run(  # noqa: S603 - this interpreter, our scripts
+        [sys.executable, str(ROOT / script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if echo:
+        sys.stdout.write(run.stdout)
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr[-3000:])
+        raise SystemExit(f"{script} failed")
+    return run.stdout
+
+
 def main() -> None:
     env = dict(os.environ)
     for key, value in SMALL.items():
@@ -51,48 +70,13 @@ def main() -> None:
     started = time.perf_counter()
     cases: dict[str, float] = {}
     for script in SCRIPTS:
-        print(f"== {script}", flush=True)
-        run = subprocess.run(  # noqa: S603 - this interpreter, our scripts
-            [sys.executable, str(ROOT / script)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        sys.stdout.write(run.stdout)
-        if run.returncode != 0:
-            sys.stderr.write(run.stderr[-3000:])
-            raise SystemExit(f"{script} failed")
-        for line in run.stdout.splitlines():
+        for line in _run(script, env).splitlines():
             match = LINE.match(line.strip())
             if match:
                 cases[match["label"].strip()] = float(match["ms"])
-    print("== import.py", flush=True)
-    run = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "import.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if run.returncode != 0:
-        sys.stderr.write(run.stderr[-3000:])
-        raise SystemExit("import.py failed")
-    imported = json.loads(run.stdout.strip().splitlines()[-1])
+    imported = json.loads(_run("import.py", env, echo=False).strip().splitlines()[-1])
     print(json.dumps(imported))
-    print("== load.py", flush=True)
-    run = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "load.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stdout.write(run.stdout)
-    if run.returncode != 0:
-        sys.stderr.write(run.stderr[-3000:])
-        raise SystemExit("load.py failed")
-    load = json.loads(run.stdout.strip().splitlines()[-1])
+    load = json.loads(_run("load.py", env).strip().splitlines()[-1])
     national = next(
         (ms for label, ms in cases.items() if label.startswith("API national report 20")), None
     )
