@@ -299,6 +299,11 @@ def workflow_for(obj: M | type[M]) -> Workflow[M]:
         raise LookupError(f"No workflow is declared for {model.__name__}.") from None
 
 
+def registered_workflow(model: type[M]) -> Workflow[M] | None:
+    """The workflow declared for the model, or None when it has none."""
+    return _REGISTRY.get(model)
+
+
 def transition(
     obj: M,
     action: str,
