@@ -21,7 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import VersionedModel
+from khuyencong.core.models import TransitionRecord, VersionedModel
 from khuyencong.places.models import Commune, LegacyDistrict, Province, Region
 from khuyencong.registry.models import Establishment, Product
 
@@ -218,8 +218,10 @@ class AwardRound(VersionedModel):
         return sum(int(c["max_points"]) for c in self.criteria)
 
 
-class AwardRoundTransition(models.Model):
+class AwardRoundTransition(TransitionRecord):
     """One workflow step of a round (healthchecks ``Flip``): who did what, when, why."""
+
+    SUBJECT = "round"
 
     round = models.ForeignKey(
         AwardRound,
@@ -227,26 +229,13 @@ class AwardRoundTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    action = models.CharField(_("action"), max_length=16)
     from_status = models.CharField(_("from"), max_length=16, choices=AwardRound.Status.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=AwardRound.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("award round transition")
         verbose_name_plural = _("award round transitions")
         ordering = ["round", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.round_id}: {self.from_status} → {self.to_status}"
 
 
 class AwardEntry(VersionedModel):

@@ -17,6 +17,38 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+class TransitionRecord(models.Model):
+    """One workflow step of a record (healthchecks ``Flip``): who did what, when, why.
+
+    The row ``core.workflow.Workflow.record`` writes. A concrete model adds the foreign key
+    to its record (named by ``SUBJECT``) and, where it wants them checked, the choices of
+    ``from_status``/``to_status``; the actor is kept when the user is deleted, like the
+    history's ``history_user`` (users are normally deactivated, not deleted).
+    """
+
+    SUBJECT = "record"
+
+    action = models.CharField(_("action"), max_length=16)
+    from_status = models.CharField(_("from"), max_length=16)
+    to_status = models.CharField(_("to"), max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        subject = getattr(self, f"{self.SUBJECT}_id", None)
+        return f"{subject}: {self.from_status} → {self.to_status}"
+
+
 class Job(models.Model):
     """A piece of background work (an import, an export, a report) and its progress.
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import VersionedModel
+from khuyencong.core.models import TransitionRecord, VersionedModel
 from khuyencong.network.quarters import Quarter
 from khuyencong.places.models import Commune, Province
 from khuyencong.registry.models import Sector
@@ -332,8 +332,10 @@ class ReportSectorLine(models.Model):
         return f"{self.sector_id}: {self.active}/{self.new}/{self.ceased}"
 
 
-class ReportTransition(models.Model):
+class ReportTransition(TransitionRecord):
     """One workflow step of a report (healthchecks ``Flip``): who did what, when, why."""
+
+    SUBJECT = "report"
 
     report = models.ForeignKey(
         QuarterlyReport,
@@ -341,28 +343,13 @@ class ReportTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    action = models.CharField(_("action"), max_length=16)
     from_status = models.CharField(_("from"), max_length=16, choices=QuarterlyReport.Status.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=QuarterlyReport.Status.choices)
-    # Kept when the user is deleted, like the history's ``history_user`` (users are normally
-    # deactivated, not deleted).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("report transition")
         verbose_name_plural = _("report transitions")
         ordering = ["report", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id}: {self.from_status} → {self.to_status}"
 
 
 class Difficulty(models.Model):

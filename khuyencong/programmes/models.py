@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import VersionedModel
+from khuyencong.core.models import TransitionRecord, VersionedModel
 from khuyencong.places.models import Commune, Province
 from khuyencong.registry.models import Establishment
 
@@ -596,13 +596,14 @@ class ProjectRevision(models.Model):
         return f"{self.project_id} r{self.number}"
 
 
-class ProjectTransition(models.Model):
+class ProjectTransition(TransitionRecord):
     """One workflow step of a project (healthchecks ``Flip``): who did what, when, why."""
+
+    SUBJECT = "project"
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="transitions"
     )
-    action = models.CharField(_("action"), max_length=16)
     from_status = models.CharField(_("from"), max_length=16, choices=Project.Status.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=Project.Status.choices)
     actor = models.ForeignKey(
@@ -611,8 +612,6 @@ class ProjectTransition(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
     # A manager's override of a cap or eligibility refusal, with the refusals it overrode.
     override_reason = models.TextField(_("override reason"), blank=True)
     overridden = models.JSONField(_("overridden refusals"), default=list, blank=True)
@@ -621,9 +620,6 @@ class ProjectTransition(models.Model):
         verbose_name = _("project transition")
         verbose_name_plural = _("project transitions")
         ordering = ["project", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.project_id}: {self.from_status} → {self.to_status}"
 
 
 class SupportCap(models.Model):
