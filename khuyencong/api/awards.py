@@ -30,7 +30,7 @@ from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.steps import step_rows, take_step
 from khuyencong.api.versioning import VersionRequiredMixin
-from khuyencong.awards import services
+from khuyencong.awards import access, services
 from khuyencong.awards.models import (
     AwardComplaint,
     AwardEntry,
@@ -408,7 +408,7 @@ class AwardRoundViewSet(
     }
 
     def get_queryset(self) -> QuerySet[AwardRound]:
-        rounds = services.rounds_for(self.request.user)
+        rounds = access.rounds_for(self.request.user)
         if self.action == "list" or self.action == "retrieve":
             rounds = services.with_counts(rounds, self.request.user)
         return rounds.order_by("-year", "level", "province_id", "id")
@@ -423,7 +423,7 @@ class AwardRoundViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         round = self.get_object()
-        if not services.may_manage(request.user, round):
+        if not access.may_manage(request.user, round):
             raise PermissionDenied(_("You may not change this round."))
         serializer = self.get_serializer(round, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -456,7 +456,7 @@ class AwardRoundViewSet(
         round = self.get_object()
         if request.method == "GET":
             return Response(step_rows(round))
-        if not services.may_manage(request.user, round):
+        if not access.may_manage(request.user, round):
             raise PermissionDenied(_("You may not take the steps of this round."))
         serializer = RoundTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -482,7 +482,7 @@ class AwardRoundViewSet(
         round = self.get_object()
         context = self.get_serializer_context()
         if request.method == "GET":
-            rows = _entries(services.entries_for(request.user).filter(round=round)).order_by(
+            rows = _entries(access.entries_for(request.user).filter(round=round)).order_by(
                 "product_name", "id"
             )
             return Response(AwardEntrySerializer(rows, many=True, context=context).data)
@@ -521,7 +521,7 @@ class AwardEntryViewSet(
     }
 
     def get_queryset(self) -> QuerySet[AwardEntry]:
-        return _entries(services.entries_for(self.request.user)).order_by(
+        return _entries(access.entries_for(self.request.user)).order_by(
             "-round__year", "round_id", "product_name", "id"
         )
 

@@ -32,7 +32,7 @@ from khuyencong.places.models import Commune
 from khuyencong.programmes.models import ActivityCategory, FundingLevel
 from khuyencong.registry.models import Establishment, Sector
 from khuyencong.registry.services import MAX_WORKERS
-from khuyencong.surveys import services
+from khuyencong.surveys import access, services
 from khuyencong.surveys.models import Application, Need, Priority, SurveyCampaign, SurveyResponse
 
 MAX_AMOUNT = services.MAX_AMOUNT
@@ -85,7 +85,7 @@ class CampaignViewSet(
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[SurveyCampaign]:
-        return services.campaigns_for(self.request.user).order_by("-year", "id")
+        return access.campaigns_for(self.request.user).order_by("-year", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -193,7 +193,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            related_field(self, "campaign").queryset = services.campaigns_for(request.user)
+            related_field(self, "campaign").queryset = access.campaigns_for(request.user)
 
     def validate_answers(self, value: Any) -> Any:
         if not isinstance(value, dict):
@@ -231,7 +231,7 @@ class ResponseViewSet(
 
     def get_queryset(self) -> QuerySet[SurveyResponse]:
         return (
-            services.responses_for(self.request.user)
+            access.responses_for(self.request.user)
             .select_related("commune")
             .prefetch_related("needs__category")
             .order_by("-collected_on", "-id")
@@ -317,7 +317,7 @@ class NeedViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Need]:
-        return services.needs_for(self.request.user).select_related("category").order_by("id")
+        return access.needs_for(self.request.user).select_related("category").order_by("id")
 
     @extend_schema(
         responses=inline_serializer(
@@ -337,7 +337,7 @@ class NeedViewSet(viewsets.ReadOnlyModelViewSet):
                 {"by": [_("Group by commune, sector or category.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        needs = self.filter_queryset(services.needs_for(request.user))
+        needs = self.filter_queryset(access.needs_for(request.user))
         rows = services.needs_summary(needs, by)
         return Response({"by": by, "share": services.met_share(needs), "rows": rows})
 
@@ -470,7 +470,7 @@ class ApplicationViewSet(
         return super().get_authenticators()
 
     def get_queryset(self) -> QuerySet[Application]:
-        return services.applications_for(self.request.user).order_by("-submitted_at")
+        return access.applications_for(self.request.user).order_by("-submitted_at")
 
     @extend_schema(
         auth=[],
@@ -517,11 +517,7 @@ class ApplicationViewSet(
         application = self.get_object()
         serializer = TriageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if (
-            not services.applications_for(request.user, write=True)
-            .filter(pk=application.pk)
-            .exists()
-        ):
+        if not access.applications_for(request.user, write=True).filter(pk=application.pk).exists():
             raise PermissionDenied(_("You may not triage applications here."))
         application = services.triage_application(
             actor=request.user,

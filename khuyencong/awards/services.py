@@ -4,16 +4,8 @@ sheets, complaints. The workflow of a round (open → scoring → closed) is
 ``awards.workflow``; the arithmetic of the results is ``awards.scoring``.
 
 Every change goes through a ``verb_noun`` function taking ``actor=`` (STYLE.md 2); the staff
-pages, the API and the demo all call these. Reads go through ``rounds_for``,
-``entries_for`` and ``complaints_for``.
-
-Who manages what (the same approach as programmes: national data is read by every signed-in
-user and changed by administrators only):
-
-- district and province rounds belong to their province: its provincial officers and
-  managers manage them (and administrators);
-- region and national rounds are read by all staff and managed by administrators only;
-  provincial officers and managers enter their own province's products in them while open.
+pages, the API and the demo all call these. Reads, and who manages what, are
+``awards.access`` (``rounds_for``, ``entries_for``, ``complaints_for``, ``may_manage``).
 """
 
 from __future__ import annotations
@@ -30,6 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.awards import certificates, scoring
+from khuyencong.awards.access import (
+    PROVINCIAL_LEVELS,
+    complaints_for,
+    entries_for,
+    may_create_round,
+    may_enter,
+    may_manage,
+    rounds_for,
+)
 from khuyencong.awards.dates import add_working_days
 from khuyencong.awards.errors import AwardError, WorkflowError
 from khuyencong.awards.models import (
@@ -43,8 +44,7 @@ from khuyencong.awards.models import (
 from khuyencong.core.formats import format_number
 from khuyencong.core.locking import lock_current
 from khuyencong.core.querying import count_of
-from khuyencong.core.roles import PROVINCIAL_ROLES
-from khuyencong.core.scoping import can_write, is_admin, place_filter, scope_queryset
+from khuyencong.core.scoping import is_admin, place_filter
 from khuyencong.core.text import normalise
 from khuyencong.places.models import LegacyDistrict, Province, Region
 from khuyencong.registry.models import Establishment, Product
@@ -57,8 +57,6 @@ COUNCIL_SIZES = {
     Level.REGION: (9, 11),
     Level.NATIONAL: (11, 13),
 }
-# Rounds that belong to a province; the others are national data.
-PROVINCIAL_LEVELS = frozenset({Level.DISTRICT, Level.PROVINCE})
 # Districts were abolished on 1 July 2025: district rounds are records of earlier years.
 LAST_DISTRICT_YEAR = 2024
 MAX_TEXT = 5000
@@ -70,35 +68,7 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-# --- who sees what ------------------------------------------------------------------------
-
-
-def rounds_for(user: Any, *, write: bool = False) -> QuerySet[AwardRound]:
-    """Rounds the user may see (or manage, with ``write=True``)."""
-    rounds = AwardRound.objects.all()
-    if not user.is_authenticated:
-        return rounds.none()
-    if is_admin(user):
-        return rounds
-    national = Q(level__in=[Level.REGION, Level.NATIONAL])
-    if write:
-        if not can_write(user) or user.role not in PROVINCIAL_ROLES or user.province_id is None:
-            return rounds.none()
-        return rounds.filter(level__in=PROVINCIAL_LEVELS, province_id=user.province_id)
-    if place_filter(user) is None:
-        return rounds
-    if user.province_id is not None:
-        return rounds.filter(national | Q(province_id=user.province_id))
-    return rounds.filter(national)
-
-
-def entries_for(user: Any, *, write: bool = False) -> QuerySet[AwardEntry]:
-    """Entries the user may see: place scoping on the entry's province and commune (a
-    province sees its own products in region and national rounds too). With ``write=True``:
-    the entries of the rounds the user manages (scores, complaints)."""
-    if write:
-        return AwardEntry.objects.filter(round__in=rounds_for(user, write=True))
-    return scope_queryset(user, AwardEntry.objects.all())
+# --- who sees what: awards/access.py -------------------------------------------------
 
 
 def with_counts(rounds: QuerySet[AwardRound], user: Any) -> QuerySet[AwardRound]:
@@ -110,55 +80,6 @@ def with_counts(rounds: QuerySet[AwardRound], user: Any) -> QuerySet[AwardRound]
         entry_count=count_of(AwardEntry, "round", seen),
         certified_count=count_of(AwardEntry, "round", seen & Q(certified=True)),
     )
-
-
-def complaints_for(user: Any) -> QuerySet[AwardComplaint]:
-    return scope_queryset(user, AwardComplaint.objects.all())
-
-
-def may_manage(user: Any, round: AwardRound) -> bool:
-    """Whether the user manages the round: its data, workflow, scores and complaints."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    return (
-        round.level in PROVINCIAL_LEVELS
-        and can_write(user)
-        and user.role in PROVINCIAL_ROLES
-        and round.province_id is not None
-        and round.province_id == user.province_id
-    )
-
-
-def may_enter(user: Any, round: AwardRound) -> bool:
-    """Whether the user may enter products in the round (while it is open): its managers,
-    and for region and national rounds the provincial staff (their own province's
-    products)."""
-    if round.status != S.OPEN or not user.is_authenticated:
-        return False
-    if may_manage(user, round):
-        return True
-    if round.level in PROVINCIAL_LEVELS:
-        return False
-    return can_write(user) and user.role in PROVINCIAL_ROLES and user.province_id is not None
-
-
-def may_create_round(user: Any) -> bool:
-    return is_admin(user) or (
-        can_write(user) and user.role in PROVINCIAL_ROLES and user.province_id is not None
-    )
-
-
-def get_round(user: Any, pk: Any, *, write: bool = False) -> AwardRound:
-    try:
-        return (
-            rounds_for(user, write=write)
-            .select_related("province", "region", "legacy_district")
-            .get(pk=pk)
-        )
-    except (AwardRound.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
 
 
 # --- rounds -------------------------------------------------------------------------------

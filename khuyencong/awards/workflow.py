@@ -5,7 +5,7 @@ mark and council may change; ``start_scoring`` fixes them and the judges' sheets
 recorded; ``reopen`` goes back to entries while no sheet has been recorded; ``close``
 computes the results once (``awards.scoring``), issues the certificates on the closing date
 and opens the complaint window. ``WORKFLOW.transition`` moves a round; every move is an
-``AwardRoundTransition`` row. Only those who manage the round (``services.may_manage``)
+``AwardRoundTransition`` row. Only those who manage the round (``access.may_manage``)
 take its steps.
 """
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong.awards import scoring, services
+from khuyencong.awards import access, scoring, services
 from khuyencong.awards.errors import AwardError, WorkflowError
 from khuyencong.awards.models import AwardRound, AwardRoundTransition, ScoreSheet
 from khuyencong.core.workflow import Move, Step, Workflow, steps_of
@@ -110,10 +110,10 @@ class RoundWorkflow(Workflow[AwardRound]):
     note_max_length = services.MAX_TEXT
 
     def writable(self, actor: Any) -> QuerySet[AwardRound]:
-        return services.rounds_for(actor, write=True)
+        return access.rounds_for(actor, write=True)
 
     def may_take(self, actor: Any, step: Step, obj: AwardRound) -> bool:
-        return services.may_manage(actor, obj)
+        return access.may_manage(actor, obj)
 
     def unknown_action(self, action: str) -> str:
         return _("“%(action)s” is not a step of a round.") % {"action": action}

@@ -25,9 +25,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
+from django.http import Http404
 
-from khuyencong.core.scoping import get_scoped_or_404, scope_queryset
+from khuyencong.core.scoping import scope_queryset
 from khuyencong.core.workflow import registered_workflow
 
 M = TypeVar("M", bound=Model)
@@ -75,8 +77,13 @@ class Rule(Generic[M]):
     def get(
         self, user: Any, *, write: bool = False, queryset: QuerySet[M] | None = None, **lookup: Any
     ) -> M:
-        """One record the user may see (or change), else 404 — the same 404 as a missing id."""
-        return get_scoped_or_404(user, self.visible(user, write=write, queryset=queryset), **lookup)
+        """One record the user may see (or change), else 404 — the same 404 as a missing id.
+        (Looked up in ``visible`` alone: a rule that scopes by something else than the
+        default place columns must not be filtered by them again.)"""
+        try:
+            return self.visible(user, write=write, queryset=queryset).get(**lookup)
+        except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
 
     def fetch(
         self, user: Any, *, queryset: QuerySet[M] | None = None, **lookup: Any

@@ -13,18 +13,18 @@ from khuyencong.core.dashboard import Todo, dashboard_section, todo_provider
 
 @dashboard_section("surveys/dashboard.html", order=30)
 def surveys_section(user: Any) -> dict[str, Any]:
-    from khuyencong.surveys import services
+    from khuyencong.surveys import access, services
     from khuyencong.surveys.models import Application
 
     year = timezone.localdate().year
-    waiting = services.applications_for(user).aggregate(
+    waiting = access.applications_for(user).aggregate(
         n=Count(
             "pk", filter=Q(status__in=[Application.Status.RECEIVED, Application.Status.IN_REVIEW])
         )
     )["n"]
     return {
         "year": year,
-        "share": services.met_share(services.needs_for(user).filter(year=year)),
+        "share": services.met_share(access.needs_for(user).filter(year=year)),
         "waiting": waiting,
     }
 
@@ -35,14 +35,14 @@ def surveys_todos(user: Any) -> list[Todo]:
     their communes have not answered yet. Provincial staff: online applications to triage."""
     from khuyencong.core.roles import PROVINCIAL_ROLES, Role
     from khuyencong.registry.models import Establishment
-    from khuyencong.surveys import services
+    from khuyencong.surveys import access
     from khuyencong.surveys.models import Application
 
     today = timezone.localdate()
     if user.role == Role.COLLABORATOR:
         todos = []
         communes = list(user.communes.values_list("pk", flat=True))
-        campaigns = services.campaigns_for(user).filter(opens_on__lte=today, closes_on__gte=today)
+        campaigns = access.campaigns_for(user).filter(opens_on__lte=today, closes_on__gte=today)
         for campaign in campaigns.annotate(
             answered=Count(
                 "responses__establishment",
@@ -66,7 +66,7 @@ def surveys_todos(user: Any) -> list[Todo]:
         return todos
     if user.role in PROVINCIAL_ROLES:
         waiting = (
-            services.applications_for(user)
+            access.applications_for(user)
             .filter(status__in=[Application.Status.RECEIVED, Application.Status.IN_REVIEW])
             .count()
         )

@@ -23,13 +23,21 @@ from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import percent
 from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import Role
-from khuyencong.core.scoping import can_write_place, is_admin, scope_queryset
+from khuyencong.core.scoping import can_write_place, is_admin
 from khuyencong.places.models import Commune
 from khuyencong.programmes import services as programme_services
 from khuyencong.programmes.models import ActivityCategory, Project
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code, validate_tax_code
+from khuyencong.surveys.access import (
+    applications_for,
+    campaigns_for,
+    may_manage_campaigns,
+    may_plan,
+    needs_for,
+    responses_for,
+)
 from khuyencong.surveys.models import Application, Need, Priority, SurveyCampaign, SurveyResponse
 
 S = Project.Status
@@ -58,46 +66,7 @@ class SurveyWorkflowError(SurveyError):
     http_status = 409
 
 
-# --- scope ---------------------------------------------------------------------------------
-
-
-def campaigns_for(user: Any, *, write: bool = False) -> QuerySet[SurveyCampaign]:
-    """Campaigns are a province's: collaborators see those of their province."""
-    queryset = SurveyCampaign.objects.all()
-    if user.is_authenticated and not is_admin(user) and user.role == Role.COLLABORATOR:
-        return (
-            queryset.filter(province_id=user.province_id) if user.province_id else queryset.none()
-        )
-    return scope_queryset(user, queryset, write=write)
-
-
-def may_manage_campaigns(user: Any) -> bool:
-    return is_admin(user) or (
-        user.is_authenticated
-        and user.role in (Role.PROVINCIAL_MANAGER, Role.PROVINCIAL_OFFICER)
-        and user.province_id is not None
-    )
-
-
-def may_plan(user: Any) -> bool:
-    """Who turns needs into draft projects: the provincial manager (and administrators)."""
-    return is_admin(user) or (
-        user.is_authenticated
-        and user.role == Role.PROVINCIAL_MANAGER
-        and user.province_id is not None
-    )
-
-
-def responses_for(user: Any, *, write: bool = False) -> QuerySet[SurveyResponse]:
-    return scope_queryset(user, SurveyResponse.objects.all(), write=write)
-
-
-def needs_for(user: Any, *, write: bool = False) -> QuerySet[Need]:
-    return scope_queryset(user, Need.objects.all(), write=write)
-
-
-def applications_for(user: Any, *, write: bool = False) -> QuerySet[Application]:
-    return scope_queryset(user, Application.objects.all(), write=write)
+# --- scope: surveys/access.py ----------------------------------------------------------------
 
 
 # --- small checks ----------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from khuyencong.awards import certificates, scoring, services
+from khuyencong.awards import access, certificates, scoring, services
 from khuyencong.awards.history import history_entries
-from khuyencong.awards.models import AwardComplaint, AwardEntry, AwardRound, Level, ScoreSheet
+from khuyencong.awards.models import AwardEntry, AwardRound, Level, ScoreSheet
 from khuyencong.awards.pages.forms import (
     ComplaintForm,
     EntryForm,
@@ -30,7 +30,6 @@ from khuyencong.awards.pages.forms import (
 from khuyencong.awards.pages.rounds import field_error
 from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import format_number
-from khuyencong.core.scoping import get_scoped_or_404
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Product
 
@@ -39,31 +38,15 @@ HISTORY_PAGE_SIZE = 50
 
 
 def _get_entry(request: HttpRequest, pk: int) -> AwardEntry:
-    try:
-        return (
-            services.entries_for(request.user)
-            .select_related(
-                "round",
-                "round__province",
-                "round__region",
-                "establishment",
-                "commune",
-                "product",
-                "qualifying_entry",
-                "qualifying_entry__round",
-            )
-            .get(pk=pk)
-        )
-    except (AwardEntry.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return access.get_entry(request.user, pk)
 
 
 def _candidates(user: Any, round: AwardRound) -> Any:
     """The establishments the user may enter in the round."""
     establishments = registry.establishments_for(user)
-    if round.level in services.PROVINCIAL_LEVELS:
+    if round.level in access.PROVINCIAL_LEVELS:
         return establishments.filter(province_id=round.province_id)
-    if not services.may_manage(user, round):
+    if not access.may_manage(user, round):
         establishments = establishments.filter(province_id=user.province_id)
     if round.level == Level.REGION:
         establishments = establishments.filter(province__in=round.region.provinces.all())
@@ -74,8 +57,8 @@ def _candidates(user: Any, round: AwardRound) -> Any:
 @login_required
 def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    round = services.get_round(user, pk)
-    if not services.may_enter(user, round):
+    round = access.get_round(user, pk)
+    if not access.may_enter(user, round):
         raise Http404
     candidates = _candidates(user, round)
     chosen = request.GET.get("establishment") or request.POST.get("establishment")
@@ -127,7 +110,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     entry = _get_entry(request, pk)
     round = entry.round
-    manages = services.may_manage(user, round)
+    manages = access.may_manage(user, round)
     criteria = [
         {"code": c["code"], "label": scoring.criterion_label(c), "max": c["max_points"]}
         for c in round.criteria
@@ -159,8 +142,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_resolve": manages,
             "can_withdraw": round.status == AwardRound.Status.OPEN
             and (
-                manages
-                or (services.may_enter(user, round) and entry.province_id == user.province_id)
+                manages or (access.may_enter(user, round) and entry.province_id == user.province_id)
             ),
             "history": history_entries(entry),
             "today": today,
@@ -173,7 +155,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def score_add(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry(request, pk)
     round = entry.round
-    if not services.may_manage(request.user, round):
+    if not access.may_manage(request.user, round):
         raise Http404
     if round.status != AwardRound.Status.SCORING:
         messages.error(request, _("Score sheets are recorded only while the council is scoring."))
@@ -236,7 +218,7 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("awards:entry-detail", pk=pk)
         messages.success(request, _("The entry was withdrawn."))
         return redirect("awards:round-detail", pk=entry.round_id)
-    if not services.may_enter(request.user, entry.round) and not services.may_manage(
+    if not access.may_enter(request.user, entry.round) and not access.may_manage(
         request.user, entry.round
     ):
         raise Http404
@@ -265,13 +247,8 @@ def complaint_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        complaint = (
-            services.complaints_for(request.user).select_related("entry", "round").get(pk=pk)
-        )
-    except (AwardComplaint.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    if not services.may_manage(request.user, complaint.round):
+    complaint = access.get_complaint(request.user, pk)
+    if not access.may_manage(request.user, complaint.round):
         raise Http404
     form = ResolveForm(request.POST or None, complaint=complaint)
     if request.method == "POST" and form.is_valid():
@@ -301,10 +278,15 @@ def _history_page(request: HttpRequest, rows: Any) -> Any:
 @require_GET
 @login_required
 def establishment_history(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = get_scoped_or_404(
-        request.user, Establishment.objects.select_related("commune", "province"), pk=pk
-    )
-    rows = certificates.establishment_history(establishment, services.entries_for(request.user))
+    try:
+        establishment = (
+            registry.establishments_for(request.user)
+            .select_related("commune", "province")
+            .get(pk=pk)
+        )
+    except (Establishment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    rows = certificates.establishment_history(establishment, access.entries_for(request.user))
     return render(
         request,
         "awards/staff/history.html",
@@ -331,7 +313,7 @@ def product_history(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (Product.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    rows = certificates.product_history(product, services.entries_for(request.user))
+    rows = certificates.product_history(product, access.entries_for(request.user))
     return render(
         request,
         "awards/staff/history.html",

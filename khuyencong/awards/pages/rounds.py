@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from khuyencong.awards import scoring, services
+from khuyencong.awards import access, scoring, services
 from khuyencong.awards.history import history_entries
 from khuyencong.awards.models import AwardComplaint, AwardRound
 from khuyencong.awards.pages.forms import (
@@ -46,7 +46,7 @@ def field_error(form: Any, error: DomainError) -> None:
 def round_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = RoundFilterForm(request.GET or None, user=user)
-    rounds = services.rounds_for(user).select_related("province", "region", "legacy_district")
+    rounds = access.rounds_for(user).select_related("province", "region", "legacy_district")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         for name in ("level", "year", "province", "status"):
@@ -59,7 +59,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "awards/staff/round_list.html",
-        {"form": form, "page": page, "can_create": services.may_create_round(user)},
+        {"form": form, "page": page, "can_create": access.may_create_round(user)},
     )
 
 
@@ -84,7 +84,7 @@ def _criteria_error(form: Any, formset: Any, error: DomainError) -> None:
 @login_required
 def round_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not services.may_create_round(user):
+    if not access.may_create_round(user):
         raise Http404
     form = RoundForm(request.POST or None, user=user)
     formset = _criteria_formset(request, None)
@@ -108,7 +108,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round = services.get_round(request.user, pk, write=True)
+    round = access.get_round(request.user, pk, write=True)
     if round.status == AwardRound.Status.CLOSED:
         messages.error(
             request, _("A closed round can no longer be changed: its results are final.")
@@ -152,10 +152,10 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    round = services.get_round(user, pk)
-    manages = services.may_manage(user, round)
+    round = access.get_round(user, pk)
+    manages = access.may_manage(user, round)
     entries = (
-        services.entries_for(user)
+        access.entries_for(user)
         .filter(round=round)
         .select_related("establishment", "commune", "qualifying_entry")
         .annotate(live_sheets=Count("sheets"))
@@ -163,7 +163,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page = Paginator(entries, ENTRY_PAGE_SIZE).get_page(request.GET.get("page"))
     complaints = (
-        services.complaints_for(user)
+        access.complaints_for(user)
         .filter(round=round)
         .select_related("entry")
         .order_by("received_on", "id")
@@ -189,7 +189,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "steps": allowed_steps(user, round),
             "manages": manages,
-            "can_enter": services.may_enter(user, round),
+            "can_enter": access.may_enter(user, round),
             "transitions": round.transitions.select_related("actor").order_by("at", "id"),
             "history": history_entries(round),
             "today": today,
@@ -203,7 +203,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    round = services.get_round(request.user, pk, write=True)
+    round = access.get_round(request.user, pk, write=True)
     return transition_page(
         request,
         workflow=WORKFLOW,

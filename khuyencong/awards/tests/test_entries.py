@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from khuyencong.awards import certificates, indicators, services, workflow
+from khuyencong.awards import access, certificates, indicators, services, workflow
 from khuyencong.awards.dates import add_working_days
 from khuyencong.awards.errors import AwardError, WorkflowError
 from khuyencong.awards.factories import score_and_close
@@ -275,12 +275,12 @@ def test_history_lists_every_level_newest_first(
     round = region_round(admin, region, 2026)
     entry = enter(officer_a, round, est_a, coffee)
     score_and_close(admin, round, {entry: [68] * 9}, closing_date=datetime.date(2026, 6, 30))
-    rows = list(certificates.product_history(coffee, services.entries_for(officer_a)))
+    rows = list(certificates.product_history(coffee, access.entries_for(officer_a)))
     assert [(r.round.level, r.round.year, r.certified) for r in rows] == [
         ("region", 2026, False),
         ("province", 2025, True),
     ]
-    rows = list(certificates.establishment_history(est_a, services.entries_for(officer_a)))
+    rows = list(certificates.establishment_history(est_a, access.entries_for(officer_a)))
     assert len(rows) == 2
 
 

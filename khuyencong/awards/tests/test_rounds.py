@@ -10,7 +10,7 @@ import pytest
 from django.http import Http404
 from django.utils import translation
 
-from khuyencong.awards import services, workflow
+from khuyencong.awards import access, services, workflow
 from khuyencong.awards.errors import AwardError, WorkflowError
 from khuyencong.awards.factories import JUDGES, points_for
 from khuyencong.awards.models import AwardEntry, AwardRound, AwardRoundTransition
@@ -257,9 +257,9 @@ def test_the_steps_offered_depend_on_state_and_role(officer_a, officer_b, nation
 def test_province_b_neither_sees_nor_changes_a_round_of_a(
     officer_b, round_a, officer_a, est_a, coffee
 ):
-    assert not services.rounds_for(officer_b).filter(pk=round_a.pk).exists()
+    assert not access.rounds_for(officer_b).filter(pk=round_a.pk).exists()
     with pytest.raises(Http404):
-        services.get_round(officer_b, round_a.pk)
+        access.get_round(officer_b, round_a.pk)
     with pytest.raises(Http404):
         services.update_round(
             actor=officer_b, round=round_a, data={"title": "x"}, expected_version=None
@@ -267,7 +267,7 @@ def test_province_b_neither_sees_nor_changes_a_round_of_a(
     with pytest.raises(Http404):
         workflow.start_scoring(actor=officer_b, round=round_a)
     entry = enter(officer_a, round_a, est_a, coffee)
-    assert not services.entries_for(officer_b).filter(pk=entry.pk).exists()
+    assert not access.entries_for(officer_b).filter(pk=entry.pk).exists()
     with pytest.raises(WorkflowError):
         services.create_entry(
             actor=officer_b, round=round_a, data={"establishment": est_a, "group": "food"}
@@ -281,18 +281,16 @@ def test_region_and_national_rounds_are_read_by_all_staff_managed_by_administrat
         actor=admin, data=round_data(level="region", region=region, council_size=9)
     )
     for user in (officer_a, officer_b, national, auditor_a, collaborator_a1):
-        assert services.rounds_for(user).filter(pk=region_round.pk).exists()
-        assert not services.rounds_for(user, write=True).filter(pk=region_round.pk).exists()
-        assert not services.may_manage(user, region_round)
-    assert services.may_manage(admin, region_round)
-    assert services.may_enter(officer_a, region_round)
-    assert not services.may_enter(national, region_round)
+        assert access.rounds_for(user).filter(pk=region_round.pk).exists()
+        assert not access.rounds_for(user, write=True).filter(pk=region_round.pk).exists()
+        assert not access.may_manage(user, region_round)
+    assert access.may_manage(admin, region_round)
+    assert access.may_enter(officer_a, region_round)
+    assert not access.may_enter(national, region_round)
     # National staff read every province's rounds; province B none of A's.
-    assert set(services.rounds_for(national)) == {region_round, round_a}
-    assert set(services.rounds_for(officer_b)) == {region_round}
-    assert not services.may_manage(national, round_a) and not services.may_manage(
-        auditor_a, round_a
-    )
+    assert set(access.rounds_for(national)) == {region_round, round_a}
+    assert set(access.rounds_for(officer_b)) == {region_round}
+    assert not access.may_manage(national, round_a) and not access.may_manage(auditor_a, round_a)
 
 
 def test_a_round_cannot_close_while_a_product_lacks_a_judges_sheet(
