@@ -456,6 +456,7 @@ def _walk_through(browser: Browser, stack: Stack, tmp: Path, ports: dict, establ
         assert body == stored[0].read_bytes()
         assert headers["content-type"].startswith("image/")
         assert headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in headers["content-security-policy"]
         assert "private" in headers["cache-control"]
         assert "x-accel-redirect" not in headers
     # What the app server itself answered: no bytes, only where nginx finds them.
