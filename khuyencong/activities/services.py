@@ -1,7 +1,7 @@
 """Business rules of activities. Every change goes through these functions, taking
 ``actor=`` (STYLE.md 2); the staff pages, the API, the trainee import and the demo all call
-them. Reads go through ``records_for`` (and ``participations_for`` & co. for rows of a
-record), which apply ``core.scoping``.
+them. Reads go through ``activities.access`` (``records_for``, and ``participations_for`` &
+co. for rows of a record).
 
 Who records activities: administrators and the provincial officers and managers of the
 record's province. National officers and auditors read; commune collaborators read the
@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.activities.access import may_record, records_for
 from khuyencong.activities.errors import ActivityError
 from khuyencong.activities.models import (
     Activity,
@@ -43,8 +44,6 @@ from khuyencong.activities.models import (
 )
 from khuyencong.core.formats import format_number
 from khuyencong.core.locking import lock_current
-from khuyencong.core.roles import PROVINCIAL_ROLES
-from khuyencong.core.scoping import can_write_place, is_admin, scope_queryset
 from khuyencong.core.text import normalise
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import Project
@@ -108,56 +107,6 @@ def today() -> datetime.date:
 
 
 # --- who sees and changes what --------------------------------------------------------------
-
-
-def may_record(user: Any, province_id: str | None) -> bool:
-    """Whether the user may record and change activities of this province."""
-    if not user.is_authenticated or province_id is None:
-        return False
-    if is_admin(user):
-        return True
-    return user.role in PROVINCIAL_ROLES and can_write_place(
-        user, province_id=province_id, commune_id=None
-    )
-
-
-def may_record_somewhere(user: Any) -> bool:
-    return bool(
-        user.is_authenticated
-        and (is_admin(user) or (user.role in PROVINCIAL_ROLES and user.province_id))
-    )
-
-
-def records_for(user: Any, model: type[Activity], *, write: bool = False) -> QuerySet[Any]:
-    """Records of one kind the user may see (or change)."""
-    return scope_queryset(user, model.objects.all(), write=write)
-
-
-def _rows_for(user: Any, queryset: QuerySet[Any], parent: str, write: bool) -> QuerySet[Any]:
-    return scope_queryset(
-        user,
-        queryset,
-        write=write,
-        province_field=f"{parent}__province",
-        commune_field=f"{parent}__commune",
-    )
-
-
-def participations_for(user: Any, *, write: bool = False) -> QuerySet[FairParticipation]:
-    return _rows_for(user, FairParticipation.objects.all(), "fair", write)
-
-
-def trainees_for(user: Any, *, write: bool = False) -> QuerySet[Trainee]:
-    return _rows_for(user, Trainee.objects.all(), "course", write)
-
-
-def receipts_for(user: Any, *, write: bool = False) -> QuerySet[ConsultingReceipt]:
-    return _rows_for(user, ConsultingReceipt.objects.all(), "contract", write)
-
-
-def workshop_links_for(user: Any) -> QuerySet[Any]:
-    """The (workshop, establishment) rows the user may see."""
-    return _rows_for(user, Workshop.establishments.through.objects.all(), "workshop", False)
 
 
 def _refuse_unless_may_record(actor: Any, province_id: str | None) -> None:
@@ -685,14 +634,6 @@ def communes_of(province_id: str | None) -> QuerySet[Commune]:
 
 
 # --- khuyến công staff ----------------------------------------------------------------------
-
-
-def staff_counts_for(user: Any, *, write: bool = False) -> QuerySet[StaffCount]:
-    """The yearly staff counts the user may see (or change): a province's staff their
-    province; national officers and auditors every province; collaborators none."""
-    if getattr(user, "role", None) == "collaborator":
-        return StaffCount.objects.none()
-    return scope_queryset(user, StaffCount.objects.all(), write=write)
 
 
 @transaction.atomic

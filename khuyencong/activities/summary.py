@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from khuyencong.activities import indicators, services
+from khuyencong.activities import access, indicators
 from khuyencong.activities.models import (
     BrandRegistration,
     CommunicationItem,
@@ -32,7 +32,7 @@ def year_summary(user: Any, year: int, province_id: str | None = None) -> dict[s
     (and one province when given)."""
 
     def scoped(model: Any) -> Any:
-        queryset = services.records_for(user, model)
+        queryset = access.records_for(user, model)
         return queryset.filter(province_id=province_id) if province_id else queryset
 
     def of_year(model: Any) -> Any:

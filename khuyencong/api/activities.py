@@ -2,7 +2,7 @@
 ``brands/``, ``workshops/``, ``consulting-contracts/`` (with ``…/receipts/``) and
 ``communications/`` (API.md, Activities); ``trainings/{id}/trainees/`` keeps a course's list.
 
-Reads go through ``activities.services.records_for`` (scoped: out of scope is 404); every
+Reads go through ``activities.access.records_for`` (scoped: out of scope is 404); every
 write calls the activities services, so the API, the staff pages and the demo share one set
 of rules. Edits (PUT or PATCH) take the ``version`` read: a stale one is refused with 409.
 Domain errors become 400 naming the field in ``api.exceptions``.
@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from khuyencong.accounts.requests import user_of
-from khuyencong.activities import services
+from khuyencong.activities import access, services
 from khuyencong.activities.models import (
     MAX_AMOUNT,
     MAX_COUNT,
@@ -381,13 +381,13 @@ class ActivityViewSet(
     def get_queryset(self) -> QuerySet[Any]:
         model = self.model
         return (
-            services.records_for(self.request.user, model, write=_write(self.request))
+            access.records_for(self.request.user, model, write=_write(self.request))
             .select_related(*self.related)
             .order_by(f"-{model.PERIOD_FIELD}", "-id")
         )
 
     def _check_role(self) -> None:
-        if not services.may_record_somewhere(self.request.user):
+        if not access.may_record_somewhere(self.request.user):
             raise PermissionDenied(_("Only provincial officers and managers record activities."))
 
     def _province(self, data: dict[str, Any]) -> Any:
@@ -422,7 +422,7 @@ class ActivityViewSet(
         return Response(self._read(updated))
 
     def _read(self, record: Activity) -> dict[str, Any]:
-        fresh = services.records_for(self.request.user, self.model).get(pk=record.pk)
+        fresh = access.records_for(self.request.user, self.model).get(pk=record.pk)
         return self.get_serializer(self._decorate(fresh)).data
 
     def _decorate(self, record: Any) -> Any:
@@ -623,12 +623,12 @@ class StaffCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[StaffCount]:
-        return services.staff_counts_for(self.request.user, write=_write(self.request)).order_by(
+        return access.staff_counts_for(self.request.user, write=_write(self.request)).order_by(
             "province_id", "-year"
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not services.may_record_somewhere(request.user):
+        if not access.may_record_somewhere(request.user):
             raise PermissionDenied(_("Only provincial officers and managers record activities."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -29,7 +29,7 @@ from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.steps import step_rows, take_step
 from khuyencong.api.versioning import VersionRequiredMixin
-from khuyencong.network import deadlines, services
+from khuyencong.network import access, deadlines, services
 from khuyencong.network.models import (
     Collaborator,
     Difficulty,
@@ -145,11 +145,11 @@ class CollaboratorViewSet(
 
     def get_queryset(self) -> QuerySet[Collaborator]:
         return _with_communes(
-            services.collaborators_for(self.request.user, write=_write(self.request))
+            access.collaborators_for(self.request.user, write=_write(self.request))
         ).order_by("province_id", "full_name", "id")
 
     def _check_role(self) -> None:
-        if not services.is_province_staff(self.request.user):
+        if not access.is_province_staff(self.request.user):
             raise PermissionDenied(_("Only provincial officers and managers record collaborators."))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -322,7 +322,7 @@ class CollaboratorReportSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            related_field(self, "collaborator").queryset = services.collaborators_for(request.user)
+            related_field(self, "collaborator").queryset = access.collaborators_for(request.user)
 
     def _deadlines(self) -> dict[str | None, int]:
         if "deadlines" not in self.context:
@@ -431,7 +431,7 @@ class ReportViewSet(
 
     def get_queryset(self) -> QuerySet[QuarterlyReport]:
         return _with_lines(
-            services.reports_for(self.request.user, write=_write(self.request))
+            access.reports_for(self.request.user, write=_write(self.request))
         ).order_by("-year", "-quarter", "collaborator_id", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -441,7 +441,7 @@ class ReportViewSet(
         collaborator = validated.get("collaborator")
         if collaborator is None:
             collaborator = (
-                services.collaborators_for(request.user).filter(user=user_of(request)).first()
+                access.collaborators_for(request.user).filter(user=user_of(request)).first()
             )
             if collaborator is None:
                 raise serializers.ValidationError({"collaborator": [_("This field is required.")]})

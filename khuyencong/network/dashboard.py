@@ -14,15 +14,15 @@ from khuyencong.core.dashboard import Todo, todo_provider
 
 @todo_provider(order=10)
 def network_todos(user: Any) -> list[Todo]:
-    from khuyencong.network import deadlines, services
+    from khuyencong.network import access, deadlines, services
 
-    if services.is_collaborator_user(user):
+    if access.is_collaborator_user(user):
         return _collaborator_todos(user, services.today())
-    if not services.is_province_staff(user):
+    if not access.is_province_staff(user):
         return []
     todos = []
     today = services.today()
-    late = deadlines.LateList(services.collaborators_for(user), today, 1)
+    late = deadlines.LateList(access.collaborators_for(user), today, 1)
     if n := len(late):
         todos.append(
             Todo(
@@ -34,9 +34,7 @@ def network_todos(user: Any) -> list[Todo]:
     from khuyencong.network.models import QuarterlyReport
 
     waiting = (
-        services.reports_for(user, write=True)
-        .filter(status=QuarterlyReport.Status.SUBMITTED)
-        .count()
+        access.reports_for(user, write=True).filter(status=QuarterlyReport.Status.SUBMITTED).count()
     )
     if waiting:
         todos.append(
@@ -49,11 +47,11 @@ def network_todos(user: Any) -> list[Todo]:
 
 
 def _collaborator_todos(user: Any, today: Any) -> list[Todo]:
-    from khuyencong.network import deadlines, services
+    from khuyencong.network import access, deadlines
     from khuyencong.network.models import QuarterlyReport
     from khuyencong.network.quarters import quarter_of
 
-    record = services.collaborators_for(user).first()
+    record = access.collaborators_for(user).first()
     if record is None:
         return []
     current = quarter_of(today)

@@ -4,7 +4,7 @@ roster with commune coverage, quarterly reports (drafting; the lifecycle is in
 
 Every change goes through a ``verb_noun`` function taking ``actor=`` (STYLE.md 2); the
 staff pages, the API and the demo all call these. Reads go through the scoped entry points
-``collaborators_for``, ``reports_for`` and ``difficulties_for``.
+of ``network.access`` (``collaborators_for``, ``reports_for``, ``difficulties_for``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong.core.errors import StaleEditError
+from khuyencong.core.errors import StaleEditError, WorkflowError
 from khuyencong.core.formats import format_number, percent
 from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
-from khuyencong.core.scoping import can_write, can_write_place, is_admin, scope_queryset
-from khuyencong.network.errors import NetworkError, WorkflowError
+from khuyencong.core.scoping import can_write_place, is_admin
+from khuyencong.network.access import (
+    collaborators_for,
+    difficulties_for,
+    is_province_staff,
+    may_file_for,
+    reports_for,
+)
+from khuyencong.network.errors import NetworkError
 from khuyencong.network.models import (
     Collaborator,
     CollaboratorReward,
@@ -77,49 +84,6 @@ DIFFICULTY_MOVES = {
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-# --- who sees what ------------------------------------------------------------------------
-
-
-def is_collaborator_user(user: Any) -> bool:
-    return bool(user.is_authenticated and not is_admin(user) and user.role == Role.COLLABORATOR)
-
-
-def is_province_staff(user: Any) -> bool:
-    """Administrators and provincial officers and managers: they keep the roster, review
-    reports and handle difficulties (in their province, which scoping checks)."""
-    return bool(
-        user.is_authenticated and (is_admin(user) or user.role in PROVINCIAL_ROLES)
-    ) and can_write(user)
-
-
-def collaborators_for(user: Any, *, write: bool = False) -> QuerySet[Collaborator]:
-    """Collaborators the user may see (or change). Place scoping for every role, except
-    that a commune collaborator sees only their own record, and changes none."""
-    queryset = Collaborator.objects.all()
-    if is_collaborator_user(user):
-        return queryset.none() if write else queryset.filter(user=user)
-    return scope_queryset(user, queryset, write=write)
-
-
-def reports_for(user: Any, *, write: bool = False) -> QuerySet[QuarterlyReport]:
-    """Reports the user may see (or change): their province's for provincial roles, all
-    for national ones; a commune collaborator only their own (not those of a colleague
-    covering the same commune)."""
-    queryset = QuarterlyReport.objects.all()
-    if is_collaborator_user(user):
-        return queryset.filter(collaborator__user=user)
-    return scope_queryset(user, queryset, write=write)
-
-
-def difficulties_for(user: Any, *, write: bool = False) -> QuerySet[Difficulty]:
-    """Difficulties the user may see (or handle). Those of a report become visible when the
-    report is submitted; until then they are part of the collaborator's draft."""
-    visible = Difficulty.objects.filter(shared=True)
-    if is_collaborator_user(user):
-        return visible.none() if write else visible.filter(report__collaborator__user=user)
-    return scope_queryset(user, visible, write=write)
 
 
 # --- collaborators ------------------------------------------------------------------------
@@ -431,19 +395,6 @@ def _quarter(year: Any, quarter: Any) -> Quarter:
     if isinstance(quarter, bool) or not isinstance(quarter, int) or not 1 <= quarter <= 4:
         raise NetworkError(_("Enter a quarter such as 2026-Q1."), field="period")
     return Quarter(year, quarter)
-
-
-def may_file_for(actor: Any, collaborator: Collaborator) -> bool:
-    """A commune collaborator files for their own record only; provincial officers and
-    managers for any collaborator of their province."""
-    if not can_write(actor):
-        return False
-    if is_collaborator_user(actor):
-        return collaborator.user_id == actor.pk
-    return (
-        is_province_staff(actor)
-        and collaborators_for(actor, write=True).filter(pk=collaborator.pk).exists()
-    )
 
 
 def _clean_lines(value: Any) -> list[dict[str, Any]]:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.core.roles import Role
 from khuyencong.core.workflow import Move, Step, Workflow, steps_of
+from khuyencong.network.access import reports_for
 from khuyencong.network.errors import NetworkError
 from khuyencong.network.models import QuarterlyReport, ReportTransition
-from khuyencong.network.services import MAX_TEXT, reports_for
+from khuyencong.network.services import MAX_TEXT
 
 S = QuarterlyReport.Status
 FILERS = frozenset({Role.COLLABORATOR, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_MANAGER})

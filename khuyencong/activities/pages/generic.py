@@ -1,5 +1,5 @@
 """The list, form and page of any activity kind (``pages.kinds.Kind``). Records are fetched
-through ``services.records_for`` (scoped: out of scope is 404); every change goes through
+through ``access.records_for`` (scoped: out of scope is 404); every change goes through
 the services."""
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from khuyencong.activities import indicators, services
+from khuyencong.activities import access, indicators, services
 from khuyencong.activities.history import history_entries
 from khuyencong.activities.models import ConsultingContract
 from khuyencong.activities.pages import rows
 from khuyencong.activities.pages.common import (
     chosen_province,
     field_error,
-    get_or_404,
     nav_context,
 )
 from khuyencong.activities.pages.forms import ActivityForm, FilterForm
@@ -120,7 +119,7 @@ def filtered(request: HttpRequest, kind: Kind, province: Province | None) -> tup
     form = FilterForm(request.GET or None, kind=kind, province=province)
     if not (is_admin(user) or user.province_id is None):
         del form.fields["province"]
-    queryset = services.records_for(user, kind.model)
+    queryset = access.records_for(user, kind.model)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data.get("q"):
@@ -162,27 +161,23 @@ def list_view(request: HttpRequest, kind: Kind) -> HttpResponse:
             "page": page,
             "rows": [(record, cells(kind, record)) for record in page.object_list],
             "revenue": revenue,
-            "can_create": services.may_record_somewhere(request.user)
-            and (province is None or services.may_record(request.user, province.pk)),
+            "can_create": access.may_record_somewhere(request.user)
+            and (province is None or access.may_record(request.user, province.pk)),
             **nav_context(kind, province),
         },
     )
 
 
 def _get(request: HttpRequest, kind: Kind, pk: int, *, write: bool = False) -> Any:
-    return get_or_404(
-        services.records_for(request.user, kind.model, write=write).select_related(
-            *kind.related, "created_by"
-        ),
-        pk=pk,
-    )
+    queryset = kind.model.objects.select_related(*kind.related, "created_by")
+    return access.rule_of(kind.model).get(request.user, write=write, queryset=queryset, pk=pk)
 
 
 @require_GET
 @login_required
 def detail_view(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     record = _get(request, kind, pk)
-    writable = services.may_record(request.user, record.province_id)
+    writable = access.may_record(request.user, record.province_id)
     context = {
         "kind": kind,
         "record": record,
@@ -199,7 +194,7 @@ def detail_view(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
 @login_required
 def create_view(request: HttpRequest, kind: Kind) -> HttpResponse:
     user = request.user
-    if not services.may_record_somewhere(user):
+    if not access.may_record_somewhere(user):
         raise Http404
     province = chosen_province(request)
     if province is None:
@@ -209,7 +204,7 @@ def create_view(request: HttpRequest, kind: Kind) -> HttpResponse:
             "activities/staff/form.html",
             {"kind": kind, "provinces": Province.objects.all(), **nav_context(kind, None)},
         )
-    if not services.may_record(user, province.pk):
+    if not access.may_record(user, province.pk):
         raise Http404
     form = ActivityForm(request.POST or None, kind=kind, province=province)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +228,7 @@ def create_view(request: HttpRequest, kind: Kind) -> HttpResponse:
 @login_required
 def edit_view(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     record = _get(request, kind, pk, write=True)
-    if not services.may_record(request.user, record.province_id):
+    if not access.may_record(request.user, record.province_id):
         raise Http404
     form = ActivityForm(request.POST or None, kind=kind, province=record.province, instance=record)
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from khuyencong.activities import services
+from khuyencong.activities import access
 from khuyencong.activities.models import (
     BrandRegistration,
     ConsultingContract,
@@ -56,19 +56,19 @@ def establishment(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_or_404(establishments_for(user).select_related("commune", "province"), pk=pk)
     limit = ESTABLISHMENT_ROWS
     participations = (
-        services.participations_for(user)
+        access.participations_for(user)
         .filter(establishment=subject)
         .select_related("fair")
         .order_by("-fair__start_date", "-id")[:limit]
     )
     trainees = (
-        services.trainees_for(user)
+        access.trainees_for(user)
         .filter(establishment=subject)
         .select_related("course")
         .order_by("-course__end_date", "-id")[:limit]
     )
     workshop_ids = (
-        services.workshop_links_for(user).filter(establishment=subject).values("workshop_id")
+        access.workshop_links_for(user).filter(establishment=subject).values("workshop_id")
     )
     return render(
         request,
@@ -77,16 +77,16 @@ def establishment(request: HttpRequest, pk: int) -> HttpResponse:
             "establishment": subject,
             "participations": participations,
             "trainees": trainees,
-            "showrooms": services.records_for(user, Showroom)
+            "showrooms": access.records_for(user, Showroom)
             .filter(establishment=subject)
             .order_by("-opened_on")[:limit],
-            "brands": services.records_for(user, BrandRegistration)
+            "brands": access.records_for(user, BrandRegistration)
             .filter(establishment=subject)
             .order_by("-filed_on")[:limit],
-            "workshops": services.records_for(user, Workshop)
+            "workshops": access.records_for(user, Workshop)
             .filter(pk__in=workshop_ids)
             .order_by("-date")[:limit],
-            "contracts": services.records_for(user, ConsultingContract)
+            "contracts": access.records_for(user, ConsultingContract)
             .filter(client_establishment=subject)
             .order_by("-signed_on")[:limit],
             **nav_context(None, None),

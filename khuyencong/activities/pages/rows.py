@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from khuyencong.activities import indicators, services
+from khuyencong.activities import access, indicators, services
 from khuyencong.activities.importing import TraineeImporter
 from khuyencong.activities.models import (
     ConsultingContract,
@@ -89,8 +89,8 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 
 
 def _writable(request: HttpRequest, model: Any, pk: int) -> Any:
-    record = get_or_404(services.records_for(request.user, model, write=True), pk=pk)
-    if not services.may_record(request.user, record.province_id):
+    record = access.rule_of(model).get(request.user, write=True, pk=pk)
+    if not access.may_record(request.user, record.province_id):
         raise Http404
     return record
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from khuyencong.activities import services
+from khuyencong.activities import access, services
 from khuyencong.activities.errors import ActivityError
 from khuyencong.activities.models import MAX_COUNT
 from khuyencong.activities.pages.common import nav_context
@@ -46,7 +46,7 @@ class StaffCountForm(forms.Form):
 @login_required
 def staff_counts(request: HttpRequest) -> HttpResponse:
     user = request.user
-    may_record = services.may_record_somewhere(user)
+    may_record = access.may_record_somewhere(user)
     form = StaffCountForm(request.POST or None, user=user) if may_record else None
     if request.method == "POST":
         if form is None:
@@ -68,7 +68,7 @@ def staff_counts(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The staff count was saved."))
                 return redirect("activities:staff-counts")
     rows = (
-        services.staff_counts_for(user)
+        access.staff_counts_for(user)
         .select_related("province")
         .order_by("province__name", "-year")[:200]
     )

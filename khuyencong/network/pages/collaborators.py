@@ -1,6 +1,6 @@
 """Staff pages of collaborators: the roster with commune coverage, a collaborator's page,
 the form, trainings and rewards. Objects are fetched through the scoped entry points
-(``services.collaborators_for``); every change goes through the services."""
+(``access.collaborators_for``); every change goes through the services."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.scoping import can_write_place, is_admin, place_filter
-from khuyencong.network import services
+from khuyencong.network import access, services
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Collaborator
 from khuyencong.network.pages.forms import CollaboratorForm, RewardForm, TrainingForm
@@ -43,7 +43,7 @@ def chosen_province(request: HttpRequest) -> Province | None:
 
 
 def may_manage(user: Any, province_id: str | None) -> bool:
-    return services.is_province_staff(user) and can_write_place(
+    return access.is_province_staff(user) and can_write_place(
         user, province_id=province_id, commune_id=None
     )
 
@@ -57,7 +57,7 @@ def field_error(form: Any, error: DomainError) -> None:
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if services.is_collaborator_user(user):
+    if access.is_collaborator_user(user):
         return redirect("network:report-list")
     province = chosen_province(request)
     if province is None:
@@ -67,7 +67,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         return render(request, "network/staff/roster.html", {"provinces": provinces})
     coverage = services.roster(province)
     collaborators = (
-        services.collaborators_for(user)
+        access.collaborators_for(user)
         .filter(province=province)
         .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name")))
         .order_by("full_name", "id")
@@ -86,10 +86,8 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Collaborator:
-    return get_or_404(
-        services.collaborators_for(request.user, write=write).select_related("province", "user"),
-        pk=pk,
-    )
+    queryset = Collaborator.objects.select_related("province", "user")
+    return access.COLLABORATORS.get(request.user, write=write, queryset=queryset, pk=pk)
 
 
 @require_GET
@@ -97,11 +95,11 @@ def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Collaborator:
 def collaborator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     collaborator = _get(request, pk)
     writable = may_manage(request.user, collaborator.province_id) and (
-        services.collaborators_for(request.user, write=True).filter(pk=pk).exists()
+        access.COLLABORATORS.may_change(request.user, collaborator)
     )
     rewards = list(collaborator.rewards.all())
     reports = list(
-        services.reports_for(request.user)
+        access.reports_for(request.user)
         .filter(collaborator=collaborator)
         .order_by("-year", "-quarter")[:8]
     )
@@ -117,7 +115,7 @@ def collaborator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": reports,
             "history": history_entries(collaborator),
             "writable": writable,
-            "may_file": services.may_file_for(request.user, collaborator),
+            "may_file": access.may_file_for(request.user, collaborator),
             "active": collaborator.is_active_on(services.today()),
             "training_form": TrainingForm(),
             "reward_form": RewardForm(),
@@ -129,7 +127,7 @@ def collaborator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def collaborator_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not services.is_province_staff(user):
+    if not access.is_province_staff(user):
         raise Http404
     province = chosen_province(request)
     if province is not None and not may_manage(user, province.pk):

@@ -13,13 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.scoping import is_admin
-from khuyencong.network import services
+from khuyencong.network import access, services
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Difficulty
 from khuyencong.network.pages.collaborators import (
     chosen_province,
     field_error,
-    get_or_404,
     may_manage,
 )
 from khuyencong.network.pages.forms import (
@@ -35,13 +34,13 @@ PAGE_SIZE = 25
 @login_required
 def difficulty_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    province = None if services.is_collaborator_user(user) else chosen_province(request)
+    province = None if access.is_collaborator_user(user) else chosen_province(request)
     form = DifficultyFilterForm(request.GET or None, province_id=province.pk if province else None)
     if not (is_admin(user) or user.province_id is None):
         del form.fields["province"]
     if province is None:
         del form.fields["commune"]
-    difficulties = services.difficulties_for(user)
+    difficulties = access.difficulties_for(user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         for name in ("status", "topic", "commune", "province"):
@@ -68,7 +67,7 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
             "statuses": Difficulty.Status.choices,
             "record_form": record_form,
             "province": province,
-            "own": services.is_collaborator_user(user),
+            "own": access.is_collaborator_user(user),
         },
     )
 
@@ -100,15 +99,16 @@ def difficulty_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def difficulty_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    difficulty = get_or_404(
-        services.difficulties_for(user).select_related(
+    difficulty, may_change = access.DIFFICULTIES.fetch(
+        user,
+        queryset=access.DIFFICULTIES.base().select_related(
             "commune", "province", "handler", "report__collaborator"
         ),
         pk=pk,
     )
     writable = (
-        services.is_province_staff(user)
-        and services.difficulties_for(user, write=True).filter(pk=pk).exists()
+        access.is_province_staff(user)
+        and may_change
         and difficulty.status != Difficulty.Status.RESOLVED
     )
     form = DifficultyChangeForm(request.POST or None, difficulty=difficulty) if writable else None

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.pages import transition_page
 from khuyencong.core.scoping import is_admin
-from khuyencong.network import deadlines, services
+from khuyencong.network import access, deadlines, services
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Collaborator, Difficulty, QuarterlyReport
 from khuyencong.network.pages.collaborators import chosen_province, field_error, get_or_404
@@ -42,17 +42,17 @@ S = QuarterlyReport.Status
 def fileable(user: Any):
     """The collaborators the user may file reports for: a collaborator their own record,
     provincial staff the collaborators of their province."""
-    if services.is_collaborator_user(user):
-        return services.collaborators_for(user)
-    if not services.is_province_staff(user):
+    if access.is_collaborator_user(user):
+        return access.collaborators_for(user)
+    if not access.is_province_staff(user):
         return Collaborator.objects.none()
-    return services.collaborators_for(user, write=True)
+    return access.collaborators_for(user, write=True)
 
 
 def _to_file(user: Any, today: Any) -> list[dict[str, Any]]:
     """For a collaborator: the recent quarters they were active in and have not filed yet,
     newest first (the current quarter first, so it is one tap away on a phone)."""
-    record = services.collaborators_for(user).first()
+    record = access.collaborators_for(user).first()
     if record is None:
         return []
     periods = recent_periods(today)
@@ -76,7 +76,7 @@ def _to_file(user: Any, today: Any) -> list[dict[str, Any]]:
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = services.today()
-    own = services.is_collaborator_user(user)
+    own = access.is_collaborator_user(user)
     form = ReportFilterForm(
         request.GET or None,
         collaborators=Collaborator.objects.none(),
@@ -90,10 +90,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
         # Nationally, thousands of collaborators: pick a province first.
         del form.fields["collaborator"]
     else:
-        form.fields["collaborator"].queryset = services.collaborators_for(user).filter(
+        form.fields["collaborator"].queryset = access.collaborators_for(user).filter(
             province=province
         )
-    reports = services.reports_for(user).select_related("collaborator", "province")
+    reports = access.reports_for(user).select_related("collaborator", "province")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data.get("period"):
@@ -118,7 +118,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "own": own,
             "to_file": _to_file(user, today) if own else [],
-            "has_record": own and services.collaborators_for(user).exists(),
+            "has_record": own and access.collaborators_for(user).exists(),
             "can_create": not own and fileable(user).exists(),
             "today": today,
         },
@@ -129,7 +129,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_late(request: HttpRequest) -> HttpResponse:
     user = request.user
-    scope = services.collaborators_for(user)
+    scope = access.collaborators_for(user)
     province = chosen_province(request)
     if province is not None:
         scope = scope.filter(province=province)
@@ -147,18 +147,14 @@ def report_late(request: HttpRequest) -> HttpResponse:
             if user.province_id and not is_admin(user)
             else Province.objects.all(),
             "today": today,
-            "own": services.is_collaborator_user(user),
+            "own": access.is_collaborator_user(user),
         },
     )
 
 
 def _get(request: HttpRequest, pk: int, *, write: bool = False) -> QuarterlyReport:
-    return get_or_404(
-        services.reports_for(request.user, write=write).select_related(
-            "collaborator", "province", "reviewed_by"
-        ),
-        pk=pk,
-    )
+    queryset = QuarterlyReport.objects.select_related("collaborator", "province", "reviewed_by")
+    return access.REPORTS.get(request.user, write=write, queryset=queryset, pk=pk)
 
 
 def _difficulty_formset(request: HttpRequest, collaborator: Collaborator, report: Any = None):
@@ -193,7 +189,7 @@ def _submit_now(request: HttpRequest, report: QuarterlyReport) -> None:
 def report_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     collaborators = fileable(user).order_by("full_name", "id")
-    if services.is_collaborator_user(user) and not collaborators.exists():
+    if access.is_collaborator_user(user) and not collaborators.exists():
         messages.error(
             request,
             _("Your login is not linked to a collaborator record yet: ask the provincial centre."),
@@ -267,7 +263,7 @@ def _report_error(form: Any, formset: Any, error: DomainError) -> None:
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get(request, pk, write=True)
-    if not services.may_file_for(request.user, report.collaborator):
+    if not access.may_file_for(request.user, report.collaborator):
         raise Http404
     if report.status not in services.EDITABLE_STATES:
         messages.error(request, _("A submitted report is no longer edited."))
@@ -318,7 +314,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get(request, pk)
-    writable = services.reports_for(request.user, write=True).filter(pk=pk).exists()
+    writable = access.REPORTS.may_change(request.user, report)
     deadlines.mark_timeliness([report])
     return render(
         request,
@@ -332,7 +328,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": allowed_steps(request.user, report) if writable else [],
             "can_edit": writable
             and report.status in services.EDITABLE_STATES
-            and services.may_file_for(request.user, report.collaborator),
+            and access.may_file_for(request.user, report.collaborator),
         },
     )
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from khuyencong.accounts.factories import UserFactory
 from khuyencong.core.errors import StaleEditError
 from khuyencong.core.roles import Role
-from khuyencong.network import services
+from khuyencong.network import access, services
 from khuyencong.network.errors import NetworkError
 from khuyencong.network.factories import CollaboratorFactory
 from khuyencong.network.history import history_entries
@@ -175,7 +175,7 @@ def test_who_sees_which_collaborators(
     ctv_a1, ctv_a2, ctv_b1, officer_a, officer_b, national, auditor_a, collaborator_a1
 ):
     def names(user, **kwargs):
-        return set(services.collaborators_for(user, **kwargs).values_list("pk", flat=True))
+        return set(access.collaborators_for(user, **kwargs).values_list("pk", flat=True))
 
     assert names(officer_a) == {ctv_a1.pk, ctv_a2.pk}
     assert names(officer_b) == {ctv_b1.pk}

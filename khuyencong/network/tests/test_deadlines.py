@@ -193,11 +193,11 @@ def test_only_collaborators_active_during_the_quarter_are_expected_to_report(
 
 
 def test_the_late_list_is_scoped_by_the_collaborators_given(ctv_a1, ctv_b1, officer_a, officer_b):
-    from khuyencong.network import services
+    from khuyencong.network import access
 
     today = datetime.date(2026, 4, 11)
-    mine = deadlines.late_reports(services.collaborators_for(officer_a), today)
-    theirs = deadlines.late_reports(services.collaborators_for(officer_b), today)
+    mine = deadlines.late_reports(access.collaborators_for(officer_a), today)
+    theirs = deadlines.late_reports(access.collaborators_for(officer_b), today)
     assert {e.collaborator.pk for e in mine} == {ctv_a1.pk}
     assert {e.collaborator.pk for e in theirs} == {ctv_b1.pk}
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from khuyencong.accounts.models import User
 from khuyencong.core.tests.test_seed_demo import demo_places  # noqa: F401  (fixture)
-from khuyencong.network import deadlines, services
+from khuyencong.network import access, deadlines, services
 from khuyencong.network.models import (
     Collaborator,
     CollaboratorReward,
@@ -43,7 +43,7 @@ def test_demo_has_the_whole_network(demo_places):  # noqa: F811
     login = User.objects.get(username="ctv_daklak")
     record = Collaborator.objects.get(user=login)
     assert set(record.communes.all()) == set(login.communes.all())
-    assert services.reports_for(login).count() == 4
+    assert access.reports_for(login).count() == 4
     current = quarter_of(today)
     assert not record.reports.filter(year=current.year, quarter=current.quarter).exists()
     # Steps are dated in order and taken by real users.

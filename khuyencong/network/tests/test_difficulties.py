@@ -7,7 +7,7 @@ import pytest
 from django.http import Http404
 
 from khuyencong.core.errors import StaleEditError
-from khuyencong.network import services
+from khuyencong.network import access, services
 from khuyencong.network.errors import NetworkError, WorkflowError
 from khuyencong.network.factories import advance_report, file_report
 from khuyencong.network.models import Difficulty, QuarterlyReport
@@ -42,18 +42,18 @@ def test_only_submitted_reports_difficulties_are_in_the_province_list(
     reports, officer_a, officer_b, national, collaborator_a1
 ):
     _submitted, draft = reports
-    visible = services.difficulties_for(officer_a)
+    visible = access.difficulties_for(officer_a)
     assert set(visible.values_list("topic", flat=True)) == {"capital", "market"}
     assert not visible.filter(report=draft).exists()
-    assert not services.difficulties_for(officer_b).exists()
-    assert services.difficulties_for(national).count() == 3
+    assert not access.difficulties_for(officer_b).exists()
+    assert access.difficulties_for(national).count() == 3
     # The collaborator follows their own.
-    assert services.difficulties_for(collaborator_a1).count() == 3
+    assert access.difficulties_for(collaborator_a1).count() == 3
     # Submitting the draft rolls its difficulty up.
     from khuyencong.network.workflow import submit_report
 
     submit_report(actor=officer_a, report=draft)
-    assert services.difficulties_for(officer_a).filter(topic="labour").exists()
+    assert access.difficulties_for(officer_a).filter(topic="labour").exists()
 
 
 def test_counts_by_topic_and_status_in_one_query(reports, officer_a, django_assert_num_queries):
@@ -63,7 +63,7 @@ def test_counts_by_topic_and_status_in_one_query(reports, officer_a, django_asse
         actor=officer_a, difficulty=market, status=D.RESOLVED, resolution="Đã kết nối siêu thị"
     )
     with django_assert_num_queries(1):
-        rollup = services.difficulty_rollup(services.difficulties_for(officer_a))
+        rollup = services.difficulty_rollup(access.difficulties_for(officer_a))
     assert rollup.total == 3
     assert {
         row["code"]: (row["open"], row["forwarded"], row["resolved"]) for row in rollup.by_topic
@@ -191,7 +191,7 @@ def test_the_province_records_a_difficulty_heard_directly(
         text="Thiếu mặt bằng",
     )
     assert difficulty.report is None
-    assert services.difficulties_for(officer_a).filter(pk=difficulty.pk).exists()
+    assert access.difficulties_for(officer_a).filter(pk=difficulty.pk).exists()
     with pytest.raises(NetworkError) as info:
         services.record_difficulty(
             actor=officer_a, province=province_a, commune=commune_b1, topic="premises", text="x"
@@ -203,6 +203,6 @@ def test_the_province_records_a_difficulty_heard_directly(
 
 
 def test_the_rollup_follows_the_filters(reports, officer_a):
-    visible = services.difficulties_for(officer_a).filter(topic="capital")
+    visible = access.difficulties_for(officer_a).filter(topic="capital")
     rollup = services.difficulty_rollup(visible)
     assert rollup.total == 2 and [row["code"] for row in rollup.by_topic] == ["capital"]
