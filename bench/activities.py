@@ -40,6 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -245,10 +246,7 @@ class Context:
 
 
 def _created(model, batch):
-    created = model.objects.bulk_create(batch)
-    if created and created[0].pk is None:  # SQLite before RETURNING
-        raise SystemExit("the benchmark needs a database that returns ids from bulk_create")
-    return created
+    return store(model, batch)
 
 
 def _trainings(ctx: Context, count: int) -> None:
@@ -294,7 +292,7 @@ def _trainings(ctx: Context, count: int) -> None:
                         else None,
                     )
                 )
-        Trainee.objects.bulk_create(trainees, batch_size=BATCH)
+        store(Trainee, trainees)
 
 
 def _fairs(ctx: Context, count: int) -> None:
@@ -331,7 +329,7 @@ def _fairs(ctx: Context, count: int) -> None:
                         sales=rng.randint(0, 200) * M,
                     )
                 )
-        FairParticipation.objects.bulk_create(rows, batch_size=BATCH)
+        store(FairParticipation, rows)
 
 
 def _showrooms(ctx: Context, count: int) -> None:
@@ -353,7 +351,7 @@ def _showrooms(ctx: Context, count: int) -> None:
                 **ctx.common(province, year, name, commune),
             )
         )
-    Showroom.objects.bulk_create(batch, batch_size=BATCH)
+    store(Showroom, batch)
 
 
 def _brands(ctx: Context, count: int) -> None:
@@ -385,7 +383,7 @@ def _brands(ctx: Context, count: int) -> None:
                 **ctx.common(province, year, mark, commune),
             )
         )
-    BrandRegistration.objects.bulk_create(batch, batch_size=BATCH)
+    store(BrandRegistration, batch)
 
 
 def _consulting(ctx: Context, count: int) -> None:
@@ -439,7 +437,7 @@ def _consulting(ctx: Context, count: int) -> None:
                         reference=f"PT-{contract.pk}-{part + 1}",
                     )
                 )
-        ConsultingReceipt.objects.bulk_create(receipts, batch_size=BATCH)
+        store(ConsultingReceipt, receipts)
 
 
 def _communications(ctx: Context, count: int) -> None:
@@ -463,7 +461,7 @@ def _communications(ctx: Context, count: int) -> None:
                 **ctx.common(province, year, title),
             )
         )
-    CommunicationItem.objects.bulk_create(batch, batch_size=BATCH)
+    store(CommunicationItem, batch)
 
 
 def _workshops(ctx: Context, count: int) -> None:
@@ -490,7 +488,7 @@ def _workshops(ctx: Context, count: int) -> None:
         for workshop in _created(Workshop, workshops):
             chosen = ctx.some(workshop.province_id, rng.randint(0, 8))
             links += [through(workshop_id=workshop.pk, establishment_id=pk) for pk, *_ in chosen]
-        through.objects.bulk_create(links, batch_size=BATCH)
+        store(through, links)
 
 
 KINDS = [
@@ -515,6 +513,9 @@ def fill_activity_records() -> None:
         with transaction.atomic():
             fill_kind(ctx, targets[model] - model.objects.count())
     print(f"filled activities in {time.perf_counter() - started:.0f} s")
+    analyze(
+        *targets, Trainee, FairParticipation, ConsultingReceipt, Workshop.establishments.through
+    )
 
 
 # --- awards -------------------------------------------------------------------------------
@@ -689,12 +690,12 @@ class AwardFiller:
                     products.append(product)
                     data["product"] = product
                 prepared.append((round, data))
-        AwardRoundTransition.objects.bulk_create(transitions, batch_size=BATCH)
+        store(AwardRoundTransition, transitions)
         if products:
             _created(Product, products)
-        ProductPhoto.objects.bulk_create(
+        store(
+            ProductPhoto,
             [ProductPhoto(product=p, image=f"products/{year}/bench-{p.pk}.jpg") for p in products],
-            batch_size=BATCH,
         )
         entries, totals = [], []
         for round, data in prepared:
@@ -756,7 +757,7 @@ class AwardFiller:
                         entry.issued_on,
                     )
                 )
-        ScoreSheet.objects.bulk_create(sheets, batch_size=BATCH)
+        store(ScoreSheet, sheets)
 
     @staticmethod
     def place(round: AwardRound) -> str:
@@ -778,15 +779,13 @@ def fill_awards() -> None:
     with transaction.atomic():
         AwardFiller(Context(13)).fill()
     print(f"filled awards in {time.perf_counter() - started:.0f} s")
+    analyze(AwardRound, AwardRoundTransition, AwardEntry, ScoreSheet, Product, ProductPhoto)
 
 
 def fill_activities() -> None:
     """Activities and awards, once (the establishments must be there: run.fill)."""
     fill_activity_records()
     fill_awards()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 # --- timing -------------------------------------------------------------------------------

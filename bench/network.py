@@ -32,8 +32,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from run import RUNS, measure  # noqa: E402  (bench/run.py: timing)
@@ -83,20 +84,20 @@ def fill_network() -> None:
                 monthly_fee=1_500_000,
             )
         )
-    Collaborator.objects.bulk_create(collaborators, batch_size=2000)
+    store(Collaborator, collaborators)
     collaborators = list(Collaborator.objects.values_list("pk", "province_id", "active_until"))
     through = Collaborator.communes.through
-    through.objects.bulk_create(
+    store(
+        through,
         [
             through(collaborator_id=pk, commune_id=communes[index % len(communes)][0])
             for index, (pk, _province, _until) in enumerate(collaborators)
         ],
-        batch_size=5000,
     )
     periods = [Quarter(year, q) for year in range(first_year, today.year + 1) for q in (1, 2, 3, 4)]
     finished = set(finished_quarters(today, len(periods)))
+    reports: list[QuarterlyReport] = []
     for pk, province, until in collaborators:
-        reports = []
         for period in periods:
             if period not in finished or (until and period.start > until):
                 continue
@@ -122,33 +123,47 @@ def fill_network() -> None:
                     submitted_at=submitted,
                 )
             )
-        created = QuarterlyReport.objects.bulk_create(reports)
-        if created and created[0].pk is None:
-            created = list(QuarterlyReport.objects.filter(collaborator_id=pk))
-        ReportSectorLine.objects.bulk_create(
+    with transaction.atomic():
+        # Each collaborator's reports, then two sector lines per report and a difficulty for
+        # every third report of the collaborator.
+        created = store(QuarterlyReport, reports)
+        store(
+            ReportSectorLine,
             [
                 ReportSectorLine(report_id=r.pk, sector_id=sector, active=10, new=1, ceased=0)
                 for r in created
                 for sector in rng.sample(sectors, min(2, len(sectors)))
-            ]
+            ],
         )
-        Difficulty.objects.bulk_create(
+        store(
+            Difficulty,
             [
                 Difficulty(
                     report_id=r.pk,
                     shared=True,
-                    province_id=province,
+                    province_id=r.province_id,
                     topic=rng.choice(Difficulty.Topic.values),
                     text="Thiếu vốn mua máy móc",
                     status=rng.choice(Difficulty.Status.values),
                 )
-                for r in created[::3]
-            ]
+                for r in _every_third_of_each(created)
+            ],
         )
     print(f"filled the network in {time.perf_counter() - started:.0f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze(Collaborator, Collaborator.communes.through, QuarterlyReport, ReportSectorLine)
+    analyze(Difficulty)
+
+
+def _every_third_of_each(reports: list[QuarterlyReport]) -> list[QuarterlyReport]:
+    """The first, fourth, seventh… report of each collaborator (they come in order)."""
+    chosen, previous, index = [], None, 0
+    for report in reports:
+        if report.collaborator_id != previous:
+            previous, index = report.collaborator_id, 0
+        if index % 3 == 0:
+            chosen.append(report)
+        index += 1
+    return chosen
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -116,17 +117,14 @@ def fill_projects() -> None:
             batch = []
     _store(batch, by_province, rng)
     print(f"filled {TARGET - have} projects in {time.perf_counter() - started:.0f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze(AnnualPlan, Project, BudgetLine, ProjectBeneficiary, Disbursement, SettlementLine)
+    analyze(Inspection)
 
 
 def _store(batch: list[Project], by_province: dict[str, list[int]], rng: random.Random) -> None:
     if not batch:
         return
-    created = Project.objects.bulk_create(batch)
-    if created[0].pk is None:  # SQLite before RETURNING: read the ids back
-        created = list(Project.objects.filter(code__in=[p.code for p in batch]))
+    created = store(Project, batch)
     lines, paid, settled, links, checks = [], [], [], [], []
     officer = User.objects.filter(is_superuser=True).first() or User.objects.first()
     for project in created:
@@ -161,11 +159,11 @@ def _store(batch: list[Project], by_province: dict[str, list[int]], rng: random.
                     due_date=project.accepted_on + datetime.timedelta(days=365),
                 )
             )
-    BudgetLine.objects.bulk_create(lines)
-    ProjectBeneficiary.objects.bulk_create(links)
-    Disbursement.objects.bulk_create(paid)
-    SettlementLine.objects.bulk_create(settled)
-    Inspection.objects.bulk_create(checks)
+    store(BudgetLine, lines)
+    store(ProjectBeneficiary, links)
+    store(Disbursement, paid)
+    store(SettlementLine, settled)
+    store(Inspection, checks)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -64,9 +65,14 @@ BRANDS = ["Thành Đạt", "Phú Vinh", "Hưng Thịnh", "Minh Phát", "An Khang
 
 
 def fill() -> None:
+    """The schema, the places and the establishments, when missing."""
     call_command("migrate", verbosity=0)
     if not Province.objects.exists():
         call_command("load_places", verbosity=0)
+    fill_establishments()
+
+
+def fill_establishments() -> None:
     have = Establishment.objects.count()
     if have >= TARGET:
         return
@@ -91,13 +97,11 @@ def fill() -> None:
             )
         )
         if len(batch) == 5000:
-            Establishment.objects.bulk_create(batch)
+            store(Establishment, batch)
             batch.clear()
-    Establishment.objects.bulk_create(batch)
+    store(Establishment, batch)
     print(f"filled {TARGET - have} establishments in {time.perf_counter() - started:.0f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze(Establishment)
 
 
 def measure(client: Client, url: str) -> tuple[float, int, int]:

@@ -33,6 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -100,11 +101,7 @@ def fill_surveys() -> None:
                     answers={},
                 )
             )
-        created = SurveyResponse.objects.bulk_create(batch)
-        if created[0].pk is None:
-            created = list(
-                SurveyResponse.objects.filter(client_key__in=[r.client_key for r in batch])
-            )
+        created = store(SurveyResponse, batch)
         sectors = {r[0]: r[3] for r in rows[start : start + 5000]}
         needs = []
         for response in created:
@@ -128,7 +125,7 @@ def fill_surveys() -> None:
                         project_id=rng.choice(linked) if linked and rng.random() < 0.3 else None,
                     )
                 )
-        Need.objects.bulk_create(needs)
+        store(Need, needs)
     communes = list(Establishment.objects.values_list("province_id", "commune_id")[:5000])
     batch = []
     for index in range(Application.objects.count(), APPLICATIONS):
@@ -150,11 +147,9 @@ def fill_surveys() -> None:
                 status=rng.choice(Application.Status.values),
             )
         )
-    Application.objects.bulk_create(batch, batch_size=5000)
+    store(Application, batch)
     print(f"filled surveys in {time.perf_counter() - started:.0f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze(SurveyCampaign, SurveyResponse, Need, Application)
 
 
 def main() -> None:

@@ -1,0 +1,101 @@
+"""Fast loading of generated rows for the benchmarks (bench/*.py's fills).
+
+``store(model, objects)`` saves unsaved model instances the way ``bulk_create`` would (each
+field's default and ``pre_save``, related objects' keys, no signals, no history rows) and
+sets their primary keys, but on PostgreSQL it reserves the keys from the table's sequence
+in one statement and sends the rows with ``COPY … FROM STDIN`` (psycopg 3): Django's
+``bulk_create`` spends most of its time building the ``INSERT … UNNEST`` arrays, COPY
+streams the values. Elsewhere (SQLite) it is ``bulk_create``.
+
+``timed(label)`` prints how long a part of the filling took and keeps it for the total
+(``bench/generate.py`` prints them all and ``generate_s``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+# label → seconds, in the order the parts ran (bench/generate.py prints them).
+TIMES: dict[str, float] = {}
+
+
+@contextlib.contextmanager
+def timed(label: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - started
+    TIMES[label] = TIMES.get(label, 0.0) + seconds
+    print(f"filled {label} in {seconds:.1f} s", flush=True)
+
+
+def _reserve(model: type[Model], count: int) -> int:
+    """The first of ``count`` consecutive primary keys taken from the table's sequence."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s))"
+            " + %s - 1)",
+            [table, column, table, column, count],
+        )
+        last = cursor.fetchone()[0]
+    return last - count + 1
+
+
+def store(model: type[M], objects: Sequence[M], batch_size: int = 5000) -> Sequence[M]:
+    """Insert ``objects`` (unsaved instances of ``model``) and set their primary keys."""
+    if not objects:
+        return objects
+    if connection.vendor != "postgresql":
+        created = model.objects.bulk_create(objects, batch_size=batch_size)
+        if created and created[0].pk is None:  # SQLite before RETURNING
+            raise SystemExit("the benchmark needs a database that returns ids from bulk_create")
+        return created
+    opts = model._meta
+    pk = opts.pk
+    auto = pk.attname if getattr(objects[0], pk.attname) is None else None
+    if auto:
+        first = _reserve(model, len(objects))
+        for offset, obj in enumerate(objects):
+            setattr(obj, auto, first + offset)
+    fields = [f for f in opts.concrete_fields if f.column]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    relations = [f for f in fields if f.is_relation]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrappers
+        with raw.copy(
+            f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
+        ) as copy:
+            for obj in objects:
+                for field in relations:  # a related object saved after it was assigned
+                    if getattr(obj, field.attname) is None and field.is_cached(obj):
+                        related = field.get_cached_value(obj)
+                        if related is not None:
+                            setattr(obj, field.attname, related.pk)
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(field.pre_save(obj, True), connection)
+                        for field in fields
+                    ]
+                )
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = "default"
+    return objects
+
+
+def analyze(*models: type[Model]) -> None:
+    """Fresh planner statistics (PostgreSQL) for these models' tables, or the whole database."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
