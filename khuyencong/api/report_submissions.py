@@ -38,7 +38,7 @@ from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.steps import take_step
-from khuyencong.reports import submissions
+from khuyencong.reports import access, submissions
 from khuyencong.reports.forms import FORMS, FormError
 from khuyencong.reports.models import Indicator, ReportSubmission, SubmissionTransition
 from khuyencong.reports.periods import Period
@@ -195,7 +195,7 @@ class ReportSubmissionViewSet(
             version__gt=OuterRef("version"),
         )
         queryset = (
-            submissions.submissions_for(self.request.user)
+            access.submissions_for(self.request.user)
             .annotate(is_latest=~Exists(newer))
             .order_by("-end", "province_id", "-version", "-id")
         )
@@ -233,7 +233,7 @@ class ReportSubmissionViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            province = submissions.province_for_submission(request.user, data["unit"])
+            province = access.province_for_submission(request.user, data["unit"])
             submission = submissions.submit(
                 actor=request.user,
                 province=province,
@@ -415,7 +415,7 @@ class ConsolidationViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         params = request.query_params
-        resolved = submissions.consolidation_unit(request.user, params.get("unit"))
+        resolved = access.consolidation_unit(request.user, params.get("unit"))
         period, _kind = submissions.report_period(params.get("start"), params.get("end"))
         return Response(_render(submissions.consolidate(resolved, period)))
 
@@ -454,7 +454,7 @@ class ConsolidatedFormsViewSet(viewsets.ViewSet):
             raise FormError(
                 _("No such form: choose %(forms)s.") % {"forms": ", ".join(FORMS)}, field="form"
             )
-        resolved = submissions.consolidation_unit(request.user, params.get("unit"))
+        resolved = access.consolidation_unit(request.user, params.get("unit"))
         period, _kind = submissions.report_period(params.get("start"), params.get("end"))
         forms = submissions.consolidate_forms(resolved, period, [code] if code else None)
         start, end = period.iso

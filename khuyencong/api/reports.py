@@ -39,10 +39,9 @@ from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.versioning import VersionRequiredMixin
-from khuyencong.reports import exporting, impact, impact_report, quality, services, summary
+from khuyencong.reports import access, exporting, impact, impact_report, quality, services, summary
 from khuyencong.reports.models import AggregateValue, Indicator, UnitKind
 from khuyencong.reports.periods import Period
-from khuyencong.reports.units import resolve_for
 
 MAX_INT = 2_147_483_647
 MAX_BATCH = 5_000
@@ -238,7 +237,7 @@ class AggregateViewSet(
 
     def get_queryset(self) -> QuerySet[AggregateValue]:
         return (
-            services.aggregates_for(self.request.user, write=_write(self.request))
+            access.aggregates_for(self.request.user, write=_write(self.request))
             .select_related("indicator", "entered_by")
             .order_by(
                 "province_id", "indicator__order", "unit_kind", "unit_code", "start", "end", "id"
@@ -246,7 +245,7 @@ class AggregateViewSet(
         )
 
     def _check_role(self) -> None:
-        if not services.may_enter(self.request.user):
+        if not access.may_enter(self.request.user):
             raise PermissionDenied(_("Your role may not enter aggregate values."))
 
     @extend_schema(
@@ -510,7 +509,7 @@ class SummaryView(APIView):
             raise ValidationError(
                 {"format": [_("Choose json, xlsx, docx or pdf.")]}, code="invalid"
             )
-        resolved = resolve_for(request.user, params.get("unit"))
+        resolved = access.resolve_for(request.user, params.get("unit"))
         period = Period.parse(params.get("start"), params.get("end"))
         renderer = request.accepted_renderer
         if isinstance(renderer, _FileRenderer):
@@ -561,7 +560,7 @@ class DataQualityView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        resolved = resolve_for(request.user, request.query_params.get("unit"))
+        resolved = access.resolve_for(request.user, request.query_params.get("unit"))
         return Response({"issues": quality.issues(request.user, resolved)})
 
 
@@ -703,7 +702,7 @@ class ImpactView(APIView):
             horizon=params.get("horizon"),
         )
         category = impact.check_category(params.get("category"))
-        resolved = resolve_for(request.user, params.get("unit"))
+        resolved = access.resolve_for(request.user, params.get("unit"))
         q = impact_report.question_for(
             resolved, cohort=cohort, indicator=indicator, horizon=horizon, category=category
         )
@@ -863,7 +862,7 @@ class FormView(APIView):
         from khuyencong.reports.documents import file_options, form_file
 
         number, issued_on = file_options(params)
-        resolved = resolve_for(request.user, params.get("unit"))
+        resolved = access.resolve_for(request.user, params.get("unit"))
         form = build_form(code, resolved, period_from(params))
         if fmt in FORM_FILE_FORMATS:
             return form_file(form, fmt, number=number, issued_on=issued_on).response()

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.locking import lock_current
-from khuyencong.core.roles import Role
-from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Commune, LegacyProvince, Province
+from khuyencong.reports import access
 from khuyencong.reports.models import IssuingAgency
-from khuyencong.reports.units import COMMUNE, LEGACY_PROVINCE, PROVINCE, Unit, UnitError
+from khuyencong.reports.units import COMMUNE, LEGACY_PROVINCE, PROVINCE, Unit
 
 FIELDS = (
     "superior",
@@ -110,50 +109,6 @@ def agency_for_unit(unit_text: str) -> IssuingAgency:
     return agency_of(issuing_province(unit_text))
 
 
-# --- who ------------------------------------------------------------------------------------
-
-
-def may_read(user: Any, province: Province | None) -> bool:
-    """National readers and administrators read every agency; everyone bound to a province
-    (its staff, auditors, collaborators) reads that province's."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user) or user.role == Role.NATIONAL_OFFICER:
-        return True
-    if user.role == Role.AUDITOR and user.province_id is None:
-        return True
-    return province is not None and user.province_id == province.code
-
-
-def may_configure(user: Any, province: Province | None) -> bool:
-    """An administrator any agency; a province's manager their province's."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    return (
-        province is not None
-        and user.role == Role.PROVINCIAL_MANAGER
-        and user.province_id == province.code
-    )
-
-
-def province_for(user: Any, code: str | None) -> Province | None:
-    """The province named by ``code`` ("" or "nation": the national agency) if the user may
-    read its agency; ``UnitError`` naming ``province`` otherwise (the page answers 404)."""
-    code = (code or "").strip()
-    if not code:
-        code = user.province_id if user.province_id and not is_admin(user) else "nation"
-    province = None
-    if code != "nation":
-        province = Province.objects.filter(code=code).first()
-        if province is None:
-            raise UnitError(_("No such province: %(code)s.") % {"code": code}, field="province")
-    if not may_read(user, province):
-        raise UnitError(_("No such province: %(code)s.") % {"code": code}, field="province")
-    return province
-
-
 # --- changing -------------------------------------------------------------------------------
 
 
@@ -192,7 +147,7 @@ def save_agency(
 ) -> IssuingAgency:
     """Set the agency of ``province`` (None: the national agency). ``expected_version`` is
     the version the editor saw, 0 when none was saved yet; a stale edit is refused."""
-    if not may_configure(actor, province):
+    if not access.may_configure_agency(actor, province):
         raise AgencyError(_("Only the province's manager or an administrator may change this."))
     cleaned = clean(data)
     try:

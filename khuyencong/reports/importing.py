@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from khuyencong.core.exporting import workbook_bytes
 from khuyencong.core.importing import Column, ErrorCollector, Importer, SourceRow
 from khuyencong.core.text import normalise_name
-from khuyencong.reports import services
+from khuyencong.reports import access, services
 from khuyencong.reports.models import Indicator, UnitKind
 
 KIND_WORDS = {
@@ -133,7 +133,7 @@ class AggregateImporter(Importer):
         self.actor = actor
         self.replace = replace
         self.lookup: services.Lookup | None = None
-        self.writer = services.Writer(actor)
+        self.writer = access.Writer(actor)
 
     def item(self, row: SourceRow) -> dict[str, Any]:
         kind = _KINDS_BY_WORD.get(normalise_name(row["unit_kind"]), row["unit_kind"])

@@ -1,8 +1,7 @@
-"""Every rule about aggregate values (STYLE.md 2): who may enter them for which place, what a
-valid value is, and entering a batch all or nothing. The staff pages, the XLSX import and
-the API call these.
+"""Every rule about aggregate values (STYLE.md 2): what a valid value is, and entering a batch
+all or nothing. The staff pages, the XLSX import and the API call these.
 
-Who enters what (core.scoping's rules): a province's officers and manager enter values for
+Who enters what (``reports.access``: ``may_enter``, ``Writer``): a province's officers and manager enter values for
 their province, the pre-2025 provinces merged into it and its communes; a collaborator for
 their own communes; an administrator for every place; national officers and auditors read.
 """
@@ -17,15 +16,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError
 from khuyencong.core.locking import lock_current
-from khuyencong.core.roles import READ_ONLY_ROLES, Role
-from khuyencong.core.scoping import is_admin, scope_queryset
 from khuyencong.places.models import Commune, LegacyProvince, Province
+from khuyencong.reports.access import Writer, aggregates_for, may_enter
 from khuyencong.reports.models import (
     PERCENT_SCALE,
     AggregateValue,
@@ -58,24 +56,6 @@ class BatchRejected(DomainError):
             % {"bad": bad, "total": len(errors)}
         )
         self.errors = errors
-
-
-def aggregates_for(user: Any, *, write: bool = False) -> QuerySet[AggregateValue]:
-    """The aggregate values the user may see (or change)."""
-    return scope_queryset(user, AggregateValue.objects.all(), write=write)
-
-
-def may_enter(user: Any) -> bool:
-    """Whether the user's role may enter values somewhere."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    if user.role in READ_ONLY_ROLES:
-        return False
-    if user.role == Role.COLLABORATOR:
-        return True
-    return user.province_id is not None
 
 
 @dataclass
@@ -138,31 +118,6 @@ class Lookup:
                 )
             )
         return lookup
-
-
-class Writer:
-    """The places a user may enter values for (one query for a collaborator's communes)."""
-
-    def __init__(self, user: Any) -> None:
-        self.user = user
-        self.everywhere = is_admin(user)
-        self.province = (
-            user.province_id
-            if user.role in (Role.PROVINCIAL_MANAGER, Role.PROVINCIAL_OFFICER)
-            else None
-        )
-        self.communes: set[str] = (
-            set(user.communes.values_list("pk", flat=True))
-            if user.role == Role.COLLABORATOR
-            else set()
-        )
-
-    def may(self, place: Place) -> bool:
-        if self.everywhere:
-            return True
-        if self.province is not None:
-            return place.province_id == self.province
-        return place.kind == UnitKind.COMMUNE and place.code in self.communes
 
 
 def parse_place(text: Any, lookup: Lookup) -> Place:

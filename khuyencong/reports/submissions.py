@@ -47,29 +47,27 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong.core.errors import ConflictError, DomainError, ForbiddenError, WorkflowError
-from khuyencong.core.roles import Role
-from khuyencong.core.scoping import is_admin, scope_queryset
+from khuyencong.core.errors import DomainError, ForbiddenError, WorkflowError
 from khuyencong.core.workflow import Move, Step, Workflow, steps_of
 from khuyencong.places.models import Province
 from khuyencong.reports import summary
+from khuyencong.reports.access import (
+    may_review,
+    may_submit,
+)
+from khuyencong.reports.errors import SubmissionConflict, SubmissionError
 from khuyencong.reports.forms import FORMS, build_form
 from khuyencong.reports.forms.base import Completeness, FormRow, OfficialForm
 from khuyencong.reports.models import Indicator, ReportSubmission, SubmissionTransition
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import (
-    NATION,
     PROVINCE,
-    REGION,
     ResolvedUnit,
     Unit,
-    UnitError,
-    may_read,
     place_names,
     resolve,
 )
@@ -89,15 +87,6 @@ RATIO_PARTS: dict[str, tuple[str, str]] = {
     "trainees.employed_percent": ("trainees.employed", "trainees.count"),
     "needs.met_percent": ("needs.met", "needs.count"),
 }
-
-
-class SubmissionError(DomainError):
-    """Invalid input for a submission (API: 400 on ``field``)."""
-
-
-class SubmissionConflict(ConflictError):
-    """Someone submitted the same period at the same moment, or the period's report is
-    already accepted (API: 409)."""
 
 
 class FiguresChanged(DomainError):
@@ -181,56 +170,6 @@ def timeliness(
     if first_submitted is None:
         return MISSING if today > due else PENDING
     return LATE if timezone.localdate(first_submitted) > due else ON_TIME
-
-
-# --- who --------------------------------------------------------------------------------------
-
-
-def submissions_for(user: Any) -> QuerySet[ReportSubmission]:
-    """The submissions the user may read (another province's: none). A collaborator reads
-    their communes' figures, never a province's report."""
-    if user.is_authenticated and user.role == Role.COLLABORATOR:
-        return ReportSubmission.objects.none()
-    return scope_queryset(user, ReportSubmission.objects.all())
-
-
-def may_submit(user: Any, province_id: str | None = None) -> bool:
-    """Whether the user may submit reports (for ``province_id`` when given): the province's
-    manager, who signs them off, and administrators."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    if user.role != Role.PROVINCIAL_MANAGER or user.province_id is None:
-        return False
-    return province_id is None or province_id == user.province_id
-
-
-def may_review(user: Any) -> bool:
-    """Whether the user returns or accepts the provinces' reports: the national agency's
-    officers and administrators."""
-    return user.is_authenticated and (is_admin(user) or user.role == Role.NATIONAL_OFFICER)
-
-
-def province_for_submission(user: Any, text: Any) -> Province:
-    """The province of a ``unit`` (``province:66``) the user submits for: 400 for another
-    kind of place or an unknown one, 404 for a province outside the user's places, and
-    ``PermissionError`` for a role that reads it but may not submit."""
-    unit = Unit.parse(text)
-    if unit.kind != PROVINCE:
-        raise SubmissionError(
-            _("A report is submitted for a province (province:<code>)."), field="unit"
-        )
-    province = Province.objects.filter(pk=unit.code).first()
-    if province is None:
-        raise UnitError(_("No such place: %(unit)s.") % {"unit": str(unit)}, field="unit")
-    if not may_submit(user, province.code):
-        if user.province_id == province.code or (user.province_id is None and not is_admin(user)):
-            raise PermissionError(
-                _("Only the province's manager signs off and submits its reports.")
-            )
-        raise Http404
-    return province
 
 
 # --- submitting -------------------------------------------------------------------------------
@@ -525,26 +464,6 @@ def _round(value: int | float) -> int | float:
 
 
 # --- consolidation ----------------------------------------------------------------------------
-
-
-def consolidation_unit(user: Any, text: Any) -> ResolvedUnit:
-    """A region or the nation the user may read: 400 naming ``unit`` for another kind of
-    place or a malformed one, 404 when the user may not read it."""
-    unit = Unit.parse(text)
-    if unit.kind not in (NATION, REGION):
-        raise SubmissionError(
-            _("Consolidation is for a region (region:<code>) or the whole country (nation)."),
-            field="unit",
-        )
-    resolved = resolve(unit)
-    if not may_read(user, resolved):
-        raise Http404
-    return resolved
-
-
-def may_consolidate(user: Any) -> bool:
-    """Whether the user reads the whole country (consolidation pages)."""
-    return user.is_authenticated and may_read(user, ResolvedUnit(Unit(NATION), "", []))
 
 
 @dataclass

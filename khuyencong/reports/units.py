@@ -24,14 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError
-from khuyencong.core.roles import PROVINCIAL_ROLES, Role
-from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Commune, LegacyProvince, Province, Region
 
 NATION = "nation"
@@ -238,44 +234,3 @@ def resolve(unit: Unit) -> ResolvedUnit:
         parts=[AggregatePart(commune.province_id, unit)],
         labels=labels,
     )
-
-
-def may_read(user: Any, resolved: ResolvedUnit) -> bool:
-    """Whether the user may see reports of this unit (core.scoping's rules, for places):
-    unrestricted roles see every unit; a province's staff and auditor their province and
-    the units inside it; a collaborator their own communes."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user) or user.role == Role.NATIONAL_OFFICER:
-        return True
-    kind = resolved.unit.kind
-    if user.role == Role.AUDITOR and user.province_id is None:
-        return True
-    if user.role in PROVINCIAL_ROLES or user.role == Role.AUDITOR:
-        return (
-            user.province_id is not None
-            and kind in (PROVINCE, LEGACY_PROVINCE, COMMUNE)
-            and resolved.provinces == [user.province_id]
-        )
-    if user.role == Role.COLLABORATOR:
-        return kind == COMMUNE and user.communes.filter(pk=resolved.unit.code).exists()
-    return False
-
-
-def resolve_for(user: Any, text: str | None) -> ResolvedUnit:
-    """Parse and resolve a unit the user may read: ``UnitError`` (400) for a malformed or
-    unknown unit, ``Http404`` for one outside the user's places."""
-    resolved = resolve(Unit.parse(text))
-    if not may_read(user, resolved):
-        raise Http404
-    return resolved
-
-
-def default_unit(user: Any) -> Unit:
-    """The unit a user's report page opens on."""
-    if user.role == Role.COLLABORATOR:
-        first = user.communes.order_by("code").values_list("code", flat=True).first()
-        return Unit(COMMUNE, first) if first else Unit(NATION)
-    if user.province_id and not is_admin(user) and user.role != Role.NATIONAL_OFFICER:
-        return Unit(PROVINCE, user.province_id)
-    return Unit(NATION)

@@ -19,9 +19,10 @@ from khuyencong.core.jobs import (
     write_result_file,
 )
 from khuyencong.core.models import Job
+from khuyencong.reports import access
 from khuyencong.reports.exporting import FORMATS, build_report, report_file
 from khuyencong.reports.periods import Period
-from khuyencong.reports.units import ResolvedUnit, resolve_for
+from khuyencong.reports.units import ResolvedUnit
 
 SUMMARY_FILE = "reports.summary_file"
 
@@ -53,7 +54,7 @@ def run_summary_file(job: Job) -> None:
     if fmt not in FORMATS:
         raise JobFailed(_("Unknown file format."))
     try:
-        resolved = resolve_for(job.created_by, params.get("unit"))
+        resolved = access.resolve_for(job.created_by, params.get("unit"))
         period = Period(
             datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"])
         )

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from khuyencong.core.errors import DomainError
 from khuyencong.core.history import history_entries
-from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Province
+from khuyencong.reports import access
 from khuyencong.reports import agency as rules
 from khuyencong.reports.documents import MOTTO, MOTTO_LINE, date_line, number_line
 from khuyencong.reports.models import IssuingAgency
@@ -79,7 +79,7 @@ class AgencyForm(forms.Form):
 
 def _choices(user: Any) -> list[tuple[str, str]]:
     """The agencies an administrator or a national reader may open."""
-    if not (is_admin(user) or rules.may_read(user, None)):
+    if not access.may_read_agency(user, None):
         return []
     return [("nation", _("National agency"))] + [
         (p.code, p.name) for p in Province.objects.order_by("name")
@@ -94,12 +94,12 @@ def _url(province: Province | None) -> str:
 @login_required
 def agency_page(request: HttpRequest) -> HttpResponse:
     try:
-        province = rules.province_for(request.user, request.GET.get("province"))
+        province = access.agency_province(request.user, request.GET.get("province"))
     except UnitError as error:
         raise Http404 from error
     saved = IssuingAgency.objects.filter(province=province).select_related("updated_by").first()
     shown = saved if saved is not None else rules.default_agency(province)
-    writable = rules.may_configure(request.user, province)
+    writable = access.may_configure_agency(request.user, province)
     initial = {name: getattr(shown, name) for name in rules.FIELDS}
     initial["version"] = saved.version if saved else 0
     form = None

@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from khuyencong.reports import access
 from khuyencong.reports.exporting import build_file, file_response
 from khuyencong.reports.exporting.jobs import start_summary_file
 from khuyencong.reports.pages.forms import SummaryForm
-from khuyencong.reports.units import NATION, REGION, Unit, UnitError, resolve_for
+from khuyencong.reports.units import NATION, REGION, Unit, UnitError
 
 # Places whose file is made in the background: they read every province of the country or
 # of a region.
@@ -31,7 +32,7 @@ BACKGROUND_KINDS = (NATION, REGION)
 
 class AnyUnitField(forms.ChoiceField):
     """The place select, accepting any well-written unit: a download link names a place
-    directly, and a place outside the user's is then 404 (``resolve_for``), as in the API,
+    directly, and a place outside the user's is then 404 (``access.resolve_for``), as in the API,
     rather than "not one of the choices"."""
 
     def valid_value(self, value: Any) -> bool:
@@ -80,7 +81,7 @@ def summary_file(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
-            resolved = resolve_for(request.user, data["unit_text"])
+            resolved = access.resolve_for(request.user, data["unit_text"])
         except UnitError as error:
             field = "commune" if (data.get("commune") or "").strip() else "unit"
             form.add_error(field, error.message)

@@ -12,22 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core.roles import Role
-from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import LegacyProvince, Province, Region
+from khuyencong.reports import access
 from khuyencong.reports.models import Indicator, UnitKind
 from khuyencong.reports.periods import Period, PeriodError
-from khuyencong.reports.units import COMMUNE, NATION, Unit, default_unit
+from khuyencong.reports.units import COMMUNE, NATION, Unit
 from khuyencong.reports.units import legacy_label as legacy_unit_label
 
 
 def unit_choices(user: Any) -> list[tuple[str, Any]]:
     """The places a user may choose, grouped as the select shows them."""
-    unrestricted = (
-        is_admin(user)
-        or user.role == Role.NATIONAL_OFFICER
-        or (user.role == Role.AUDITOR and user.province_id is None)
-    )
+    unrestricted = access.reads_everywhere(user)
     if user.role == Role.COLLABORATOR:
         return [
             (f"commune:{c.code}", c.name)
@@ -89,7 +85,7 @@ class SummaryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["unit"].choices = unit_choices(user)
-        self.fields["unit"].initial = str(default_unit(user))
+        self.fields["unit"].initial = str(access.default_unit(user))
         self.fields["year"].initial = timezone.localdate().year
         if user.role == Role.COLLABORATOR:
             del self.fields["commune"]
@@ -144,7 +140,7 @@ class UnitForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = unit_choices(user)
-        self.fields["unit"].initial = str(default_unit(user))
+        self.fields["unit"].initial = str(access.default_unit(user))
         if user.role == Role.COLLABORATOR:
             del self.fields["commune"]
 
@@ -203,7 +199,7 @@ class AggregateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user.province_id and not is_admin(user):
+        if access.bound_province(user):
             self.fields["unit_code"].initial = user.province_id
         self.fields["start"].initial = datetime.date(timezone.localdate().year - 1, 1, 1)
         self.fields["end"].initial = datetime.date(timezone.localdate().year - 1, 12, 31)

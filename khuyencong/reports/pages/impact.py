@@ -1,7 +1,7 @@
 """The impact page (docs/impact.md): did the support work, for managers and the national
 agency — the effect of each kind of support on revenue and jobs, per đồng spent, by cohort
 year and by province, with the charts; the same as XLSX and as a DOCX annex for the annual
-report. A place outside the user's is 404, as everywhere (``units.resolve_for``)."""
+report. A place outside the user's is 404, as everywhere (``access.resolve_for``)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from khuyencong.reports import impact_charts, impact_files, impact_report
+from khuyencong.reports import access, impact_charts, impact_files, impact_report
 from khuyencong.reports.pages.files import AnyUnitField
 from khuyencong.reports.pages.forms import unit_choices
-from khuyencong.reports.units import LEGACY_PROVINCE, NATION, REGION, UnitError, resolve_for
+from khuyencong.reports.units import LEGACY_PROVINCE, NATION, REGION, UnitError
 from khuyencong.reports.units import PROVINCE as PROVINCE_KIND
 
 HORIZONS = (1, 2, 3)
@@ -42,7 +42,7 @@ def _places(user: Any) -> list[tuple[str, Any]]:
 
 
 class ImpactForm(forms.Form):
-    # Any well-written place: one outside the user's is then 404 (``resolve_for``).
+    # Any well-written place: one outside the user's is then 404 (``access.resolve_for``).
     unit = AnyUnitField(label=gettext_lazy("Place"))
     cohort = forms.TypedChoiceField(label=gettext_lazy("Year of support"), coerce=int)
     horizon = forms.TypedChoiceField(
@@ -94,7 +94,7 @@ def impact_page(request: HttpRequest) -> HttpResponse:
     drawn: list[dict[str, Any]] = []
     if form.is_valid():
         try:
-            resolved = resolve_for(request.user, form.cleaned_data["unit"])
+            resolved = access.resolve_for(request.user, form.cleaned_data["unit"])
         except UnitError as error:
             form.add_error("unit", error.message)
         else:

@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from khuyencong.core.formats import format_number
+from khuyencong.reports import access
 from khuyencong.reports.documents import DocumentError, file_options, form_file
 from khuyencong.reports.forms import FORMS, build_form
 from khuyencong.reports.forms.base import FormColumn, FormRow, OfficialForm
 from khuyencong.reports.pages.forms import SummaryForm
-from khuyencong.reports.units import UnitError, resolve_for
+from khuyencong.reports.units import UnitError
 
 FILE_FORMATS = ("xlsx", "docx", "pdf")
 NUMBER = "document_number"  # the document's number ("number" is the period's)
@@ -90,7 +91,7 @@ def official_form_page(request: HttpRequest) -> HttpResponse | Any:
     file_error: DocumentError | None = None
     if chooser.is_bound and chooser.is_valid():
         try:
-            resolved = resolve_for(request.user, chooser.cleaned_data["unit_text"])
+            resolved = access.resolve_for(request.user, chooser.cleaned_data["unit_text"])
         except UnitError as error:
             chooser.add_error("commune" if "commune" in chooser.fields else "unit", error.message)
         else:

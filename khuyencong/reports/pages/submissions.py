@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core.errors import DomainError
-from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Province, Region
-from khuyencong.reports import submissions
+from khuyencong.reports import access, submissions
 from khuyencong.reports.documents import DocumentError, form_file
 from khuyencong.reports.forms import FORMS
 from khuyencong.reports.forms.base import OfficialForm
@@ -92,7 +91,7 @@ class SubmitForm(PeriodFields):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["province", "kind", "year", "quarter"])
-        if not is_admin(user):
+        if not access.chooses_any_province(user):
             self.fields["province"].queryset = Province.objects.filter(pk=user.province_id)
             self.fields["province"].initial = user.province_id
             self.fields["province"].widget = forms.HiddenInput()
@@ -113,7 +112,7 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user.province_id and not is_admin(user):
+        if access.bound_province(user):
             del self.fields["province"]
 
 
@@ -162,7 +161,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
     form = ListFilterForm(request.GET or None, user=request.user)
-    rows = submissions.submissions_for(request.user)
+    rows = access.submissions_for(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data.get("province"):
@@ -186,7 +185,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         submission.late = submission.version == 1 and (
             timezone.localdate(submission.submitted_at) > submission.due
         )
-    may_submit = submissions.may_submit(request.user)
+    may_submit = access.may_submit(request.user)
     return render(
         request,
         "reports/staff/submission_list.html",
@@ -194,7 +193,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "submit_form": SubmitForm(user=request.user) if may_submit else None,
-            "may_consolidate": submissions.may_consolidate(request.user),
+            "may_consolidate": access.may_consolidate(request.user),
             "here": "submissions",
         },
     )
@@ -206,7 +205,7 @@ def submission_create(request: HttpRequest) -> HttpResponse:
     it, refused when the figures moved since the preview (the new ones are shown)."""
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    if not submissions.may_submit(request.user):
+    if not access.may_submit(request.user):
         raise PermissionDenied(_("Only the province's manager and officers submit its reports."))
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = SubmitForm(data, user=request.user)
@@ -284,7 +283,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
     submission = (
-        submissions.submissions_for(request.user)
+        access.submissions_for(request.user)
         .select_related("province", "submitted_by")
         .filter(pk=pk)
         .first()
@@ -332,8 +331,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "due": due,
             "timeliness": submissions.timeliness(first, due, timezone.localdate()),
-            "may_submit": submissions.may_submit(request.user, submission.province_id),
-            "may_review": submissions.may_review(request.user),
+            "may_submit": access.may_submit(request.user, submission.province_id),
+            "may_review": access.may_review(request.user),
             "transitions": list(submission.transitions.order_by("at", "id")),
             "frozen": [{"built": form, "table": table(form)} for form in frozen],
             "formats": FILE_FORMATS,
@@ -347,7 +346,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The national agency accepts the latest version or returns it with a reason."""
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
-    submission = submissions.submissions_for(request.user).filter(pk=pk).first()
+    submission = access.submissions_for(request.user).filter(pk=pk).first()
     if submission is None:
         raise Http404
     try:
@@ -375,13 +374,13 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
     submitted, or late) and the totals of the latest versions."""
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
-    if not submissions.may_consolidate(request.user):
+    if not access.may_consolidate(request.user):
         raise Http404
     form = ConsolidationForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
         try:
-            resolved = submissions.consolidation_unit(request.user, form.cleaned_data["unit"])
+            resolved = access.consolidation_unit(request.user, form.cleaned_data["unit"])
         except DomainError as error:
             form.add_error("unit", error.message)
         else:
@@ -400,13 +399,13 @@ def consolidated_forms_page(request: HttpRequest) -> HttpResponse:
     screen and as files."""
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
-    if not submissions.may_consolidate(request.user):
+    if not access.may_consolidate(request.user):
         raise Http404
     chooser = ConsolidatedFormsChoice(request.GET or None)
     built = None
     if chooser.is_bound and chooser.is_valid():
         try:
-            resolved = submissions.consolidation_unit(request.user, chooser.cleaned_data["unit"])
+            resolved = access.consolidation_unit(request.user, chooser.cleaned_data["unit"])
         except DomainError as error:
             chooser.add_error("unit", error.message)
         else:

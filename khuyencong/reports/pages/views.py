@@ -1,6 +1,6 @@
 """Staff pages of reports: the period summary of a place, its data-quality issues, and the
 aggregate values (list, entry, change, removal, import). Every place goes through
-``units.resolve_for`` and every value through ``services.aggregates_for``: out of scope is
+``access.resolve_for`` and every value through ``access.aggregates_for``: out of scope is
 404."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.errors import DomainError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.importing import FileRejected, ImportRejected
-from khuyencong.reports import charts, overview, quality, services, summary
+from khuyencong.reports import access, charts, overview, quality, services, summary
 from khuyencong.reports.importing import COLUMNS, AggregateImporter, build_template
 from khuyencong.reports.models import AggregateValue
 from khuyencong.reports.pages.forms import (
@@ -32,7 +32,7 @@ from khuyencong.reports.pages.forms import (
     SummaryForm,
     UnitForm,
 )
-from khuyencong.reports.units import UnitError, resolve_for
+from khuyencong.reports.units import UnitError
 
 PAGE_SIZE = 50
 
@@ -55,7 +55,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     lines = None
     if form.is_bound and form.is_valid():
         try:
-            resolved = resolve_for(request.user, form.cleaned_data["unit_text"])
+            resolved = access.resolve_for(request.user, form.cleaned_data["unit_text"])
         except UnitError as error:
             form.add_error("commune" if "commune" in form.fields else "unit", error.message)
         else:
@@ -92,7 +92,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
     resolved = None
     if form.is_bound and form.is_valid():
         try:
-            resolved = resolve_for(request.user, form.unit_text())
+            resolved = access.resolve_for(request.user, form.unit_text())
         except UnitError as error:
             form.add_error("commune" if "commune" in form.fields else "unit", error.message)
         else:
@@ -108,7 +108,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def aggregate_list(request: HttpRequest) -> HttpResponse:
     form = AggregateFilterForm(request.GET or None)
-    values = services.aggregates_for(request.user)
+    values = access.aggregates_for(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["indicator"]:
@@ -137,14 +137,14 @@ def aggregate_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "may_enter": services.may_enter(request.user),
+            "may_enter": access.may_enter(request.user),
             "here": "aggregates",
         },
     )
 
 
 def _require_enter(request: HttpRequest) -> None:
-    if not services.may_enter(request.user):
+    if not access.may_enter(request.user):
         raise PermissionDenied(_("Your role may not enter aggregate values."))
 
 
@@ -174,7 +174,7 @@ def aggregate_create(request: HttpRequest) -> HttpResponse:
 def _get(request: HttpRequest, pk: int, *, write: bool = False) -> AggregateValue:
     try:
         return (
-            services.aggregates_for(request.user, write=write)
+            access.aggregates_for(request.user, write=write)
             .select_related("indicator", "province", "entered_by")
             .get(pk=pk)
         )
@@ -188,8 +188,8 @@ def aggregate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A value with its history; its change form for those who may write it."""
     value = _get(request, pk)
     writable = (
-        services.may_enter(request.user)
-        and services.aggregates_for(request.user, write=True).filter(pk=pk).exists()
+        access.may_enter(request.user)
+        and access.aggregates_for(request.user, write=True).filter(pk=pk).exists()
     )
     initial = {
         "value": value.amount,

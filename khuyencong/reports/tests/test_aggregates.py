@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from khuyencong.core.errors import StaleEditError
 from khuyencong.core.importing import FileRejected, ImportRejected
-from khuyencong.reports import services
+from khuyencong.reports import access, services
 from khuyencong.reports.factories import enter
 from khuyencong.reports.importing import AggregateImporter, build_template
 from khuyencong.reports.models import AggregateValue
@@ -157,10 +157,10 @@ def test_a_removal_is_kept_in_history(officer_a, merged):
 
 def test_scoping_of_reads(officer_a, officer_b, collaborator_a1, national, merged):
     services.enter_aggregate(actor=officer_a, item=ITEM)
-    assert services.aggregates_for(officer_a).count() == 1
-    assert services.aggregates_for(national).count() == 1
-    assert services.aggregates_for(officer_b).count() == 0
-    assert services.aggregates_for(collaborator_a1).count() == 0
+    assert access.aggregates_for(officer_a).count() == 1
+    assert access.aggregates_for(national).count() == 1
+    assert access.aggregates_for(officer_b).count() == 0
+    assert access.aggregates_for(collaborator_a1).count() == 0
 
 
 # --- the XLSX import -----------------------------------------------------------------------

@@ -15,11 +15,11 @@ from django.utils import translation
 from khuyencong.accounts.factories import UserFactory
 from khuyencong.core.roles import Role
 from khuyencong.places.factories import CommuneFactory, ProvinceFactory, RegionFactory
-from khuyencong.reports import submissions, summary
+from khuyencong.reports import access, submissions, summary
 from khuyencong.reports.factories import approved_project, pay
 from khuyencong.reports.models import Indicator, ReportSubmission
 from khuyencong.reports.periods import Period
-from khuyencong.reports.units import Unit, resolve
+from khuyencong.reports.units import Unit, UnitError, resolve
 
 M = 1_000_000
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -193,30 +193,30 @@ def test_who_submits(
     manager_a, officer_a, auditor_a, national, officer_b, collaborator_a1, admin, province_a
 ):
     # The manager signs off; officers prepare the figures but do not submit.
-    assert submissions.may_submit(manager_a, "66") and not submissions.may_submit(officer_a, "66")
-    assert submissions.may_submit(admin, "66")
+    assert access.may_submit(manager_a, "66") and not access.may_submit(officer_a, "66")
+    assert access.may_submit(admin, "66")
     for user in (officer_a, auditor_a, national, collaborator_a1, officer_b):
-        assert not submissions.may_submit(user, "66")
+        assert not access.may_submit(user, "66")
         with pytest.raises(PermissionError):
             submit(user, province_a)
     assert not ReportSubmission.objects.exists()
 
 
 def test_the_unit_of_a_submission(manager_a, officer_a, officer_b, national, province_a, south):
-    assert submissions.province_for_submission(manager_a, "province:66") == province_a
+    assert access.province_for_submission(manager_a, "province:66") == province_a
     with pytest.raises(submissions.SubmissionError) as error:
-        submissions.province_for_submission(manager_a, "region:NAM")
+        access.province_for_submission(manager_a, "region:NAM")
     assert error.value.field == "unit"
-    with pytest.raises(submissions.UnitError):
-        submissions.province_for_submission(manager_a, "province:99")
+    with pytest.raises(UnitError):
+        access.province_for_submission(manager_a, "province:99")
     with pytest.raises(PermissionError):
-        submissions.province_for_submission(officer_a, "province:66")
+        access.province_for_submission(officer_a, "province:66")
     from django.http import Http404
 
     with pytest.raises(Http404):
-        submissions.province_for_submission(officer_b, "province:66")
+        access.province_for_submission(officer_b, "province:66")
     with pytest.raises(PermissionError):
-        submissions.province_for_submission(national, "province:66")
+        access.province_for_submission(national, "province:66")
 
 
 def test_a_preview_that_changed_is_refused(manager_a, province_a, project_a):
@@ -366,15 +366,15 @@ def test_a_figure_missing_in_one_report_is_not_guessed(db):
 
 def test_consolidation_unit_errors(national, officer_a, south):
     with pytest.raises(submissions.SubmissionError) as error:
-        submissions.consolidation_unit(national, "province:66")
+        access.consolidation_unit(national, "province:66")
     assert error.value.field == "unit"
-    with pytest.raises(submissions.UnitError):
-        submissions.consolidation_unit(national, "region:NOPE")
+    with pytest.raises(UnitError):
+        access.consolidation_unit(national, "region:NOPE")
     from django.http import Http404
 
     with pytest.raises(Http404):
-        submissions.consolidation_unit(officer_a, "region:NAM")
-    assert submissions.consolidation_unit(national, "nation").provinces == ["66", "79"]
+        access.consolidation_unit(officer_a, "region:NAM")
+    assert access.consolidation_unit(national, "nation").provinces == ["66", "79"]
 
 
 # --- pages ------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 import pytest
 from django.http import Http404
 
-from khuyencong.reports.units import Unit, UnitError, may_read, resolve, resolve_for
+from khuyencong.reports.access import may_read_unit as may_read
+from khuyencong.reports.access import resolve_for
+from khuyencong.reports.units import Unit, UnitError, resolve
 
 
 @pytest.mark.parametrize(
