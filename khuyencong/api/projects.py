@@ -28,11 +28,16 @@ from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.steps import step_rows, take_step
 from khuyencong.api.versioning import VersionRequiredMixin
-from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes import deadlines, money, priorities, services
-from khuyencong.programmes.access import projects_for
+from khuyencong.programmes.access import (
+    plans_for,
+    programme_refusal,
+    programmes_for,
+    projects_for,
+    province_visible,
+)
 from khuyencong.programmes.models import (
     ActivityCategory,
     ActivitySubtype,
@@ -544,7 +549,7 @@ class ProgrammeViewSet(
 
     def get_queryset(self) -> QuerySet[Programme]:
         return (
-            services.programmes_for(self.request.user)
+            programmes_for(self.request.user)
             .prefetch_related("targets")
             .order_by("-start_year", "code")
         )
@@ -555,18 +560,9 @@ class ProgrammeViewSet(
         return context
 
     def _check(self, level: str, province: Any) -> None:
-        user = user_of(self.request)
-        if level == Programme.Level.NATIONAL and not is_admin(user):
-            raise PermissionDenied(_("Only an administrator may record a national programme."))
-        if level == Programme.Level.PROVINCIAL and not (
-            is_admin(user)
-            or (
-                user.role == Role.PROVINCIAL_MANAGER
-                and province is not None
-                and province.pk == user.province_id
-            )
-        ):
-            raise PermissionDenied(_("Only a manager of the province may record its programme."))
+        refusal = programme_refusal(user_of(self.request), level, getattr(province, "pk", None))
+        if refusal is not None:
+            raise PermissionDenied(refusal)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -658,9 +654,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     }
 
     def get_queryset(self) -> QuerySet[AnnualPlan]:
-        return services.plans_for(self.request.user).order_by(
-            "-year", "province_id", "funding_level"
-        )
+        return plans_for(self.request.user).order_by("-year", "province_id", "funding_level")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object()
@@ -807,7 +801,7 @@ class PlanOptimisationView(APIView):
         data = serializer.validated_data
         province = data["province"]
         user = user_of(request)
-        if not is_admin(user) and user.province_id is not None and province.pk != user.province_id:
+        if not province_visible(user, province.pk):
             raise Http404
         candidates = list(
             projects_for(request.user).filter(

@@ -15,7 +15,7 @@ from khuyencong.programmes.models import Project
 @dashboard_section("programmes/dashboard.html", order=20)
 def programmes_section(user: Any) -> dict[str, Any]:
     from khuyencong.programmes import deadlines, inspections, money, services
-    from khuyencong.programmes.access import projects_for
+    from khuyencong.programmes.access import inspections_for, plans_for, projects_for
 
     year = timezone.localdate().year
     projects = projects_for(user).filter(year=year)
@@ -23,10 +23,8 @@ def programmes_section(user: Any) -> dict[str, Any]:
         "year": year,
         "status_counts": services.status_counts(projects),
         "money": money.money_total(projects.filter(status__in=services.PLANNED_STATES)),
-        "overdue_steps": len(
-            deadlines.overdue_steps(services.plans_for(user).filter(year__gte=year - 1))
-        ),
-        "overdue_inspections": inspections.overdue(inspections.inspections_for(user)).count(),
+        "overdue_steps": len(deadlines.overdue_steps(plans_for(user).filter(year__gte=year - 1))),
+        "overdue_inspections": inspections.overdue(inspections_for(user)).count(),
     }
 
 
@@ -61,8 +59,8 @@ def _waiting_text(kind: str, n: int) -> str:
 def programmes_todos(user: Any) -> list[Todo]:
     """Projects waiting for the user's step, plan steps and inspections overdue."""
     from khuyencong.core.roles import Role
-    from khuyencong.programmes import deadlines, inspections, services
-    from khuyencong.programmes.access import projects_for
+    from khuyencong.programmes import deadlines, inspections
+    from khuyencong.programmes.access import inspections_for, plans_for, projects_for
 
     if user.role == Role.PROVINCIAL_OFFICER:
         waiting = WAITING["officer"]
@@ -88,7 +86,7 @@ def programmes_todos(user: Any) -> list[Todo]:
         if counts.get(status)
     ]
     today = timezone.localdate()
-    for step in deadlines.overdue_steps(services.plans_for(user).filter(year__gte=year - 1)):
+    for step in deadlines.overdue_steps(plans_for(user).filter(year__gte=year - 1)):
         todos.append(
             Todo(
                 _("Plan %(plan)s: %(step)s") % {"plan": step.plan, "step": step.label},
@@ -98,7 +96,7 @@ def programmes_todos(user: Any) -> list[Todo]:
             )
         )
     if user.role == Role.PROVINCIAL_OFFICER:
-        late = inspections.overdue(inspections.inspections_for(user), today=today).count()
+        late = inspections.overdue(inspections_for(user), today=today).count()
         if late:
             todos.append(
                 Todo(

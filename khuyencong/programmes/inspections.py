@@ -14,8 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong.core.roles import Role
-from khuyencong.core.scoping import scope_queryset
+from khuyencong.programmes.access import inspections_for, may_record_inspections
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
 from khuyencong.programmes.models import Inspection, InspectionRule, Project, ProjectBeneficiary
 from khuyencong.registry.models import YearlyFigure
@@ -63,12 +62,6 @@ def schedule_inspections(project: Project) -> list[Inspection]:
     )
 
 
-def inspections_for(user: Any, *, write: bool = False) -> QuerySet[Inspection]:
-    return scope_queryset(
-        user, Inspection.objects.all(), write=write, commune_field="establishment__commune"
-    )
-
-
 def overdue(
     queryset: QuerySet[Inspection], *, today: datetime.date | None = None
 ) -> QuerySet[Inspection]:
@@ -102,7 +95,7 @@ def record_inspection(
         current = inspections_for(actor, write=True).select_for_update().get(pk=inspection.pk)
     except Inspection.DoesNotExist as exc:
         raise Http404 from exc
-    if actor.role == Role.COLLABORATOR:
+    if not may_record_inspections(actor):
         raise WorkflowError(_("Your role may not record inspections."))
     today = timezone.localdate()
     if done_on is None:

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.formats import format_vnd
 from khuyencong.core.locking import lock_current
-from khuyencong.core.roles import PROVINCIAL_ROLES, Role
-from khuyencong.core.scoping import can_write_place, is_admin, place_filter, scope_queryset
+from khuyencong.programmes import access
 from khuyencong.programmes.access import projects_for
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
 from khuyencong.programmes.lines import write_budget, write_outputs
@@ -37,7 +36,7 @@ from khuyencong.programmes.models import (
     Source,
 )
 from khuyencong.programmes.workflow import transition_project
-from khuyencong.registry.models import Establishment
+from khuyencong.registry.services import establishments_for
 
 S = Project.Status
 # A project's own fields can be edited while it is being drafted; afterwards only through
@@ -67,46 +66,13 @@ MAX_AMOUNT = 10**15
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def _is_manager(user: Any) -> bool:
-    return is_admin(user) or user.role == Role.PROVINCIAL_MANAGER
-
-
-def plans_for(user: Any) -> QuerySet[AnnualPlan]:
-    """Plans are provincial: commune collaborators see none."""
-    if user.is_authenticated and user.role == Role.COLLABORATOR and not is_admin(user):
-        return AnnualPlan.objects.none()
-    return scope_queryset(user, AnnualPlan.objects.all())
-
-
-def programmes_for(user: Any) -> QuerySet[Programme]:
-    """National programmes are open to every signed-in user; a provincial programme to
-    those who see its province."""
-    if not user.is_authenticated:
-        return Programme.objects.none()
-    condition = place_filter(user)
-    if condition is None:
-        return Programme.objects.all()
-    national = Q(level=Programme.Level.NATIONAL)
-    if user.role in PROVINCIAL_ROLES or user.role == Role.AUDITOR:
-        return Programme.objects.filter(national | Q(province=user.province_id))
-    return Programme.objects.filter(national)
-
-
-def disbursements_for(user: Any) -> QuerySet[Disbursement]:
-    return scope_queryset(user, Disbursement.objects.all(), commune_field="project__commune")
-
-
 # --- programmes ---------------------------------------------------------------------------
 
 
 def _check_programme_rights(actor: Any, level: str, province_id: str | None) -> None:
-    if level == Programme.Level.NATIONAL:
-        if not is_admin(actor):
-            raise WorkflowError(_("Only an administrator may record a national programme."))
-    elif not (is_admin(actor) or (_is_manager(actor) and actor.province_id == province_id)):
-        raise WorkflowError(
-            _("Only a manager of the province may record its programme."),
-        )
+    refusal = access.programme_refusal(actor, level, province_id)
+    if refusal is not None:
+        raise WorkflowError(refusal)
 
 
 def _programme_fields(programme: Programme, data: dict[str, Any]) -> None:
@@ -177,7 +143,7 @@ def update_programme(
     targets: dict[str, int] | None = None,
     expected_version: int | None = None,
 ) -> Programme:
-    current = lock_current(programmes_for(actor), programme.pk, expected_version)
+    current = lock_current(access.programmes_for(actor), programme.pk, expected_version)
     _check_programme_rights(actor, current.level, current.province_id)
     _programme_fields(current, data)
     _check_programme_rights(actor, current.level, current.province_id)
@@ -204,7 +170,7 @@ def programme_progress(programme: Programme, *, user: Any) -> list[dict[str, Any
     the user's scope (a province sees its own contribution to a national programme)."""
     from django.db.models import Sum
 
-    projects = scope_queryset(user, programme_projects(programme))
+    projects = access.PROJECTS.visible(user, queryset=programme_projects(programme))
     outputs = (
         ProjectOutput.objects.filter(project__in=projects.values("pk"))
         .values("indicator")
@@ -270,9 +236,9 @@ def plan_content(plan: AnnualPlan) -> list[dict[str, Any]]:
 
 
 def _lock_plan(actor: Any, plan: AnnualPlan) -> AnnualPlan:
-    if not _is_manager(actor):
+    if not access.may_manage_plans(actor):
         raise WorkflowError(_("Only a provincial manager may register, approve or adjust a plan."))
-    queryset = scope_queryset(actor, AnnualPlan.objects.select_for_update(), write=True)
+    queryset = access.plans_for(actor, write=True).select_for_update()
     try:
         return queryset.get(pk=plan.pk)
     except AnnualPlan.DoesNotExist as exc:
@@ -544,7 +510,7 @@ def _set_beneficiaries(actor: Any, project: Project, ids: Any) -> None:
             _("Give the beneficiaries as establishment numbers."), field="beneficiaries"
         )
     wanted = set(ids)
-    visible = scope_queryset(actor, Establishment.objects.filter(pk__in=wanted))
+    visible = establishments_for(actor).filter(pk__in=wanted)
     found = {e.pk: e for e in visible.only("pk", "province_id", "name")}
     missing = sorted(wanted - set(found))
     if missing:
@@ -594,9 +560,7 @@ def _apply(project: Project, data: dict[str, Any]) -> None:
 
 
 def _check_province(actor: Any, province_id: str | None) -> None:
-    if province_id is None or not can_write_place(actor, province_id=province_id, commune_id=None):
-        raise ProgrammeError(_("You may not record projects for this province."), field="province")
-    if actor.role == Role.COLLABORATOR:
+    if not access.may_draft_in(actor, province_id):
         raise ProgrammeError(_("You may not record projects for this province."), field="province")
 
 
@@ -723,7 +687,7 @@ def record_disbursement(
         current = lock_current(projects_for(actor, write=True), project.pk, None)
     except Project.DoesNotExist as exc:
         raise Http404 from exc
-    if actor.role == Role.COLLABORATOR:
+    if not access.may_record_disbursements(actor):
         raise WorkflowError(_("Your role may not record disbursements."))
     if current.status not in PAYABLE_STATES:
         raise WorkflowError(

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError
-from khuyencong.core.roles import Role
-from khuyencong.core.scoping import get_scoped_or_404, is_admin, scope_queryset
-from khuyencong.programmes import deadlines, inspections, money, services
+from khuyencong.core.scoping import is_admin
+from khuyencong.programmes import access, deadlines, inspections, money, services
+from khuyencong.programmes.access import may_draft
 from khuyencong.programmes.errors import RulesRefused
 from khuyencong.programmes.models import (
     AnnualPlan,
@@ -29,13 +29,8 @@ from khuyencong.programmes.models import (
     Project,
 )
 from khuyencong.programmes.pages.forms import FollowUpForm, InspectionForm, PlanDecisionForm
-from khuyencong.programmes.pages.projects import may_draft
 
 S = Project.Status
-
-
-def _may_manage(user: Any) -> bool:
-    return is_admin(user) or user.role == Role.PROVINCIAL_MANAGER
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -46,7 +41,7 @@ def _year(request: HttpRequest) -> int | None:
 @require_GET
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = services.plans_for(request.user)
+    plans = access.plans_for(request.user)
     year = _year(request)
     if year:
         plans = plans.filter(year=year)
@@ -73,7 +68,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plan.project_count = counts.get(plan.pk, 0)
         plan.planned = planned.get(plan.pk)
     today = timezone.localdate()
-    recent = deadlines.plan_steps(services.plans_for(request.user).filter(year__gte=today.year - 1))
+    recent = deadlines.plan_steps(access.plans_for(request.user).filter(year__gte=today.year - 1))
     return render(
         request,
         "programmes/staff/plan_list.html",
@@ -89,13 +84,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _plan(request: HttpRequest, pk: int) -> AnnualPlan:
-    if (
-        request.user.is_authenticated
-        and request.user.role == Role.COLLABORATOR
-        and not is_admin(request.user)
-    ):
-        raise Http404
-    return get_scoped_or_404(request.user, AnnualPlan.objects.select_related("province"), pk=pk)
+    return access.PLANS.get(
+        request.user, queryset=AnnualPlan.objects.select_related("province"), pk=pk
+    )
 
 
 @require_GET
@@ -112,8 +103,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for status, label in S.choices
     ]
     today = timezone.localdate()
-    writable = scope_queryset(request.user, AnnualPlan.objects.filter(pk=pk), write=True).exists()
-    manage = writable and _may_manage(request.user)
+    manage = access.may_manage_plan(request.user, plan)
     versions = list(plan.versions.select_related("created_by").order_by("number"))
     return render(
         request,
@@ -165,10 +155,7 @@ def plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_TITLES:
         raise Http404
     plan = _plan(request, pk)
-    if (
-        not _may_manage(request.user)
-        or not scope_queryset(request.user, AnnualPlan.objects.filter(pk=pk), write=True).exists()
-    ):
+    if not access.may_manage_plan(request.user, plan):
         raise Http404
     form = PlanDecisionForm(request.POST or None, step=step)
     refusals: list[str] = []
@@ -264,10 +251,11 @@ def money_view(request: HttpRequest) -> HttpResponse:
     """Planned vs disbursed vs settled for a year: by province for national users, by plan
     for a province."""
     from khuyencong.places.models import Province
-    from khuyencong.programmes.access import projects_for
 
     year = _year(request) or timezone.localdate().year
-    projects = projects_for(request.user).filter(year=year, status__in=services.PLANNED_STATES)
+    projects = access.projects_for(request.user).filter(
+        year=year, status__in=services.PLANNED_STATES
+    )
     national_view = is_admin(request.user) or request.user.province_id is None
     if national_view:
         by = money.money_by(projects, "province")
@@ -279,7 +267,7 @@ def money_view(request: HttpRequest) -> HttpResponse:
         # A plan is linked only for those who may open it (collaborators see the money of
         # their communes' projects, not the provincial plan: the link would answer 404).
         readable = set(
-            services.plans_for(request.user).filter(pk__in=list(by)).values_list("pk", flat=True)
+            access.plans_for(request.user).filter(pk__in=list(by)).values_list("pk", flat=True)
         )
         rows = [
             {"label": str(plans[k]), "url_pk": k if k in readable else None, "money": v}
@@ -303,21 +291,20 @@ def money_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = services.programmes_for(request.user).select_related("province")
+    programmes = access.programmes_for(request.user).select_related("province")
     return render(
         request,
         "programmes/staff/programme_list.html",
-        {"programmes": programmes, "can_create": _may_record_programmes(request.user)},
+        {"programmes": programmes, "can_create": access.may_record_programmes(request.user)},
     )
 
 
 @require_GET
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        programme = services.programmes_for(request.user).select_related("province").get(pk=pk)
-    except Programme.DoesNotExist as exc:
-        raise Http404 from exc
+    programme = access.PROGRAMMES.get(
+        request.user, queryset=Programme.objects.select_related("province"), pk=pk
+    )
     return render(
         request,
         "programmes/staff/programme_detail.html",
@@ -334,7 +321,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    queryset = inspections.inspections_for(request.user).select_related(
+    queryset = access.inspections_for(request.user).select_related(
         "project", "establishment__commune"
     )
     show = request.GET.get("show", "overdue")
@@ -357,10 +344,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    writable = (
-        inspections.inspections_for(request.user, write=True).filter(pk=pk).exists()
-        and request.user.role != Role.COLLABORATOR
-    )
+    writable = access.may_record_inspection(request.user, inspection)
     form = InspectionForm(request.POST or None, initial=_initial(inspection))
     follow_form = FollowUpForm()
     if request.method == "POST":
@@ -390,14 +374,9 @@ def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
-    try:
-        return (
-            inspections.inspections_for(request.user)
-            .select_related("project", "establishment")
-            .get(pk=pk)
-        )
-    except Inspection.DoesNotExist as exc:
-        raise Http404 from exc
+    return access.INSPECTIONS.get(
+        request.user, queryset=Inspection.objects.select_related("project", "establishment"), pk=pk
+    )
 
 
 def _initial(inspection: Inspection) -> dict[str, Any]:
@@ -422,7 +401,7 @@ def _initial(inspection: Inspection) -> dict[str, Any]:
 @login_required
 def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    if not inspections.inspections_for(request.user, write=True).filter(pk=pk).exists():
+    if not access.INSPECTIONS.may_change(request.user, inspection):
         raise Http404
     form = FollowUpForm(request.POST)
     if form.is_valid():
@@ -439,25 +418,18 @@ def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("programmes:inspection-record", pk=pk)
 
 
-def _may_record_programmes(user: Any) -> bool:
-    return is_admin(user) or (user.role == Role.PROVINCIAL_MANAGER and user.province_id is not None)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     from khuyencong.core.errors import StaleEditError
     from khuyencong.programmes.pages.forms import ProgrammeForm
 
-    if not _may_record_programmes(request.user):
+    if not access.may_record_programmes(request.user):
         raise Http404
     programme = None
     if pk is not None:
-        try:
-            programme = services.programmes_for(request.user).get(pk=pk)
-        except Programme.DoesNotExist as exc:
-            raise Http404 from exc
-        if not is_admin(request.user) and programme.province_id != request.user.province_id:
+        programme = access.PROGRAMMES.get(request.user, pk=pk)
+        if access.programme_refusal(request.user, programme.level, programme.province_id):
             raise Http404
     form = ProgrammeForm(request.POST or None, user=request.user, programme=programme)
     if request.method == "POST" and form.is_valid():

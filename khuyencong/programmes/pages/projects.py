@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.files import serve_file
 from khuyencong.core.pages import transition_page
-from khuyencong.core.roles import Role
-from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin
+from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
 from khuyencong.programmes import caps, money, services
-from khuyencong.programmes.access import projects_for
+from khuyencong.programmes.access import PROJECTS, may_draft, projects_for
 from khuyencong.programmes.errors import RulesRefused
 from khuyencong.programmes.models import Project, ProjectDocument, ProjectRevision, Source
 from khuyencong.programmes.pages.forms import (
@@ -37,12 +36,6 @@ from khuyencong.programmes.workflow import WORKFLOW, allowed_steps
 from khuyencong.registry.models import Establishment
 
 PAGE_SIZE = 25
-
-
-def may_draft(user: Any) -> bool:
-    return can_write(user) and (
-        is_admin(user) or user.role in (Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_MANAGER)
-    )
 
 
 @require_GET
@@ -77,16 +70,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Project:
-    return get_scoped_or_404(
+    return PROJECTS.get(
         request.user,
-        Project.objects.select_related("category", "subtype", "province", "commune", "plan"),
         write=write,
+        queryset=Project.objects.select_related(
+            "category", "subtype", "province", "commune", "plan"
+        ),
         pk=pk,
     )
 
 
 def _writable(request: HttpRequest, project: Project) -> bool:
-    return projects_for(request.user, write=True).filter(pk=project.pk).exists()
+    return PROJECTS.may_change(request.user, project)
 
 
 def revision_diffs(project: Project) -> list[dict[str, Any]]:

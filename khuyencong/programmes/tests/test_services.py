@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from khuyencong.core.errors import StaleEditError
-from khuyencong.programmes import deadlines, inspections, money, services
+from khuyencong.programmes import access, deadlines, inspections, money, services
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
 from khuyencong.programmes.factories import advance, days_ago, draft_project, step_params
 from khuyencong.programmes.inspections import add_months
@@ -431,7 +431,7 @@ def test_overdue_inspections_and_follow_ups(make, officer_a, beneficiaries):
     today = timezone.localdate()
     Inspection.objects.filter(pk=first.pk).update(due_date=today - datetime.timedelta(days=1))
     Inspection.objects.filter(pk=second.pk).update(due_date=today)
-    scoped = inspections.inspections_for(officer_a)
+    scoped = access.inspections_for(officer_a)
     assert list(inspections.overdue(scoped)) == [first]  # due today is not yet overdue
 
     with pytest.raises(ProgrammeError) as info:
@@ -522,7 +522,7 @@ def test_the_inspection_page_takes_the_figures(make, officer_a, beneficiaries, c
 
 def test_inspections_are_scoped(make, officer_b, beneficiaries):
     make(S.ACCEPTED, beneficiaries=[b.pk for b in beneficiaries])
-    assert not inspections.inspections_for(officer_b).exists()
+    assert not access.inspections_for(officer_b).exists()
 
 
 # --- deadlines -----------------------------------------------------------------------------
@@ -603,9 +603,9 @@ def test_programme_rights_and_visibility(
     with pytest.raises(WorkflowError):
         _programme(officer_a, code="DL", level="provincial", province=province_a)
     provincial = _programme(manager_a, code="DL", level="provincial", province=province_a)
-    assert set(services.programmes_for(officer_a)) == {national, provincial}
-    assert set(services.programmes_for(officer_b)) == {national}
-    assert set(services.programmes_for(collaborator_a1)) == {national}
+    assert set(access.programmes_for(officer_a)) == {national, provincial}
+    assert set(access.programmes_for(officer_b)) == {national}
+    assert set(access.programmes_for(collaborator_a1)) == {national}
     with pytest.raises(ProgrammeError) as info:
         _programme(admin, code="X", end_year=2020)
     assert info.value.field == "end_year"
@@ -625,10 +625,10 @@ def test_programme_progress_counts_planned_and_achieved_outputs(admin, make, off
 
 def test_plans_are_scoped(make, officer_b, collaborator_a1, national, officer_a):
     project = make()
-    assert list(services.plans_for(officer_a)) == [project.plan]
-    assert list(services.plans_for(national)) == [project.plan]
-    assert not services.plans_for(officer_b).exists()
-    assert not services.plans_for(collaborator_a1).exists()
+    assert list(access.plans_for(officer_a)) == [project.plan]
+    assert list(access.plans_for(national)) == [project.plan]
+    assert not access.plans_for(officer_b).exists()
+    assert not access.plans_for(collaborator_a1).exists()
 
 
 def test_the_optimiser_weighs_a_kind_of_support_only_when_asked(make):
