@@ -13,8 +13,12 @@ provincial manager and a national officer. Prints the median of several runs and
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +48,167 @@ from surveys import fill_surveys  # noqa: E402  (bench/surveys.py)
 from khuyencong.accounts.models import User  # noqa: E402
 from khuyencong.core.roles import Role  # noqa: E402
 from khuyencong.places.models import Province, Region  # noqa: E402
+from khuyencong.programmes.services import PLANNED_STATES  # noqa: E402
+from khuyencong.reports import summary  # noqa: E402
+from khuyencong.reports.periods import Period  # noqa: E402
+from khuyencong.reports.units import Unit, resolve  # noqa: E402
+from khuyencong.surveys.services import MET_STATES  # noqa: E402
+
+# The national report's figures of one year from the records, written by hand: one
+# statement, each figure the way docs/reports.md defines it (projects approved, money planned
+# and disbursed by source — KCQG "national", KCĐP "local" —, distinct establishments
+# supported, the activity figures, certified products by level, active collaborators,
+# needs). The late quarterly reports are left out (network.deadlines' rules per province).
+HAND_SQL = """
+WITH
+planned AS (
+    SELECT b.source, SUM(b.amount) AS total FROM programmes_budgetline b
+    JOIN programmes_project p ON p.id = b.project_id
+    WHERE p.status = ANY(%(planned)s) AND p.year = %(year)s GROUP BY b.source),
+disbursed AS (
+    SELECT source, SUM(amount) AS total FROM programmes_disbursement
+    WHERE date BETWEEN %(start)s AND %(end)s GROUP BY source),
+supported AS (
+    SELECT pb.establishment_id FROM programmes_projectbeneficiary pb
+    JOIN programmes_project p ON p.id = pb.project_id
+    WHERE p.accepted_on BETWEEN %(start)s AND %(end)s
+    UNION SELECT fp.establishment_id FROM activities_fairparticipation fp
+    JOIN activities_fair f ON f.id = fp.fair_id WHERE f.start_date BETWEEN %(start)s AND %(end)s
+    UNION SELECT establishment_id FROM activities_showroom
+    WHERE opened_on BETWEEN %(start)s AND %(end)s
+    UNION SELECT establishment_id FROM activities_brandregistration
+    WHERE filed_on BETWEEN %(start)s AND %(end)s
+    UNION SELECT t.establishment_id FROM activities_trainee t
+    JOIN activities_trainingcourse c ON c.id = t.course_id
+    WHERE c.end_date BETWEEN %(start)s AND %(end)s AND t.establishment_id IS NOT NULL
+    UNION SELECT we.establishment_id FROM activities_workshop_establishments we
+    JOIN activities_workshop w ON w.id = we.workshop_id WHERE w.date BETWEEN %(start)s AND %(end)s
+    UNION SELECT client_establishment_id FROM activities_consultingcontract
+    WHERE signed_on BETWEEN %(start)s AND %(end)s AND client_establishment_id IS NOT NULL
+    AND status <> 'cancelled'),
+courses AS (
+    SELECT SUM(participants) AS participants,
+    SUM(participants) FILTER (WHERE employed_after IS NOT NULL) AS known,
+    SUM(employed_after) AS employed FROM activities_trainingcourse
+    WHERE end_date BETWEEN %(start)s AND %(end)s),
+fairs AS (
+    SELECT COUNT(*) AS rows, COUNT(DISTINCT fp.establishment_id) AS establishments
+    FROM activities_fairparticipation fp JOIN activities_fair f ON f.id = fp.fair_id
+    WHERE f.start_date BETWEEN %(start)s AND %(end)s),
+workshops AS (
+    SELECT COUNT(*) AS n, COALESCE(SUM(attendees), 0) AS attendees FROM activities_workshop
+    WHERE date BETWEEN %(start)s AND %(end)s AND kind NOT IN ('study_tour', 'study_tour_abroad')),
+products AS (
+    SELECT r.level, COUNT(DISTINCT CASE WHEN e.product_id IS NOT NULL
+        THEN 'p' || e.product_id ELSE 'e' || e.establishment_id || ':' || e.search_name END) AS n
+    FROM awards_awardentry e JOIN awards_awardround r ON r.id = e.round_id
+    WHERE e.certified AND e.issued_on BETWEEN %(start)s AND %(end)s GROUP BY r.level),
+needs AS (
+    SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE p.status = ANY(%(met)s)) AS met
+    FROM surveys_need n LEFT JOIN programmes_project p ON p.id = n.project_id
+    WHERE n.year = %(year)s)
+SELECT
+    (SELECT COUNT(*) FROM programmes_project
+     WHERE approved_on BETWEEN %(start)s AND %(end)s) AS "projects.approved",
+    (SELECT COALESCE(SUM(total), 0) FROM planned) AS "funding.planned",
+    (SELECT COALESCE(SUM(total), 0) FROM planned WHERE source = 'national')
+        AS "funding.planned.national",
+    (SELECT COALESCE(SUM(total), 0) FROM planned WHERE source = 'local')
+        AS "funding.planned.local",
+    (SELECT COALESCE(SUM(total), 0) FROM disbursed) AS "funding.disbursed",
+    (SELECT COALESCE(SUM(total), 0) FROM disbursed WHERE source = 'national')
+        AS "funding.disbursed.national",
+    (SELECT COALESCE(SUM(total), 0) FROM disbursed WHERE source = 'local')
+        AS "funding.disbursed.local",
+    (SELECT COUNT(*) FROM supported) AS "establishments.supported",
+    (SELECT COALESCE(participants, 0) FROM courses) AS "trainees.count",
+    (SELECT ROUND(100.0 * employed / NULLIF(known, 0), 1) FROM courses)
+        AS "trainees.employed_percent",
+    (SELECT rows FROM fairs) AS "fairs.participations",
+    (SELECT establishments FROM fairs) AS "fairs.establishments",
+    (SELECT COUNT(*) FROM activities_showroom
+     WHERE opened_on BETWEEN %(start)s AND %(end)s) AS "showrooms.count",
+    (SELECT COUNT(*) FROM activities_brandregistration
+     WHERE filed_on BETWEEN %(start)s AND %(end)s) AS "brands.count",
+    (SELECT COUNT(*) FROM activities_consultingcontract
+     WHERE signed_on BETWEEN %(start)s AND %(end)s AND status <> 'cancelled')
+        AS "consulting.contracts",
+    (SELECT COALESCE(SUM(amount), 0) FROM activities_consultingreceipt
+     WHERE date BETWEEN %(start)s AND %(end)s)
+    + (SELECT COALESCE(SUM(value), 0) FROM activities_consultingcontract c
+       WHERE signed_on BETWEEN %(start)s AND %(end)s AND status <> 'cancelled'
+       AND NOT EXISTS (SELECT 1 FROM activities_consultingreceipt r WHERE r.contract_id = c.id))
+        AS "consulting.revenue",
+    (SELECT n FROM workshops) AS "workshops.count",
+    (SELECT attendees FROM workshops) AS "workshops.attendees",
+    (SELECT COUNT(*) FROM activities_communicationitem
+     WHERE date BETWEEN %(start)s AND %(end)s) AS "communications.count",
+    (SELECT COALESCE(SUM(n), 0) FROM products WHERE level = 'province')
+        AS "awards.products.province",
+    (SELECT COALESCE(SUM(n), 0) FROM products WHERE level = 'region') AS "awards.products.region",
+    (SELECT COALESCE(SUM(n), 0) FROM products WHERE level = 'national')
+        AS "awards.products.national",
+    (SELECT COUNT(*) FROM network_collaborator WHERE appointed_on <= %(end)s
+     AND (active_until IS NULL OR active_until >= %(end)s)) AS "collaborators.active",
+    (SELECT n FROM needs) AS "needs.count",
+    (SELECT ROUND(100.0 * met / NULLIF(n, 0), 1) FROM needs) AS "needs.met_percent"
+"""
+
+
+def _median_s(run, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def report_against_sql(client: Client, year: int) -> dict:
+    """The national annual report of ``year`` (the service ``summary.build``, and its page)
+    against HAND_SQL: the median seconds of each, their ratio, and the figures that differ
+    (none expected)."""
+    resolved = resolve(Unit.parse("nation"))
+    period = Period.year(year)
+    params = {
+        "start": datetime.date(year, 1, 1),
+        "end": datetime.date(year, 12, 31),
+        "year": year,
+        "planned": sorted(PLANNED_STATES),
+        "met": list(MET_STATES),
+    }
+    found: dict = {}
+
+    def hand() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL, params)
+            found.update(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+
+    built: dict = {}
+
+    def service() -> None:
+        built.update(summary.build(resolved, period))
+
+    page = f"/reports/?unit=nation&kind=year&year={year}"
+    for run in (hand, service, lambda: client.get(page)):  # warm caches
+        run()
+    sql_s = _median_s(hand, RUNS)
+    report_s = _median_s(service, RUNS)
+    page_s = _median_s(lambda: client.get(page), RUNS)
+    values = {row["code"]: row["value"] for row in built["indicators"]}
+    differ = {
+        code: (values.get(code), value)
+        for code, value in found.items()
+        if value is not None and float(values.get(code) or 0) != float(value)
+    }
+    return {
+        "report_national_s": round(report_s, 3),
+        "report_page_s": round(page_s, 3),
+        "report_sql_s": round(sql_s, 3),
+        "report_vs_sql": round(report_s / sql_s, 2),
+        "figures_compared": len(found),
+        "figures_differ": differ,
+    }
 
 
 def fill_all() -> None:
@@ -137,6 +302,18 @@ def main() -> None:
         client.get(url)
         ms, queries, status = measure(client, url)
         print(f"{label:<42} {ms:>8.1f} {queries:>8} {status:>7}")
+    client = Client()
+    client.force_login(national)
+    compared = report_against_sql(client, year)
+    print(
+        f"national annual report {year}: service {compared['report_national_s'] * 1000:.0f} ms, "
+        f"page {compared['report_page_s'] * 1000:.0f} ms, hand-written SQL of the same "
+        f"{compared['figures_compared']} figures {compared['report_sql_s'] * 1000:.0f} ms: "
+        f"report_vs_sql {compared['report_vs_sql']}"
+    )
+    if compared["figures_differ"]:
+        print(f"figures that differ (report, SQL): {compared['figures_differ']}")
+    print(json.dumps(compared))
 
 
 if __name__ == "__main__":
