@@ -74,14 +74,10 @@ test: check-system $(STAMP)
 messages: $(STAMP)
 	cd khuyencong && ../$(BIN)/python ../manage.py makemessages -l vi --no-obsolete --ignore 'tests/*' --ignore '*/tests/*'
 
+# The national dataset (generated once, timed), every benchmark, the import and the load
+# test, ending with one JSON line (bench/quick.py --national; docs/performance.md).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/programmes.py
-	$(BIN)/python bench/surveys.py
-	$(BIN)/python bench/network.py
-	$(BIN)/python bench/activities.py
-	$(BIN)/python bench/reports.py
-	$(BIN)/python bench/load.py
+	$(BIN)/python bench/quick.py --national
 
 # p50/p95 through gunicorn with 1 and 20 clients, on the database the other scripts filled.
 bench-load: $(STAMP)

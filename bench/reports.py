@@ -13,7 +13,6 @@ provincial manager and a national officer. Prints the median of several runs and
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import statistics
@@ -64,7 +63,7 @@ WITH
 planned AS (
     SELECT b.source, SUM(b.amount) AS total FROM programmes_budgetline b
     JOIN programmes_project p ON p.id = b.project_id
-    WHERE p.status = ANY(%(planned)s) AND p.year = %(year)s GROUP BY b.source),
+    WHERE p.status IN {planned} AND p.year = %(year)s GROUP BY b.source),
 disbursed AS (
     SELECT source, SUM(amount) AS total FROM programmes_disbursement
     WHERE date BETWEEN %(start)s AND %(end)s GROUP BY source),
@@ -104,7 +103,7 @@ products AS (
     FROM awards_awardentry e JOIN awards_awardround r ON r.id = e.round_id
     WHERE e.certified AND e.issued_on BETWEEN %(start)s AND %(end)s GROUP BY r.level),
 needs AS (
-    SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE p.status = ANY(%(met)s)) AS met
+    SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE p.status IN {met}) AS met
     FROM surveys_need n LEFT JOIN programmes_project p ON p.id = n.project_id
     WHERE n.year = %(year)s)
 SELECT
@@ -155,6 +154,11 @@ SELECT
 """
 
 
+def _sql_list(states) -> str:
+    """``('a', 'b')`` of these (internal, fixed) status values."""
+    return "(" + ", ".join(f"'{state}'" for state in sorted(states)) + ")"
+
+
 def _median_s(run, runs: int) -> float:
     timings = []
     for _ in range(runs):
@@ -171,17 +175,16 @@ def report_against_sql(client: Client, year: int) -> dict:
     resolved = resolve(Unit.parse("nation"))
     period = Period.year(year)
     params = {
-        "start": datetime.date(year, 1, 1),
-        "end": datetime.date(year, 12, 31),
+        "start": f"{year}-01-01",
+        "end": f"{year}-12-31",
         "year": year,
-        "planned": sorted(PLANNED_STATES),
-        "met": list(MET_STATES),
     }
+    sql = HAND_SQL.format(planned=_sql_list(PLANNED_STATES), met=_sql_list(MET_STATES))
     found: dict = {}
 
     def hand() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(HAND_SQL, params)
+            cursor.execute(sql, params)
             found.update(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
 
     built: dict = {}
