@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # A delete the database refuses (records still use it) answers a 409 page naming them.
     "khuyencong.core.middleware.InUseMiddleware",
+    # After every middleware that reads the user, the session or the two-factor device from
+    # the primary: the report pages named in REPLICA_READ_VIEWS read from the replica.
+    "khuyencong.core.routing.ReplicaReadsMiddleware",
     # Last, so it sees the views' exceptions first: a lost database answers 503.
     "khuyencong.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -134,6 +137,28 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming replica (docs/deploy.md): the heavy report pages read from it, so
+# the national annual report never slows the officers' entry on the primary.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["khuyencong.core.routing.ReplicaRouter"]
+# The GET pages that read from the replica when there is one (core/routing.py): the report
+# pages whose every figure is an aggregate; never a page a user reads right after a change.
+REPLICA_READ_VIEWS = frozenset(
+    {
+        "reports:summary",
+        "reports:summary-file",
+        "reports:forms",
+        "reports:agency",
+        "reports:impact",
+        "reports:quality",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -19,3 +19,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # No persistent connections: the browser tests' live server must not hold one open when the
 # test database is dropped (PostgreSQL refuses to drop a database in use).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# A replica that is the test database itself (Django's test mirror), so the routing of the
+# report pages is tested (core/tests/test_routing.py); it reads only where a test turns
+# REPLICA_READS on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_READS = False
