@@ -12,6 +12,7 @@ from khuyencong.network.models import (
     CollaboratorReward,
     CollaboratorTraining,
     Difficulty,
+    DifficultyTransition,
     QuarterlyReport,
     ReportDeadline,
     ReportSectorLine,
@@ -65,10 +66,15 @@ class SectorLineInline(ReadOnlyMixin, admin.TabularInline):
 
 
 class TransitionInline(ReadOnlyMixin, admin.TabularInline):
-    model = ReportTransition
+    """A record's workflow steps, oldest first."""
+
     extra = 0
     fields = ["at", "action", "from_status", "to_status", "actor", "note"]
     readonly_fields = ["at"]
+
+
+class ReportTransitionInline(TransitionInline):
+    model = ReportTransition
 
 
 @admin.register(QuarterlyReport)
@@ -77,7 +83,11 @@ class QuarterlyReportAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_filter = ["status", "year", "quarter", "province"]
     list_select_related = ["collaborator", "province"]
     search_fields = ["collaborator__full_name"]
-    inlines = [SectorLineInline, TransitionInline]
+    inlines = [SectorLineInline, ReportTransitionInline]
+
+
+class DifficultyTransitionInline(TransitionInline):
+    model = DifficultyTransition
 
 
 @admin.register(Difficulty)
@@ -94,3 +104,4 @@ class DifficultyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_filter = ["status", "topic", "province"]
     list_select_related = ["province", "commune", "handler"]
     search_fields = ["text", "forwarded_to", "resolution"]
+    inlines = [DifficultyTransitionInline]

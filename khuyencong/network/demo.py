@@ -24,7 +24,7 @@ from khuyencong.network.models import (
     ReportTransition,
 )
 from khuyencong.network.quarters import Quarter, finished_quarters, quarter_of
-from khuyencong.network.workflow import transition_report
+from khuyencong.network.workflow import change_difficulty, transition_report
 from khuyencong.places.models import Commune
 
 S = QuarterlyReport.Status
@@ -200,14 +200,14 @@ def _handle(ctx: DemoContext, reports: list[QuarterlyReport], officer: Any) -> N
     for index, difficulty in enumerate(visible):
         step = index % 3
         if step == 0:
-            services.change_difficulty(
+            change_difficulty(
                 actor=officer,
                 difficulty=difficulty,
                 status=Difficulty.Status.FORWARDED,
                 forwarded_to=ctx.rng.choice(FORWARDED_TO),
             )
         elif step == 1:
-            services.change_difficulty(
+            change_difficulty(
                 actor=officer,
                 difficulty=difficulty,
                 status=Difficulty.Status.RESOLVED,

@@ -433,3 +433,24 @@ class Difficulty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()}: {self.text[:60]}"
+
+
+class DifficultyTransition(TransitionRecord):
+    """One step in the handling of a difficulty (``network.workflow.DifficultyWorkflow``):
+    who kept it open, forwarded or resolved it, and when."""
+
+    SUBJECT = "difficulty"
+
+    difficulty = models.ForeignKey(
+        Difficulty,
+        verbose_name=_("difficulty"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Difficulty.Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Difficulty.Status.choices)
+
+    class Meta:
+        verbose_name = _("difficulty transition")
+        verbose_name_plural = _("difficulty transitions")
+        ordering = ["difficulty", "at", "id"]

@@ -22,14 +22,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong.core.errors import StaleEditError, WorkflowError
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.formats import format_number, percent
 from khuyencong.core.locking import lock_current
-from khuyencong.core.roles import PROVINCIAL_ROLES, Role
-from khuyencong.core.scoping import can_write_place, is_admin
+from khuyencong.core.roles import Role
+from khuyencong.core.scoping import can_write_place
 from khuyencong.network.access import (
     collaborators_for,
-    difficulties_for,
     is_province_staff,
     may_file_for,
     reports_for,
@@ -73,13 +72,6 @@ MAX_COUNT = 1_000_000
 MAX_AMOUNT = 10**15
 MAX_TEXT = 5000
 MAX_DIFFICULTIES = 50
-# Handling a difficulty: from each status, the statuses it may be moved to (or kept in,
-# to change the handler or the body it was forwarded to).
-DIFFICULTY_MOVES = {
-    D.OPEN: frozenset({D.OPEN, D.FORWARDED, D.RESOLVED}),
-    D.FORWARDED: frozenset({D.FORWARDED, D.RESOLVED}),
-    D.RESOLVED: frozenset(),
-}
 
 
 def today() -> datetime.date:
@@ -89,7 +81,7 @@ def today() -> datetime.date:
 # --- collaborators ------------------------------------------------------------------------
 
 
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
+def clean_text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
         raise NetworkError(_("This field is required."), field=field)
@@ -163,21 +155,21 @@ def _apply_collaborator(collaborator: Collaborator, data: dict[str, Any]) -> Non
     for name in COLLABORATOR_FIELDS:
         if name in data:
             setattr(collaborator, name, data[name])
-    collaborator.full_name = _text(
+    collaborator.full_name = clean_text(
         collaborator.full_name, "full_name", max_length=200, required=True
     )
-    collaborator.phone = _text(collaborator.phone, "phone", max_length=20)
-    collaborator.email = _text(collaborator.email, "email", max_length=254)
+    collaborator.phone = clean_text(collaborator.phone, "phone", max_length=20)
+    collaborator.email = clean_text(collaborator.email, "email", max_length=254)
     if collaborator.email:
         try:
             validate_email(collaborator.email)
         except ValidationError as exc:
             raise NetworkError(_("Enter a valid email address."), field="email") from exc
-    collaborator.position = _text(collaborator.position, "position", max_length=200)
-    collaborator.appointment_decision = _text(
+    collaborator.position = clean_text(collaborator.position, "position", max_length=200)
+    collaborator.appointment_decision = clean_text(
         collaborator.appointment_decision, "appointment_decision", max_length=100
     )
-    collaborator.notes = _text(collaborator.notes, "notes", max_length=MAX_TEXT)
+    collaborator.notes = clean_text(collaborator.notes, "notes", max_length=MAX_TEXT)
     collaborator.appointed_on = _date(collaborator.appointed_on, "appointed_on", required=True)
     collaborator.active_until = _date(collaborator.active_until, "active_until", required=False)
     if collaborator.active_until and collaborator.active_until < collaborator.appointed_on:
@@ -274,7 +266,7 @@ def add_training(
     *, actor: Any, collaborator: Collaborator, title: str, date: Any, organiser: str = ""
 ) -> CollaboratorTraining:
     current = _writable_collaborator(actor, collaborator)
-    title = _text(title, "title", max_length=300, required=True)
+    title = clean_text(title, "title", max_length=300, required=True)
     day = _date(date, "date", required=True)
     if day > today():
         raise NetworkError(_("The date cannot be in the future."), field="date")
@@ -282,7 +274,7 @@ def add_training(
         collaborator=current,
         title=title,
         date=day,
-        organiser=_text(organiser, "organiser", max_length=200),
+        organiser=clean_text(organiser, "organiser", max_length=200),
         created_by=actor,
     )
 
@@ -298,7 +290,7 @@ def add_reward(
     decision: str = "",
 ) -> CollaboratorReward:
     current = _writable_collaborator(actor, collaborator)
-    title = _text(title, "title", max_length=300, required=True)
+    title = clean_text(title, "title", max_length=300, required=True)
     day = _date(date, "date", required=True)
     if day > today():
         raise NetworkError(_("The date cannot be in the future."), field="date")
@@ -307,7 +299,7 @@ def add_reward(
         title=title,
         date=day,
         amount=_whole(amount if amount is not None else 0, "amount", maximum=MAX_AMOUNT),
-        decision=_text(decision, "decision", max_length=100),
+        decision=clean_text(decision, "decision", max_length=100),
         created_by=actor,
     )
 
@@ -492,7 +484,7 @@ def _apply_report(report: QuarterlyReport, data: dict[str, Any], *, creating: bo
     """Check and set the report's fields; answers the cleaned sector lines to write (or
     ``None`` to keep those recorded)."""
     if "proposals" in data or creating:
-        report.proposals = _text(data.get("proposals"), "proposals", max_length=MAX_TEXT)
+        report.proposals = clean_text(data.get("proposals"), "proposals", max_length=MAX_TEXT)
     lines = _clean_lines(data["sector_lines"]) if "sector_lines" in data else None
     if lines is not None:
         basis = lines
@@ -668,17 +660,6 @@ def update_report(
 # --- difficulties -------------------------------------------------------------------------
 
 
-def _check_handler(difficulty: Difficulty, handler: Any) -> None:
-    if handler is None:
-        return
-    if is_admin(handler):
-        return
-    if handler.role not in PROVINCIAL_ROLES or handler.province_id != difficulty.province_id:
-        raise NetworkError(
-            _("The handler must be an officer or manager of the province."), field="handler"
-        )
-
-
 @transaction.atomic
 def record_difficulty(
     *, actor: Any, province: Any, commune: Any = None, topic: str, text: str
@@ -706,66 +687,11 @@ def record_difficulty(
         province_id=province_id,
         commune_id=commune_id,
         topic=topic,
-        text=_text(text, "text", max_length=MAX_TEXT, required=True),
+        text=clean_text(text, "text", max_length=MAX_TEXT, required=True),
     )
     difficulty._history_user = actor  # type: ignore[attr-defined]
     difficulty.save()
     return difficulty
-
-
-@transaction.atomic
-def change_difficulty(
-    *,
-    actor: Any,
-    difficulty: Difficulty,
-    status: str,
-    forwarded_to: str | None = None,
-    resolution: str | None = None,
-    handler: Any = None,
-    expected_status: str | None = None,
-) -> Difficulty:
-    """Record how the province handles a difficulty: forwarded to the body that can solve
-    it (naming it), then resolved (saying how), with the officer handling it. A resolved
-    difficulty stays resolved. ``expected_status`` is the status the form showed: if
-    someone moved the difficulty since, the change is refused as stale."""
-    if not is_province_staff(actor):
-        raise WorkflowError(_("Your role may not handle difficulties."))
-    try:
-        # Only the difficulty's row: PostgreSQL cannot lock the nullable side of the outer
-        # join to its report.
-        current = (
-            difficulties_for(actor, write=True)
-            .select_for_update(of=("self",))
-            .get(pk=difficulty.pk)
-        )
-    except Difficulty.DoesNotExist as exc:
-        raise Http404 from exc
-    if expected_status is not None and current.status != expected_status:
-        raise StaleEditError()
-    if status not in D.values:
-        raise NetworkError(_("Choose a status."), field="status")
-    if status not in DIFFICULTY_MOVES[current.status]:
-        raise WorkflowError(
-            _("A difficulty that is “%(old)s” cannot become “%(new)s”.")
-            % {"old": current.get_status_display(), "new": D(status).label}
-        )
-    if forwarded_to is not None:
-        current.forwarded_to = _text(forwarded_to, "forwarded_to", max_length=300)
-    if resolution is not None:
-        current.resolution = _text(resolution, "resolution", max_length=MAX_TEXT)
-    if status == D.FORWARDED and not current.forwarded_to:
-        raise NetworkError(_("Name the body the difficulty is forwarded to."), field="forwarded_to")
-    if status == D.RESOLVED and not current.resolution:
-        raise NetworkError(_("Say how the difficulty was resolved."), field="resolution")
-    _check_handler(current, handler)
-    if handler is not None:
-        current.handler = handler
-    elif current.handler_id is None:
-        current.handler = actor
-    current.status = status
-    current._history_user = actor  # type: ignore[attr-defined]
-    current.save()
-    return current
 
 
 @dataclass

@@ -26,6 +26,7 @@ from khuyencong.network.pages.forms import (
     DifficultyFilterForm,
     DifficultyRecordForm,
 )
+from khuyencong.network.workflow import change_difficulty
 
 PAGE_SIZE = 25
 
@@ -111,14 +112,18 @@ def difficulty_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and may_change
         and difficulty.status != Difficulty.Status.RESOLVED
     )
-    form = DifficultyChangeForm(request.POST or None, difficulty=difficulty) if writable else None
+    form = (
+        DifficultyChangeForm(request.POST or None, user=user, difficulty=difficulty)
+        if writable
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise Http404
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.change_difficulty(
+                change_difficulty(
                     actor=user,
                     difficulty=difficulty,
                     status=data["status"],

@@ -16,6 +16,7 @@ from khuyencong.core.scoping import is_admin
 from khuyencong.network import services
 from khuyencong.network.models import Collaborator, Difficulty, QuarterlyReport
 from khuyencong.network.quarters import Quarter, finished_quarters, parse_period, quarter_of
+from khuyencong.network.workflow import DIFFICULTY_WORKFLOW
 from khuyencong.places.models import Commune, Province
 from khuyencong.registry.models import Sector
 
@@ -382,7 +383,7 @@ class DifficultyChangeForm(forms.Form):
     )
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, difficulty: Difficulty, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, difficulty: Difficulty, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -394,7 +395,8 @@ class DifficultyChangeForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        allowed = services.DIFFICULTY_MOVES[Difficulty.Status(difficulty.status)]
+        # The statuses the steps open to the user lead to (what the workflow accepts).
+        allowed = {step.target for step in DIFFICULTY_WORKFLOW.allowed_steps(user, difficulty)}
         self.fields["status"].choices = [
             (code, label) for code, label in Difficulty.Status.choices if code in allowed
         ]

@@ -11,6 +11,7 @@ from khuyencong.network import access, services
 from khuyencong.network.errors import NetworkError, WorkflowError
 from khuyencong.network.factories import advance_report, file_report
 from khuyencong.network.models import Difficulty, QuarterlyReport
+from khuyencong.network.workflow import change_difficulty
 
 S = QuarterlyReport.Status
 D = Difficulty.Status
@@ -59,7 +60,7 @@ def test_only_submitted_reports_difficulties_are_in_the_province_list(
 def test_counts_by_topic_and_status_in_one_query(reports, officer_a, django_assert_num_queries):
     submitted, _draft = reports
     market = submitted.difficulties.get(topic="market")
-    services.change_difficulty(
+    change_difficulty(
         actor=officer_a, difficulty=market, status=D.RESOLVED, resolution="Đã kết nối siêu thị"
     )
     with django_assert_num_queries(1):
@@ -82,9 +83,9 @@ def test_the_province_forwards_then_resolves(reports, officer_a, manager_a):
     submitted, _draft = reports
     difficulty = submitted.difficulties.get(topic="market")
     with pytest.raises(NetworkError) as info:
-        services.change_difficulty(actor=officer_a, difficulty=difficulty, status=D.FORWARDED)
+        change_difficulty(actor=officer_a, difficulty=difficulty, status=D.FORWARDED)
     assert info.value.field == "forwarded_to"
-    difficulty = services.change_difficulty(
+    difficulty = change_difficulty(
         actor=officer_a,
         difficulty=difficulty,
         status=D.FORWARDED,
@@ -94,11 +95,11 @@ def test_the_province_forwards_then_resolves(reports, officer_a, manager_a):
     )
     assert difficulty.status == D.FORWARDED and difficulty.handler == manager_a
     with pytest.raises(WorkflowError):
-        services.change_difficulty(actor=officer_a, difficulty=difficulty, status=D.OPEN)
+        change_difficulty(actor=officer_a, difficulty=difficulty, status=D.OPEN)
     with pytest.raises(NetworkError) as info:
-        services.change_difficulty(actor=officer_a, difficulty=difficulty, status=D.RESOLVED)
+        change_difficulty(actor=officer_a, difficulty=difficulty, status=D.RESOLVED)
     assert info.value.field == "resolution"
-    difficulty = services.change_difficulty(
+    difficulty = change_difficulty(
         actor=manager_a,
         difficulty=difficulty,
         status=D.RESOLVED,
@@ -107,9 +108,7 @@ def test_the_province_forwards_then_resolves(reports, officer_a, manager_a):
     assert difficulty.status == D.RESOLVED and difficulty.handler == manager_a
     for status in D.values:
         with pytest.raises(WorkflowError):
-            services.change_difficulty(
-                actor=officer_a, difficulty=difficulty, status=status, resolution="x"
-            )
+            change_difficulty(actor=officer_a, difficulty=difficulty, status=status, resolution="x")
     history = list(
         difficulty.history.order_by("history_date").values_list("status", "history_user")
     )
@@ -123,7 +122,7 @@ def test_the_province_forwards_then_resolves(reports, officer_a, manager_a):
 def test_open_may_be_resolved_directly_and_the_handler_defaults_to_the_actor(reports, officer_a):
     submitted, _draft = reports
     difficulty = submitted.difficulties.filter(topic="capital").first()
-    difficulty = services.change_difficulty(
+    difficulty = change_difficulty(
         actor=officer_a, difficulty=difficulty, status=D.RESOLVED, resolution="Đã vay được vốn"
     )
     assert difficulty.handler == officer_a
@@ -132,11 +131,11 @@ def test_open_may_be_resolved_directly_and_the_handler_defaults_to_the_actor(rep
 def test_a_stale_form_is_refused(reports, officer_a, manager_a):
     submitted, _draft = reports
     difficulty = submitted.difficulties.get(topic="market")
-    services.change_difficulty(
+    change_difficulty(
         actor=manager_a, difficulty=difficulty, status=D.FORWARDED, forwarded_to="UBND xã"
     )
     with pytest.raises(StaleEditError):
-        services.change_difficulty(
+        change_difficulty(
             actor=officer_a,
             difficulty=difficulty,
             status=D.RESOLVED,
@@ -154,23 +153,23 @@ def test_who_may_handle(
     difficulty = submitted.difficulties.get(topic="market")
     for user in (collaborator_a1, national, auditor_a):
         with pytest.raises(WorkflowError):
-            services.change_difficulty(
+            change_difficulty(
                 actor=user, difficulty=difficulty, status=D.FORWARDED, forwarded_to="x"
             )
     with pytest.raises(Http404):
-        services.change_difficulty(
+        change_difficulty(
             actor=officer_b, difficulty=difficulty, status=D.FORWARDED, forwarded_to="x"
         )
     # A draft's difficulty is not the province's to handle yet.
     with pytest.raises(Http404):
-        services.change_difficulty(
+        change_difficulty(
             actor=officer_a,
             difficulty=draft.difficulties.get(),
             status=D.FORWARDED,
             forwarded_to="x",
         )
     with pytest.raises(NetworkError) as info:
-        services.change_difficulty(
+        change_difficulty(
             actor=officer_a,
             difficulty=difficulty,
             status=D.FORWARDED,

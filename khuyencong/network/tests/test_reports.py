@@ -20,6 +20,7 @@ from khuyencong.network.factories import (
 )
 from khuyencong.network.models import Difficulty, QuarterlyReport
 from khuyencong.network.quarters import quarter_of
+from khuyencong.network.workflow import change_difficulty
 
 S = QuarterlyReport.Status
 
@@ -244,7 +245,7 @@ def test_difficulties_replace_the_open_ones_and_keep_those_being_handled(
     )
     report = advance_report(report, S.SUBMITTED, filer=collaborator_a1, reviewer=officer_a)
     capital = report.difficulties.get(topic="capital")
-    services.change_difficulty(
+    change_difficulty(
         actor=officer_a, difficulty=capital, status="forwarded", forwarded_to="Ngân hàng CSXH"
     )
     from khuyencong.network.workflow import return_report
