@@ -34,11 +34,16 @@ from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
+from django.db.models import CharField, Field, Model, TextField
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 
 from khuyencong.core.text import normalise_name
 from khuyencong.core.uploads import (
@@ -348,15 +353,80 @@ def _too_many_columns() -> FileRejected:
     )
 
 
-def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
-    # openpyxl is imported here: only imports need it on the reading side.
-    import openpyxl
+class _SizelessSheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not measure itself when opened: the import reads rows,
+    never ``max_row``, and a sheet without a ``<dimension>`` (openpyxl's own write-only
+    files: our templates and exports) would be parsed once more just to be measured."""
 
+    def _get_size(self) -> None:
+        pass
+
+
+class _SheetsReader(ExcelReader):  # type: ignore[misc]
+    """openpyxl's read-only ``load_workbook`` with ``_SizelessSheet``s."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            worksheet = _SizelessSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+_TEXT_TAG = INLINE_STRING.replace("}is", "}t")
+_RUN_TAG = INLINE_STRING.replace("}is", "}r")
+
+
+class _CellParser(WorkSheetParser):  # type: ignore[misc]
+    """openpyxl's streaming sheet parser, with the common cells (shared or inline text,
+    plain numbers) read directly: its generic path (a ``Text`` object per inline string,
+    a style lookup per number) was a fifth of a large import. Dates, booleans, errors and
+    anything unusual still go through openpyxl."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        data_type = element.get("t", "n")
+        coordinate = element.get("r")
+        if coordinate is None or data_type not in ("s", "inlineStr", "n"):
+            return super().parse_cell(element)  # type: ignore[no-any-return]
+        style = element.get("s")
+        if data_type == "n" and style and int(style) in self.date_formats:
+            return super().parse_cell(element)  # type: ignore[no-any-return]
+        value: Any
+        if data_type == "inlineStr":
+            inline = element.find(INLINE_STRING)
+            if inline is None:
+                value = None
+            else:
+                # Text.content: the plain text and the text of each formatted run.
+                plain = inline.find(_TEXT_TAG)
+                parts = [plain.text or ""] if plain is not None else []
+                for run in inline.iterfind(_RUN_TAG):
+                    text = run.find(_TEXT_TAG)
+                    if text is not None and text.text is not None:
+                        parts.append(text.text)
+                value = "".join(parts)
+        else:
+            text = element.findtext(VALUE_TAG, None) or None
+            if text is None:
+                value = None
+            elif data_type == "s":
+                value = self.shared_strings[int(text)]
+            else:
+                value = _cast_number(text)
+        row, column = coordinate_to_tuple(coordinate)
+        self.col_counter = column
+        return {"row": row, "column": column, "value": value}
+
+
+def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
     try:
         with warnings.catch_warnings():
             # Files from other tools trigger harmless "no default style"-type warnings.
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            reader = _SheetsReader(io.BytesIO(data), read_only=True, data_only=True)
+            reader.read()
+            workbook = reader.wb
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean "cannot read"
         raise _corrupt() from exc
 
@@ -368,7 +438,7 @@ def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
             sheet = workbook.worksheets[0]
             with sheet._get_source() as source, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                parser = WorkSheetParser(
+                parser = _CellParser(
                     source,
                     sheet._shared_strings,
                     data_only=True,
@@ -576,6 +646,61 @@ def _table(
         _table_rows(rest, table.positions, header_number=header_number, max_rows=max_rows)
     )
     return table
+
+
+# Checking fields ---------------------------------------------------------------------------
+
+
+class FieldChecker:
+    """``Model.clean_fields`` for many new records of one model, with the same messages.
+
+    ``full_clean`` was a third of a large import's time: every field of every row went
+    through ``to_python``, ``validate`` and each validator. Here a text field whose only
+    validators are the length and NUL checks Django adds is checked directly (the length,
+    no NUL, one of the choices); any other field, and any value that does not pass the
+    direct check, goes through the field's own ``clean``, so the errors are Django's.
+    Like ``full_clean(exclude=…, validate_unique=False, validate_constraints=False)``:
+    uniqueness is the importer's business (one query per batch).
+    """
+
+    def __init__(self, model: type[Model], *, exclude: Iterable[str] = ()) -> None:
+        skip = set(exclude)
+        self._fields: list[tuple[Field[Any, Any], bool, frozenset[Any] | None]] = []
+        for model_field in model._meta.fields:
+            if model_field.name in skip or model_field.generated:
+                continue
+            direct = isinstance(model_field, CharField | TextField) and all(
+                isinstance(v, MaxLengthValidator | ProhibitNullCharactersValidator)
+                for v in model_field.validators
+            )
+            choices = (
+                frozenset(value for value, _label in model_field.flatchoices)
+                if model_field.choices
+                else None
+            )
+            self._fields.append((model_field, direct, choices))
+
+    def errors(self, obj: Model) -> dict[str, list[str]]:
+        """Field name -> messages (empty when every field is valid); cleaned values set."""
+        found: dict[str, list[str]] = {}
+        for model_field, direct, choices in self._fields:
+            value = getattr(obj, model_field.attname)
+            if model_field.blank and value in model_field.empty_values:
+                continue
+            if (
+                direct
+                and isinstance(value, str)
+                and value
+                and (model_field.max_length is None or len(value) <= model_field.max_length)
+                and "\x00" not in value
+                and (choices is None or value in choices)
+            ):
+                continue
+            try:
+                setattr(obj, model_field.attname, model_field.clean(value, obj))
+            except ValidationError as invalid:
+                found[model_field.name] = [str(m) for e in invalid.error_list for m in e.messages]
+        return found
 
 
 # Importing ---------------------------------------------------------------------------------

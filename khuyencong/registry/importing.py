@@ -3,7 +3,7 @@
 Every row is checked with the same rules as the form (the model's validators, the place
 scope of ``core.scoping``, the duplicate rule of ``services.find_duplicates``) before
 anything is written; then all rows are created in one transaction through
-``bulk_create_with_history``, so each new establishment has its "created" history entry
+``core.bulk.create_with_history``, so each new establishment has its "created" history entry
 with the importing user, exactly like one registered through the form.
 
 Where an establishment is (one of, in this order):
@@ -25,16 +25,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
+from khuyencong.core.bulk import create_with_history
 from khuyencong.core.formats import format_number
 from khuyencong.core.importing import (
     Column,
     ErrorCollector,
+    FieldChecker,
     FileRejected,
     Importer,
     SourceRow,
@@ -342,7 +342,7 @@ FIELD_COLUMNS = {
     "status": "status",
     "notes": "notes",
 }
-# Resolved before the model is checked, so ``full_clean`` need not query them row by row.
+# Resolved before the model is checked, so its field checks need not query them row by row.
 _RESOLVED_FIELDS = [
     "commune",
     "province",
@@ -481,6 +481,7 @@ class EstablishmentImporter(Importer):
         self._sectors: dict[str, Sector] | None = None
         self._may_write: dict[str, bool] = {}
         self._this_year = timezone.localdate().year
+        self._fields = FieldChecker(Establishment, exclude=_RESOLVED_FIELDS)
         # Across the batches of one import (Importer.run_batches).
         self._by_tax: dict[str, int] = {}
         self._by_name: dict[tuple[str, str], int] = {}
@@ -557,12 +558,11 @@ class EstablishmentImporter(Importer):
                 "notes": row["notes"],
             },
         )
-        try:
-            establishment.full_clean(
-                exclude=_RESOLVED_FIELDS, validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as invalid:
-            for field, messages in invalid.message_dict.items():
+        # The model's field checks, as full_clean makes them (the same messages), without
+        # its per-row overhead; duplicates are checked a batch at a time (check_batch).
+        invalid = self._fields.errors(establishment)
+        if invalid:
+            for field, messages in invalid.items():
                 column = FIELD_COLUMNS.get(field)
                 if field == "legacy_address":
                     column = "legacy_address" if row.values.get("legacy_address") else "old_commune"
@@ -918,7 +918,8 @@ class EstablishmentImporter(Importer):
         pairs = {(e.commune_id, e.search_name) for e in items}
         communes = sorted({commune for commune, _name in pairs})
         for chunk in _chunks(communes, 500):
-            names = sorted({name for commune, name in pairs if commune in chunk})
+            in_chunk = set(chunk)
+            names = sorted({name for commune, name in pairs if commune in in_chunk})
             for other in Establishment.objects.filter(
                 commune_id__in=chunk, search_name__in=names
             ).select_related("commune__province"):
@@ -946,13 +947,8 @@ class EstablishmentImporter(Importer):
 
     def save_batch(self, cleaned: list[tuple[SourceRow, Draft]]) -> None:
         objects = [draft.establishment for _row, draft in cleaned]
-        created = bulk_create_with_history(
-            objects,
-            Establishment,
-            batch_size=500,
-            default_user=self.actor,
-            default_change_reason=_("Imported from a file"),
-        )
+        reason = _("Imported from a file")
+        created = create_with_history(objects, Establishment, user=self.actor, reason=reason)
         figures = [
             YearlyFigure(
                 establishment=establishment,
@@ -963,13 +959,7 @@ class EstablishmentImporter(Importer):
             if draft.figures
         ]
         if figures:
-            bulk_create_with_history(
-                figures,
-                YearlyFigure,
-                batch_size=500,
-                default_user=self.actor,
-                default_change_reason=_("Imported from a file"),
-            )
+            create_with_history(figures, YearlyFigure, user=self.actor, reason=reason)
         self._created += len(created)
         self._figures_created += len(figures)
         self._converted_rows.extend(

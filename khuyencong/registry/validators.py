@@ -30,7 +30,8 @@ def normalise_tax_code(value: str) -> str:
     another script (full-width ０１…, typed on some phones) become the ASCII ones, so a code is
     stored, searched and exported one way."""
     compact = re.sub(r"[\s.]", "", value or "")
-    compact = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in compact)
+    if not compact.isascii():  # ASCII digits are already themselves
+        compact = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in compact)
     branch = _TAX_13.match(compact)
     if branch:
         return f"{branch.group(1)}-{branch.group(2)}"

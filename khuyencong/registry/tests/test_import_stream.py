@@ -113,3 +113,54 @@ def test_progress_is_written_while_the_rows_are_read(officer_a, places, monkeypa
     assert job.status == Job.Status.SUCCEEDED, job.result
     assert seen[0] == 0  # the start, with the sheet's estimate as total
     assert job.progress_total == 3
+
+
+def _queries_of_import(officer, rows: int, tag: str, *, inserts: bool = True) -> int:
+    """Queries of importing ``rows`` rows (tax codes, two communes, yearly figures);
+    ``inserts=False``: without the INSERTs (SQLite splits a long one by its parameters)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from khuyencong.registry.tests.test_import import _run
+
+    headers = ["Tên cơ sở", "Loại hình", "Mã số thuế", "Mã xã", "Lĩnh vực", "Năm số liệu", "Số lao động"]  # fmt: skip
+    data = xlsx(
+        headers,
+        [
+            [
+                f"Cơ sở {tag} {n}",
+                "HKD",
+                f"0660{tag}{n:05d}",
+                "24100" if n % 2 else "24200",
+                "a",
+                2024,
+                n,
+            ]
+            for n in range(rows)
+        ],
+    )
+    with CaptureQueriesContext(connection) as queries:
+        result = _run(officer, data)
+    assert result["created"] == rows
+    assert result["figures"] == rows
+    if inserts:
+        return len(queries)
+    return sum(1 for query in queries if not query["sql"].lstrip().upper().startswith("INSERT"))
+
+
+def test_the_queries_of_a_batch_do_not_grow_with_its_rows(officer_a, places):
+    # Checks, duplicate lookups and inserts are made a batch at a time: ten rows or forty
+    # in one batch cost the same queries (no full_clean or lookup per row), but the inserts,
+    # which SQLite cuts by the number of their parameters (PostgreSQL copies the rows).
+    ten = _queries_of_import(officer_a, 10, "001", inserts=False)
+    assert _queries_of_import(officer_a, 40, "002", inserts=False) == ten
+
+
+def test_every_batch_costs_the_same_few_queries(officer_a, places, monkeypatch):
+    monkeypatch.setattr(EstablishmentImporter, "batch_size", 10)
+    one = _queries_of_import(officer_a, 10, "003")
+    two = _queries_of_import(officer_a, 20, "004")
+    four = _queries_of_import(officer_a, 40, "005")
+    per_batch = two - one
+    assert four - one == 3 * per_batch
+    assert per_batch <= 8  # two duplicate lookups, the inserts with their history
