@@ -51,7 +51,7 @@ def create_with_history(
     if not objects:
         return []
     if connection.vendor != "postgresql":
-        return bulk_create_with_history(  # type: ignore[no-any-return]
+        return bulk_create_with_history(
             objects,
             model,
             batch_size=batch_size,

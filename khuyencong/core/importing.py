@@ -362,7 +362,7 @@ class _SizelessSheet(ReadOnlyWorksheet):
         pass
 
 
-class _SheetsReader(ExcelReader):  # type: ignore[misc]
+class _SheetsReader(ExcelReader):
     """openpyxl's read-only ``load_workbook`` with ``_SizelessSheet``s."""
 
     def read_worksheets(self) -> None:
@@ -378,7 +378,7 @@ _TEXT_TAG = INLINE_STRING.replace("}is", "}t")
 _RUN_TAG = INLINE_STRING.replace("}is", "}r")
 
 
-class _CellParser(WorkSheetParser):  # type: ignore[misc]
+class _CellParser(WorkSheetParser):
     """openpyxl's streaming sheet parser, with the common cells (shared or inline text,
     plain numbers) read directly: its generic path (a ``Text`` object per inline string,
     a style lookup per number) was a fifth of a large import. Dates, booleans, errors and
@@ -388,10 +388,10 @@ class _CellParser(WorkSheetParser):  # type: ignore[misc]
         data_type = element.get("t", "n")
         coordinate = element.get("r")
         if coordinate is None or data_type not in ("s", "inlineStr", "n"):
-            return super().parse_cell(element)  # type: ignore[no-any-return]
+            return super().parse_cell(element)
         style = element.get("s")
         if data_type == "n" and style and int(style) in self.date_formats:
-            return super().parse_cell(element)  # type: ignore[no-any-return]
+            return super().parse_cell(element)
         value: Any
         if data_type == "inlineStr":
             inline = element.find(INLINE_STRING)
