@@ -1,8 +1,7 @@
 """``/api/v1/establishments/`` and ``/api/v1/sectors/`` (API.md, Registry).
 
 Every write goes through ``registry.services`` so that the API, the staff pages and imports
-share one set of rules; reads go through ``services.establishments_for`` (the caller's
-scope). Out-of-scope establishments answer 404 exactly like missing ones.
+share one set of rules; reads go through ``registry.access`` (the caller's scope). Out-of-scope establishments answer 404 exactly like missing ones.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from khuyencong.api.schema import AutoSchema
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.places.models import Commune, LegacyCommune, Province
 from khuyencong.registry import services
+from khuyencong.registry.access import establishments_for, figures_for
 from khuyencong.registry.filters import EstablishmentFilter
 from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 
@@ -232,7 +232,7 @@ class EstablishmentViewSet(
 
     def get_queryset(self) -> QuerySet[Establishment]:
         write = self.request.method not in ("GET", "HEAD", "OPTIONS")
-        return services.establishments_for(self.request.user, write=write)
+        return establishments_for(self.request.user, write=write)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
@@ -366,9 +366,7 @@ class YearlyFigureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = FigureFilter
 
     def get_queryset(self) -> QuerySet[YearlyFigure]:
-        return YearlyFigure.objects.filter(
-            establishment__in=services.establishments_for(self.request.user)
-        ).order_by("-year", "establishment_id")
+        return figures_for(self.request.user).order_by("-year", "establishment_id")
 
 
 @extend_schema(tags=["registry"])

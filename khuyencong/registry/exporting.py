@@ -22,11 +22,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from khuyencong.core.exporting import INTEGER_FORMAT, ExportColumn, Exporter, workbook_bytes
 from khuyencong.core.formats import format_number
-from khuyencong.core.scoping import can_write_place, scope_queryset
+from khuyencong.core.scoping import can_write_place
 from khuyencong.places.models import Commune, CommuneMapping
+from khuyencong.registry.access import communes_for, establishments_for
 from khuyencong.registry.importing import COLUMNS, KIND_LABELS, STATUS_LABELS
 from khuyencong.registry.models import Establishment, Sector
-from khuyencong.registry.services import establishments_for
 from khuyencong.registry.validators import tax_check_digit
 
 _HEADERS = {column.key: column.header for column in COLUMNS}
@@ -234,13 +234,7 @@ def _notes_sheet(workbook: Workbook, user: Any) -> None:
 
 def _writable_communes(user: Any) -> QuerySet[Commune]:
     """Communes the user may import into (none listed for national scopes: too many)."""
-    communes = scope_queryset(
-        user,
-        Commune.objects.select_related("province"),
-        write=True,
-        province_field="province",
-        commune_field="pk",
-    )
+    communes = communes_for(user, write=True).select_related("province")
     if communes.count() > 500:
         return communes.none()
     return communes.order_by("province_id", "name")

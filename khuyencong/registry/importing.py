@@ -41,11 +41,12 @@ from khuyencong.core.importing import (
     Table,
     cell_text,
 )
-from khuyencong.core.scoping import can_write_place, scope_queryset
+from khuyencong.core.scoping import can_write_place
 from khuyencong.core.text import normalise_name
 from khuyencong.places.conversion import Conversion
 from khuyencong.places.models import Commune, LegacyCommune, Province
 from khuyencong.registry import services
+from khuyencong.registry.access import establishments_for
 from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 
 Kind = Establishment.Kind
@@ -928,9 +929,7 @@ class EstablishmentImporter(Importer):
             return
         found_ids = [e.pk for e in (*existing_tax.values(), *existing_name.values())]
         visible = set(
-            scope_queryset(self.actor, Establishment.objects.filter(pk__in=found_ids)).values_list(
-                "pk", flat=True
-            )
+            establishments_for(self.actor).filter(pk__in=found_ids).values_list("pk", flat=True)
         )
         for row, draft in cleaned:
             item = draft.establishment

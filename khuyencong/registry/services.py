@@ -1,4 +1,5 @@
 """Business rules of the registry. Views, the API, imports and commands all call these.
+Who may see or change which establishment is decided in ``registry/access.py``.
 
 Every change goes through a ``verb_noun`` function taking ``actor=`` (STYLE.md 2): it checks
 scope, locks the row, saves, and lets django-simple-history record who changed what.
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.locking import lock_current
-from khuyencong.core.scoping import can_write_place, scope_queryset
+from khuyencong.core.scoping import can_write_place
 from khuyencong.core.text import normalise
+from khuyencong.registry.access import establishment_for, establishments_for
 from khuyencong.registry.models import Establishment, Product, ProductPhoto, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code
 
@@ -50,11 +52,6 @@ class EstablishmentInUse(RegistryError):
     """Deleting is refused while other records refer to the establishment (API: 409)."""
 
     http_status = 409
-
-
-def establishments_for(user: Any, *, write: bool = False) -> QuerySet[Establishment]:
-    """The establishments the user may see (or change). The one entry point for lists."""
-    return scope_queryset(user, Establishment.objects.all(), write=write)
 
 
 def search(queryset: QuerySet[Establishment], text: str) -> QuerySet[Establishment]:
@@ -228,10 +225,8 @@ def dashboard_counts(user: Any) -> dict[str, Any]:
 
 def _writable(actor: Any, establishment: Establishment) -> Establishment:
     """The establishment if the actor may change it (locked for the transaction), else 404."""
-    from khuyencong.core.scoping import get_scoped_or_404
-
-    return get_scoped_or_404(
-        actor, Establishment.objects.select_for_update(), write=True, pk=establishment.pk
+    return establishment_for(
+        actor, establishment.pk, write=True, queryset=Establishment.objects.select_for_update()
     )
 
 

@@ -1,5 +1,5 @@
 """Staff pages of the establishment registry. Every object is fetched through the registry's
-scoped entry point (``services.establishments_for``), so out-of-scope answers 404."""
+access rules (``registry/access.py``), so out-of-scope answers 404."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,19 +18,27 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.files import serve_file
 from khuyencong.core.roles import Role
-from khuyencong.core.scoping import can_write, get_scoped_or_404, is_admin, scope_queryset
+from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune, Province
 from khuyencong.registry import eligibility, services
+from khuyencong.registry.access import (
+    establishment_for,
+    establishments_for,
+    fetch_establishment,
+    figure_for,
+    photo_for,
+    product_for,
+)
 from khuyencong.registry.filters import EstablishmentFilter
 from khuyencong.registry.forms import EstablishmentForm, ProductForm, YearlyFigureForm
 from khuyencong.registry.history import history_entries
-from khuyencong.registry.models import Establishment, Product, ProductPhoto, YearlyFigure
+from khuyencong.registry.models import Establishment, ProductPhoto
 
 PAGE_SIZE = 25
 
 
 def _list_queryset(user: Any):
-    return services.establishments_for(user).select_related("commune", "province", "sector")
+    return establishments_for(user).select_related("commune", "province", "sector")
 
 
 @require_GET
@@ -71,25 +79,23 @@ def _limit_filter_choices(filterset: EstablishmentFilter, user: Any) -> None:
     fields["commune"].label_from_instance = lambda commune: commune.name
 
 
-def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Establishment:
-    return get_scoped_or_404(
-        request.user,
-        Establishment.objects.select_related(
-            "commune__province", "sector", "craft_village", "legacy_commune"
-        ),
-        write=write,
-        pk=pk,
+def _detail_queryset() -> QuerySet[Establishment]:
+    return Establishment.objects.select_related(
+        "commune__province", "sector", "craft_village", "legacy_commune"
     )
+
+
+def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Establishment:
+    return establishment_for(request.user, pk, write=write, queryset=_detail_queryset())
 
 
 @require_GET
 @login_required
 def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = _get(request, pk)
+    establishment, writable = fetch_establishment(request.user, pk, queryset=_detail_queryset())
     products = establishment.products.prefetch_related(
         Prefetch("photos", queryset=ProductPhoto.objects.order_by("id"))
     )
-    writable = services.establishments_for(request.user, write=True).filter(pk=pk).exists()
     return render(
         request,
         "registry/establishment_detail.html",
@@ -214,7 +220,7 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
     establishment = _get(request, pk, write=True)
-    product = _child(Product, establishment, product_pk)
+    product = product_for(request.user, establishment, product_pk, write=True)
     if request.method == "POST":
         services.delete_product(actor=request.user, product=product)
         messages.success(request, _("The product was removed."))
@@ -235,31 +241,15 @@ def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpRespon
 @login_required
 def product_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A product's photo, to those who may see its establishment (404 for anyone else)."""
-    photos = scope_queryset(
-        request.user,
-        ProductPhoto.objects.all(),
-        province_field="product__establishment__province",
-        commune_field="product__establishment__commune",
-    )
-    try:
-        photo = photos.only("image").get(pk=pk)
-    except ProductPhoto.DoesNotExist as exc:
-        raise Http404 from exc
+    photo = photo_for(request.user, pk)
     return serve_file(request, photo.image)
-
-
-def _child(model: Any, establishment: Establishment, pk: int) -> Any:
-    try:
-        return model.objects.select_related("establishment").get(establishment=establishment, pk=pk)
-    except model.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def figure_edit(request: HttpRequest, pk: int, figure_pk: int | None = None) -> HttpResponse:
     establishment = _get(request, pk, write=True)
-    figure = _child(YearlyFigure, establishment, figure_pk) if figure_pk else None
+    figure = figure_for(request.user, establishment, figure_pk, write=True) if figure_pk else None
     form = YearlyFigureForm(request.POST or None, instance=figure)
     if request.method == "POST" and form.is_valid():
         try:
@@ -285,7 +275,7 @@ def figure_edit(request: HttpRequest, pk: int, figure_pk: int | None = None) -> 
 @login_required
 def figure_delete(request: HttpRequest, pk: int, figure_pk: int) -> HttpResponse:
     establishment = _get(request, pk, write=True)
-    figure = _child(YearlyFigure, establishment, figure_pk)
+    figure = figure_for(request.user, establishment, figure_pk, write=True)
     if request.method == "POST":
         services.delete_yearly_figure(actor=request.user, figure=figure)
         messages.success(request, _("The figures were removed."))
