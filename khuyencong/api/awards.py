@@ -286,7 +286,7 @@ class AwardEntrySerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "establishment" in self.fields:
-            from khuyencong.registry.services import establishments_for
+            from khuyencong.registry.access import establishments_for
 
             related_field(self, "establishment").queryset = establishments_for(request.user)
 

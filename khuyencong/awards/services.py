@@ -476,7 +476,7 @@ def create_entry(*, actor: Any, round: AwardRound, data: dict[str, Any]) -> Awar
     """Enter a product in an open round. ``data``: establishment, product (a registered
     product of the establishment, optional), product_name (defaults to the product's),
     group, description."""
-    from khuyencong.registry.services import establishments_for
+    from khuyencong.registry.access import establishments_for
 
     try:
         current = AwardRound.objects.select_for_update().get(pk=round.pk)

@@ -19,7 +19,7 @@ from khuyencong.activities.pages.common import chosen_province, get_or_404, nav_
 from khuyencong.activities.pages.forms import FIRST_YEAR
 from khuyencong.activities.summary import year_summary
 from khuyencong.places.models import Province
-from khuyencong.registry.services import establishments_for
+from khuyencong.registry.access import establishments_for
 
 # Rows shown per section of an establishment's page (its most recent ones).
 ESTABLISHMENT_ROWS = 50

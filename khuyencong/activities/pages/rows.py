@@ -34,7 +34,7 @@ from khuyencong.activities.pages.kinds import Kind
 from khuyencong.core.errors import DomainError
 from khuyencong.core.importing import FileRejected, ImportRejected
 from khuyencong.core.text import normalise
-from khuyencong.registry.services import establishments_for
+from khuyencong.registry.access import establishments_for
 
 SEARCH_RESULTS = 20
 

@@ -331,7 +331,7 @@ def beneficiary_search(request: HttpRequest) -> HttpResponse:
     term = normalise(request.GET.get("q", ""))
     results = Establishment.objects.none()
     if term and province:
-        from khuyencong.registry.services import establishments_for
+        from khuyencong.registry.access import establishments_for
 
         results = (
             establishments_for(request.user)
