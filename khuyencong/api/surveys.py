@@ -32,7 +32,7 @@ from khuyencong.places.models import Commune
 from khuyencong.programmes.models import ActivityCategory, FundingLevel
 from khuyencong.registry.models import Establishment, Sector
 from khuyencong.registry.services import MAX_WORKERS
-from khuyencong.surveys import access, services
+from khuyencong.surveys import access, services, workflow
 from khuyencong.surveys.models import Application, Need, Priority, SurveyCampaign, SurveyResponse
 
 MAX_AMOUNT = services.MAX_AMOUNT
@@ -519,7 +519,7 @@ class ApplicationViewSet(
         serializer.is_valid(raise_exception=True)
         if not access.applications_for(request.user, write=True).filter(pk=application.pk).exists():
             raise PermissionDenied(_("You may not triage applications here."))
-        application = services.triage_application(
+        application = workflow.triage_application(
             actor=request.user,
             application=application,
             decision=serializer.validated_data["decision"],

@@ -382,7 +382,7 @@ def _complaint(ctx: DemoContext, officer: Any, manager: Any, round: AwardRound, 
         received_on=received,
     )
     if round.province_id != "66":
-        services.resolve_complaint(
+        workflow.resolve_complaint(
             actor=manager,
             complaint=complaint,
             resolution=(

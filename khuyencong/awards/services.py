@@ -85,7 +85,7 @@ def with_counts(rounds: QuerySet[AwardRound], user: Any) -> QuerySet[AwardRound]
 # --- rounds -------------------------------------------------------------------------------
 
 
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
+def clean_text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
         raise AwardError(_("This field is required."), field=field)
@@ -261,7 +261,7 @@ def _apply_round(round: AwardRound, data: dict[str, Any], *, creating: bool) -> 
             setattr(
                 round,
                 name,
-                _text(data.get(name), name, max_length=length, required=name == "title"),
+                clean_text(data.get(name), name, max_length=length, required=name == "title"),
             )
     if "year" in data or creating:
         round.year = _whole(data.get("year"), "year", low=2000, high=2100)
@@ -508,7 +508,7 @@ def create_entry(*, actor: Any, round: AwardRound, data: dict[str, Any]) -> Awar
             raise AwardError(
                 _("This product is not one of the establishment's products."), field="product"
             ) from exc
-    name = _text(data.get("product_name"), "product_name", max_length=300)
+    name = clean_text(data.get("product_name"), "product_name", max_length=300)
     if not name:
         if product is None:
             raise AwardError(
@@ -533,7 +533,7 @@ def create_entry(*, actor: Any, round: AwardRound, data: dict[str, Any]) -> Awar
         product_name=name,
         search_name=normalise(name),
         group=group,
-        description=_text(data.get("description"), "description", max_length=MAX_TEXT),
+        description=clean_text(data.get("description"), "description", max_length=MAX_TEXT),
         province_id=establishment.province_id,
         commune_id=establishment.commune_id,
         created_by=actor,
@@ -596,7 +596,7 @@ def record_score_sheet(
             )
             % {"status": round.get_status_display()}
         )
-    name = _text(judge, "judge", max_length=200)
+    name = clean_text(judge, "judge", max_length=200)
     if not name and judge_user is not None:
         name = judge_user.get_full_name() or judge_user.get_username()
     if not name:
@@ -650,7 +650,7 @@ def delete_score_sheet(*, actor: Any, sheet: ScoreSheet) -> None:
 # --- complaints ---------------------------------------------------------------------------
 
 
-def _date(value: Any, field: str) -> datetime.date:
+def clean_date(value: Any, field: str) -> datetime.date:
     if value in (None, ""):
         raise AwardError(_("Enter a date."), field=field)
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
@@ -677,7 +677,7 @@ def record_complaint(
     window = complaint_window(round)
     if window is None:
         raise WorkflowError(_("Complaints are received once the round has closed."))
-    day = _date(received_on if received_on is not None else today(), "received_on")
+    day = clean_date(received_on if received_on is not None else today(), "received_on")
     if day > today():
         raise AwardError(_("The date cannot be in the future."), field="received_on")
     first, last = window
@@ -701,8 +701,8 @@ def record_complaint(
         round=round,
         province_id=current.province_id,
         commune_id=current.commune_id,
-        complainant=_text(complainant, "complainant", max_length=200, required=True),
-        text=_text(text, "text", max_length=MAX_TEXT, required=True),
+        complainant=clean_text(complainant, "complainant", max_length=200, required=True),
+        text=clean_text(text, "text", max_length=MAX_TEXT, required=True),
         received_on=day,
         due_on=add_working_days(day, round.resolution_days),
         created_by=actor,
@@ -710,39 +710,6 @@ def record_complaint(
     complaint._history_user = actor  # type: ignore[attr-defined]
     complaint.save()
     return complaint
-
-
-@transaction.atomic
-def resolve_complaint(
-    *, actor: Any, complaint: AwardComplaint, resolution: Any, resolved_on: Any = None
-) -> AwardComplaint:
-    """Record how a complaint was answered (the round's results stay as issued; a changed
-    result needs a new decision)."""
-    try:
-        current = (
-            AwardComplaint.objects.select_for_update()
-            .filter(round__in=rounds_for(actor, write=True))
-            .get(pk=complaint.pk)
-        )
-    except AwardComplaint.DoesNotExist as exc:
-        raise Http404 from exc
-    if current.status == AwardComplaint.Status.RESOLVED:
-        raise WorkflowError(_("This complaint is already resolved."))
-    day = _date(resolved_on if resolved_on is not None else today(), "resolved_on")
-    if day > today():
-        raise AwardError(_("The date cannot be in the future."), field="resolved_on")
-    if day < current.received_on:
-        raise AwardError(
-            _("A complaint cannot be resolved before it was received (%(date)s).")
-            % {"date": current.received_on.strftime("%d/%m/%Y")},
-            field="resolved_on",
-        )
-    current.resolution = _text(resolution, "resolution", max_length=MAX_TEXT, required=True)
-    current.resolved_on = day
-    current.status = AwardComplaint.Status.RESOLVED
-    current._history_user = actor  # type: ignore[attr-defined]
-    current.save()
-    return current
 
 
 # --- overview -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A round's lifecycle, declared on the workflow kernel (core.workflow).
+"""A round's lifecycle and a complaint's resolution, declared on the workflow kernel
+(core.workflow).
 
 open → scoring → closed. While open, products are entered and the criteria groups, pass
 mark and council may change; ``start_scoring`` fixes them and the judges' sheets are
@@ -7,6 +8,10 @@ computes the results once (``awards.scoring``), issues the certificates on the c
 and opens the complaint window. ``WORKFLOW.transition`` moves a round; every move is an
 ``AwardRoundTransition`` row. Only those who manage the round (``access.may_manage``)
 take its steps.
+
+A complaint (recorded by ``services.record_complaint`` within the round's window) is open
+until ``resolve`` records the answer and its date (``ComplaintWorkflow``, one
+``AwardComplaintTransition`` row); only the round's managers resolve it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,13 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.awards import access, scoring, services
 from khuyencong.awards.errors import AwardError, WorkflowError
-from khuyencong.awards.models import AwardRound, AwardRoundTransition, ScoreSheet
+from khuyencong.awards.models import (
+    AwardComplaint,
+    AwardComplaintTransition,
+    AwardRound,
+    AwardRoundTransition,
+    ScoreSheet,
+)
 from khuyencong.core.workflow import Move, Step, Workflow, steps_of
 
 S = AwardRound.Status
@@ -192,4 +203,86 @@ def close_round(
 ) -> AwardRound:
     return transition_round(
         actor=actor, round=round, action="close", closing_date=closing_date, note=note
+    )
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+C = AwardComplaint.Status
+
+COMPLAINT_STEPS = steps_of(
+    Step(
+        "resolve",
+        gettext_lazy("Record the resolution"),
+        frozenset({C.OPEN}),
+        C.RESOLVED,
+        params=frozenset({"resolved_on"}),
+    ),
+)
+
+
+class ComplaintWorkflow(Workflow[AwardComplaint]):
+    """open → resolved: the answer to a complaint (the round's results stay as issued; a
+    changed result needs a new decision). The answer is the step's note, called
+    ``resolution``."""
+
+    model = AwardComplaint
+    transition_model = AwardComplaintTransition
+    subject = "complaint"
+    steps = COMPLAINT_STEPS
+    input_error = AwardError
+    note_field = "resolution"
+
+    def writable(self, actor: Any) -> QuerySet[AwardComplaint]:
+        return access.complaints_for(actor, write=True)
+
+    def may_take(self, actor: Any, step: Step, obj: AwardComplaint) -> bool:
+        return access.may_manage(actor, obj.round)
+
+    def wrong_state(self, obj: AwardComplaint, step: Step) -> str:
+        return _("This complaint is already resolved.")
+
+    def check(self, move: Move[AwardComplaint], data: dict[str, Any]) -> None:
+        complaint, given = move.obj, data.get("resolved_on")
+        day = services.clean_date(given if given is not None else services.today(), "resolved_on")
+        if day > services.today():
+            raise AwardError(_("The date cannot be in the future."), field="resolved_on")
+        if day < complaint.received_on:
+            raise AwardError(
+                _("A complaint cannot be resolved before it was received (%(date)s).")
+                % {"date": complaint.received_on.strftime("%d/%m/%Y")},
+                field="resolved_on",
+            )
+        data["resolved_on"] = day
+        move.note = services.clean_text(
+            move.note, "resolution", max_length=services.MAX_TEXT, required=True
+        )
+
+    def apply(self, move: Move[AwardComplaint], data: dict[str, Any]) -> str | None:
+        move.obj.resolution = move.note
+        move.obj.resolved_on = data["resolved_on"]
+        return move.step.target
+
+    def save(self, move: Move[AwardComplaint]) -> None:
+        # A complaint has no version (it is not edited in a form): its history row only.
+        complaint: Any = move.obj
+        complaint._history_user = move.actor
+        complaint.save()
+
+
+COMPLAINT_WORKFLOW = ComplaintWorkflow()
+
+
+def resolve_complaint(
+    *, actor: Any, complaint: AwardComplaint, resolution: Any, resolved_on: Any = None
+) -> AwardComplaint:
+    """Record how a complaint was answered, or refuse: ``WorkflowError`` (409) once it is
+    resolved, ``AwardError`` (400) for a bad date or a missing answer, ``Http404`` when the
+    actor does not manage its round."""
+    return COMPLAINT_WORKFLOW.transition(
+        complaint,
+        "resolve",
+        actor,
+        note="" if resolution is None else str(resolution),
+        resolved_on=resolved_on,
     )

@@ -8,4 +8,5 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Needs surveys and applications")
 
     def ready(self) -> None:
-        from khuyencong.surveys import dashboard  # noqa: F401  (registers the overview section)
+        # Registers the overview section and the triage workflow (core.workflow).
+        from khuyencong.surveys import dashboard, workflow  # noqa: F401

@@ -13,7 +13,7 @@ from django.utils import timezone
 from khuyencong.core.demokit import DemoContext
 from khuyencong.programmes.models import Project
 from khuyencong.registry.models import Establishment
-from khuyencong.surveys import services
+from khuyencong.surveys import services, workflow
 from khuyencong.surveys.models import Need
 
 M = 1_000_000
@@ -187,18 +187,18 @@ def seed(ctx: DemoContext) -> None:
             )
             applications += 1
             if index == 1:
-                services.triage_application(
+                workflow.triage_application(
                     actor=officer, application=application, decision="review"
                 )
             elif index == 2:
-                services.triage_application(
+                workflow.triage_application(
                     actor=officer,
                     application=application,
                     decision="accept",
                     note="Trung tâm đã ghi nhận nhu cầu, sẽ xem xét đưa vào kế hoạch năm sau.",
                 )
             elif index == 3:
-                services.triage_application(
+                workflow.triage_application(
                     actor=officer,
                     application=application,
                     decision="reject",

@@ -217,6 +217,37 @@ class Application(models.Model):
         return f"{self.tracking_code} — {self.establishment_name}"
 
 
+class ApplicationTransition(models.Model):
+    """One triage step of an application: who did what, when, with what answer."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("online application"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    action = models.CharField(_("action"), max_length=16)
+    from_status = models.CharField(_("from"), max_length=16, choices=Application.Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Application.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("application transition")
+        verbose_name_plural = _("application transitions")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
 class Need(models.Model):
     """A need for support of one establishment, from a survey response or an accepted
     application; ``project`` is the draft project it was turned into."""

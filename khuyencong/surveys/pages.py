@@ -25,7 +25,7 @@ from khuyencong.core.importing import FileRejected, ImportRejected
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune
-from khuyencong.surveys import access, kobo, services
+from khuyencong.surveys import access, kobo, services, workflow
 from khuyencong.surveys.forms import (
     RESPONSE_FIELD,
     CampaignForm,
@@ -444,7 +444,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.triage_application(
+                workflow.triage_application(
                     actor=request.user,
                     application=application,
                     decision=form.cleaned_data["decision"],

@@ -2,7 +2,8 @@
 
 Pages, the API, the Kobo import and the public site all call these functions; they check
 scope, validate, and save. Responses are stored exactly once per ``client_key``; needs keep
-the link to the project they became; applications are triaged into the registry.
+the link to the project they became; applications are triaged into the registry by their
+workflow (surveys/workflow.py).
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import percent
 from khuyencong.core.locking import lock_current
-from khuyencong.core.roles import Role
-from khuyencong.core.scoping import can_write_place, is_admin
+from khuyencong.core.scoping import can_write_place
 from khuyencong.places.models import Commune
 from khuyencong.programmes import services as programme_services
 from khuyencong.programmes.models import ActivityCategory, Project
@@ -31,13 +30,13 @@ from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code, validate_tax_code
 from khuyencong.surveys.access import (
-    applications_for,
     campaigns_for,
     may_manage_campaigns,
     may_plan,
     needs_for,
     responses_for,
 )
+from khuyencong.surveys.errors import SurveyError, WorkflowError
 from khuyencong.surveys.models import Application, Need, Priority, SurveyCampaign, SurveyResponse
 
 S = Project.Status
@@ -54,16 +53,6 @@ _QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|javascript:|&#|&[a-z]+;", re.IGNORECASE)
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 TRACKING_PREFIX = "KC"
-
-
-class SurveyError(DomainError):
-    """Invalid input for a campaign, a response, a need or an application (API: 400)."""
-
-
-class SurveyWorkflowError(SurveyError):
-    """A step that is not allowed now (API: 409)."""
-
-    http_status = 409
 
 
 # --- scope: surveys/access.py ----------------------------------------------------------------
@@ -627,7 +616,7 @@ def needs_to_project(
     pre-filled (category, commune, beneficiaries, budget from costs and counterparts,
     objectives from the descriptions), and link each need to it."""
     if not may_plan(actor):
-        raise SurveyWorkflowError(_("Only the provincial manager turns needs into projects."))
+        raise WorkflowError(_("Only the provincial manager turns needs into projects."))
     ids = sorted({int(pk) for pk in need_ids if str(pk).isdigit()})
     if not ids:
         raise SurveyError(_("Select at least one need."), field="needs")
@@ -642,7 +631,7 @@ def needs_to_project(
         raise SurveyError(_("Some of the selected needs do not exist in your area."), field="needs")
     taken = [n for n in needs if n.project_id and n.project.status != S.CANCELLED]
     if taken:
-        raise SurveyWorkflowError(
+        raise WorkflowError(
             _("The need of “%(name)s” is already in project %(code)s.")
             % {"name": taken[0].establishment.name, "code": taken[0].project.code}
         )
@@ -799,80 +788,3 @@ def submit_application(*, data: dict[str, Any], channel: str) -> Application:
         except IntegrityError:  # a tracking code drawn twice (1 in 10^12): draw again
             continue
     raise SurveyError(_("Please send the application again."), field="establishment_name")
-
-
-@transaction.atomic
-def triage_application(
-    *,
-    actor: Any,
-    application: Application,
-    decision: str,
-    note: str = "",
-    establishment_id: Any = None,
-) -> Application:
-    """The centre's answer: ``review`` (being looked at), ``accept`` (the establishment is
-    found or registered in the registry and the request becomes a need) or ``reject``
-    (with a reason the applicant reads on the status page)."""
-    A = Application.Status
-    try:
-        current = applications_for(actor, write=True).select_for_update().get(pk=application.pk)
-    except Application.DoesNotExist:
-        raise SurveyError(_("No such application in your area."), field="application") from None
-    if actor.role == Role.COLLABORATOR and not is_admin(actor):
-        raise SurveyWorkflowError(_("Applications are triaged by the provincial centre."))
-    if current.status not in (A.RECEIVED, A.IN_REVIEW):
-        raise SurveyWorkflowError(
-            _("This application is already “%(status)s”.")
-            % {"status": current.get_status_display()}
-        )
-    note = check_plain_text(note or "", "note")[:2000]
-    if decision == "review":
-        current.status = A.IN_REVIEW
-    elif decision == "reject":
-        if not note:
-            raise SurveyError(
-                _("Tell the applicant why the request is not accepted."), field="note"
-            )
-        current.status = A.REJECTED
-    elif decision == "accept":
-        establishment, _created = resolve_establishment(
-            actor=actor,
-            commune=current.commune,
-            establishment_id=establishment_id,
-            details={
-                "name": current.establishment_name,
-                "kind": current.kind,
-                "tax_code": current.tax_code,
-                "sector": current.sector_id,
-                "address": current.address,
-                "representative": current.representative,
-                "phone": current.phone,
-            },
-        )
-        if establishment.province_id != current.province_id:
-            raise SurveyError(
-                _("This establishment lies in another province."), field="establishment"
-            )
-        current.establishment = establishment
-        current.status = A.ACCEPTED
-        Need.objects.create(
-            application=current,
-            province_id=current.province_id,
-            commune=establishment.commune,
-            establishment=establishment,
-            sector_id=establishment.sector_id,
-            year=timezone.localtime(current.submitted_at).year,
-            category=current.category,
-            description=current.description,
-            estimated_cost=current.estimated_cost,
-            counterpart_capacity=current.counterpart_capacity,
-            priority=Priority.MEDIUM,
-        )
-    else:
-        raise SurveyError(_("Choose review, accept or reject."), field="decision")
-    current.decision_note = note
-    current.triaged_by = actor
-    current.triaged_at = timezone.now()
-    current._history_user = actor  # type: ignore[attr-defined]
-    current.save()
-    return current

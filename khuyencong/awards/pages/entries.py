@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from khuyencong.awards import access, certificates, scoring, services
+from khuyencong.awards import access, certificates, scoring, services, workflow
 from khuyencong.awards.history import history_entries
 from khuyencong.awards.models import AwardEntry, AwardRound, Level, ScoreSheet
 from khuyencong.awards.pages.forms import (
@@ -253,7 +253,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST or None, complaint=complaint)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resolve_complaint(actor=request.user, complaint=complaint, **form.cleaned_data)
+            workflow.resolve_complaint(actor=request.user, complaint=complaint, **form.cleaned_data)
         except DomainError as error:
             if getattr(error, "http_status", None) == 409:
                 messages.error(request, error.message)

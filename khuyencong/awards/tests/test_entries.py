@@ -244,9 +244,9 @@ def test_a_complaint_resolved_late_shows_overdue(officer_a, round_a, est_a, coff
     assert complaint.overdue_on(datetime.date(2026, 10, 20))
     assert not complaint.overdue_on(datetime.date(2026, 10, 19))
     with pytest.raises(AwardError) as caught:
-        services.resolve_complaint(actor=officer_a, complaint=complaint, resolution="")
+        workflow.resolve_complaint(actor=officer_a, complaint=complaint, resolution="")
     assert caught.value.field == "resolution"
-    done = services.resolve_complaint(
+    done = workflow.resolve_complaint(
         actor=officer_a,
         complaint=complaint,
         resolution="Hội đồng giữ nguyên kết quả.",
@@ -254,7 +254,7 @@ def test_a_complaint_resolved_late_shows_overdue(officer_a, round_a, est_a, coff
     )
     assert done.status == "resolved" and done.overdue_on(datetime.date(2026, 11, 30))
     with pytest.raises(WorkflowError):
-        services.resolve_complaint(actor=officer_a, complaint=done, resolution="Lần nữa")
+        workflow.resolve_complaint(actor=officer_a, complaint=done, resolution="Lần nữa")
 
 
 def test_province_b_records_no_complaint_on_a(officer_a, officer_b, round_a, est_a, coffee):

@@ -28,4 +28,4 @@ def test_the_page_names_every_declared_workflow_and_where_it_lives():
 
     named = set(re.findall(r"`(\w+/\w+)\.py`", PAGE))
     assert {module.removeprefix("khuyencong.").replace(".", "/") for module in declared} <= named
-    assert len(declared) == 4
+    assert len(declared) == 5

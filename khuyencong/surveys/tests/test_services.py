@@ -6,7 +6,8 @@ from khuyencong.programmes.factories import advance, step_params
 from khuyencong.programmes.models import Project
 from khuyencong.programmes.workflow import transition_project
 from khuyencong.registry.models import Establishment
-from khuyencong.surveys import services
+from khuyencong.surveys import services, workflow
+from khuyencong.surveys.errors import WorkflowError
 from khuyencong.surveys.models import Application, Need, SurveyResponse
 from khuyencong.surveys.tests.conftest import MILLION, response_data
 
@@ -164,7 +165,7 @@ def test_needs_become_one_prefilled_draft_project(respond, manager_a, commune_a1
     # State money = cost − counterpart of each need; the counterpart is the establishments'.
     assert lines == {"local": (180 + 40) * MILLION, "counterpart": (120 + 60) * MILLION}
     assert set(Need.objects.values_list("project", flat=True)) == {project.pk}
-    with pytest.raises(services.SurveyWorkflowError):
+    with pytest.raises(WorkflowError):
         services.needs_to_project(actor=manager_a, need_ids=ids, year=2027, funding_level="local")
 
 
@@ -200,7 +201,7 @@ def test_needs_to_project_refusals(respond, manager_a, officer_a, manager_a_othe
         needs=[{"category": "05", "description": "Hội chợ", "estimated_cost": 100 * MILLION}],
     )
     ids = list(Need.objects.values_list("pk", flat=True))
-    with pytest.raises(services.SurveyWorkflowError):
+    with pytest.raises(WorkflowError):
         services.needs_to_project(
             actor=officer_a, need_ids=ids[:1], year=2026, funding_level="local"
         )
@@ -286,8 +287,8 @@ def test_bad_applications_are_refused_naming_the_field(commune_a1, change, field
 
 def test_triage_accepts_into_the_registry_and_a_need(commune_a1, officer_a):
     application = services.submit_application(data=application_data(commune_a1), channel="web")
-    services.triage_application(actor=officer_a, application=application, decision="review")
-    accepted = services.triage_application(
+    workflow.triage_application(actor=officer_a, application=application, decision="review")
+    accepted = workflow.triage_application(
         actor=officer_a, application=application, decision="accept", note="Đã tiếp nhận"
     )
     assert accepted.status == Application.Status.ACCEPTED
@@ -295,15 +296,15 @@ def test_triage_accepts_into_the_registry_and_a_need(commune_a1, officer_a):
     assert establishment.name == "Hợp tác xã gốm Bát Tràng" and establishment.kind == "cooperative"
     need = accepted.need
     assert need.estimated_cost == 400 * MILLION and need.establishment == establishment
-    with pytest.raises(services.SurveyWorkflowError):
-        services.triage_application(actor=officer_a, application=application, decision="reject")
+    with pytest.raises(WorkflowError):
+        workflow.triage_application(actor=officer_a, application=application, decision="reject")
 
 
 def test_triage_links_an_existing_establishment(commune_a1, officer_a, establishment_a1):
     application = services.submit_application(
         data=application_data(commune_a1, establishment_name=establishment_a1.name), channel="web"
     )
-    accepted = services.triage_application(
+    accepted = workflow.triage_application(
         actor=officer_a, application=application, decision="accept"
     )
     assert accepted.establishment == establishment_a1
@@ -315,17 +316,17 @@ def test_triage_rejects_with_a_reason_and_stays_in_scope(
 ):
     application = services.submit_application(data=application_data(commune_a1), channel="web")
     with pytest.raises(services.SurveyError) as error:
-        services.triage_application(actor=officer_a, application=application, decision="reject")
+        workflow.triage_application(actor=officer_a, application=application, decision="reject")
     assert error.value.field == "note"
     with pytest.raises(services.SurveyError):
-        services.triage_application(
+        workflow.triage_application(
             actor=officer_b, application=application, decision="reject", note="x"
         )
-    with pytest.raises(services.SurveyWorkflowError):
-        services.triage_application(
+    with pytest.raises(WorkflowError):
+        workflow.triage_application(
             actor=collaborator_a1, application=application, decision="reject", note="x"
         )
-    rejected = services.triage_application(
+    rejected = workflow.triage_application(
         actor=officer_a, application=application, decision="reject", note="Ngoài đối tượng"
     )
     assert rejected.status == Application.Status.REJECTED
