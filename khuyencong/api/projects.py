@@ -50,7 +50,7 @@ from khuyencong.programmes.models import (
     ProjectOutput,
     Source,
 )
-from khuyencong.programmes.workflow import ACTIONS
+from khuyencong.programmes.workflow import ACTIONS, PLAN_WORKFLOW
 
 MAX_INT = 2_147_483_647
 MAX_AMOUNT = services.MAX_AMOUNT
@@ -689,25 +689,16 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = PlanStepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        if step == "register":
-            version = services.register_plan(actor=request.user, plan=plan, note=d["note"])
-        elif step == "approve":
-            version = services.approve_plan(
-                actor=request.user,
-                plan=plan,
-                decision_number=d["decision_number"],
-                decision_date=d["decision_date"],
-                override_reason=d["override_reason"],
-            )
-        else:
-            version = services.adjust_plan(
-                actor=request.user,
-                plan=plan,
-                reason=d["reason"],
-                decision_number=d["decision_number"],
-                decision_date=d["decision_date"],
-            )
-        return Response(_version(version))
+        # Each step reads what it always read: a registration its ``note``, an adjustment
+        # its ``reason`` (the workflow's name for the note), the decision where it has one.
+        note = {"register": d["note"], "adjust": d["reason"]}.get(step, "")
+        params = PLAN_WORKFLOW.steps[step].params
+        moved = take_step(
+            request,
+            plan,
+            {"action": step, "reason": note, **{k: v for k, v in d.items() if k in params}},
+        )
+        return Response(_version(moved.versions.order_by("-number").first()))
 
     @extend_schema(
         request=PlanStepSerializer, responses=None, description="Register the plan: version 1."

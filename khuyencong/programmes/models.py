@@ -293,6 +293,24 @@ class PlanVersion(models.Model):
         return sum(sum(item["budget"].values()) for item in self.content)
 
 
+class PlanTransition(TransitionRecord):
+    """One step of a plan (register, approve, adjust): who took it, when, why. The version
+    the step froze is the plan's ``PlanVersion`` of the same moment."""
+
+    SUBJECT = "plan"
+
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=AnnualPlan.Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=AnnualPlan.Status.choices)
+
+    class Meta:
+        verbose_name = _("plan transition")
+        verbose_name_plural = _("plan transitions")
+        ordering = ["plan", "at", "id"]
+
+
 class PlanDeadline(models.Model):
     """A step of the plan cycle and its deadline, as data (DOMAIN.md "Plans and projects").
 

@@ -9,13 +9,14 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.formats import format_vnd
 from khuyencong.core.locking import lock_current
+from khuyencong.core.workflow import transition
 from khuyencong.programmes import access
 from khuyencong.programmes.access import projects_for
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
@@ -35,7 +36,6 @@ from khuyencong.programmes.models import (
     ProjectOutput,
     Source,
 )
-from khuyencong.programmes.workflow import transition_project
 from khuyencong.registry.services import establishments_for
 
 S = Project.Status
@@ -213,115 +213,38 @@ def get_or_create_plan(province_id: str, year: int, funding_level: str) -> Annua
     return plan
 
 
-def plan_content(plan: AnnualPlan) -> list[dict[str, Any]]:
-    """The projects that make up the plan now (not drafts, returned or cancelled ones), each
-    with its budget by source: what a version freezes."""
-    projects = (
-        plan.projects.exclude(status__in=[S.DRAFT, S.RETURNED, S.CANCELLED])
-        .select_related("category")
-        .prefetch_related("budget_lines")
-        .order_by("code")
-    )
-    return [
-        {
-            "id": project.pk,
-            "code": project.code,
-            "title": project.title,
-            "status": project.status,
-            "category": project.category_id,
-            "budget": {line.source: line.amount for line in project.budget_lines.all()},
-        }
-        for project in projects
-    ]
-
-
-def _lock_plan(actor: Any, plan: AnnualPlan) -> AnnualPlan:
-    if not access.may_manage_plans(actor):
-        raise WorkflowError(_("Only a provincial manager may register, approve or adjust a plan."))
-    queryset = access.plans_for(actor, write=True).select_for_update()
-    try:
-        return queryset.get(pk=plan.pk)
-    except AnnualPlan.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _new_version(plan: AnnualPlan, kind: str, actor: Any, **fields: Any) -> PlanVersion:
-    number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return PlanVersion.objects.create(
-        plan=plan, number=number, kind=kind, content=plan_content(plan), created_by=actor, **fields
-    )
-
-
-@transaction.atomic
-def register_plan(*, actor: Any, plan: AnnualPlan, note: str = "") -> PlanVersion:
-    """Register the plan with the level above: version 1 freezes the filed projects."""
-    current = _lock_plan(actor, plan)
-    if current.status != AnnualPlan.Status.DRAFT:
-        raise WorkflowError(_("This plan is already registered."))
-    if not plan_content(current):
-        raise WorkflowError(
-            _("The plan has no submitted project yet: submit projects before registering it.")
-        )
-    version = _new_version(current, PlanVersion.Kind.REGISTERED, actor, reason=note.strip())
-    current.status = AnnualPlan.Status.REGISTERED
-    current.save(update_fields=["status"])
+def _latest_version(plan: AnnualPlan) -> PlanVersion:
+    version = plan.versions.order_by("-number").first()
+    assert version is not None  # every plan step writes one
     return version
 
 
-@transaction.atomic
+def register_plan(*, actor: Any, plan: AnnualPlan, note: str = "") -> PlanVersion:
+    """Register the plan with the level above: version 1 freezes the filed projects."""
+    return _latest_version(transition(plan, "register", actor, note=note))
+
+
 def approve_plan(
     *,
     actor: Any,
     plan: AnnualPlan,
     decision_number: str,
-    decision_date: datetime.date,
+    decision_date: datetime.date | None,
     override_reason: str = "",
 ) -> PlanVersion:
     """Record the decision approving the plan: every appraised project of the plan is
-    approved with it (caps and eligibility checked for each; one refusal stops them all,
-    naming the project), and the approved content is frozen."""
-    current = _lock_plan(actor, plan)
-    if current.status not in (AnnualPlan.Status.DRAFT, AnnualPlan.Status.REGISTERED):
-        raise WorkflowError(_("This plan is already approved; record an adjustment instead."))
-    decision_number = (decision_number or "").strip()
-    if not decision_number:
-        raise ProgrammeError(
-            _("Give the number of the approving decision."), field="decision_number"
-        )
-    if decision_date is None:
-        raise ProgrammeError(_("Give the date of the approving decision."), field="decision_date")
-    if decision_date > timezone.localdate():
-        raise ProgrammeError(_("The decision date cannot be in the future."), field="decision_date")
-    for project in current.projects.filter(status=S.APPRAISED).order_by("code"):
-        try:
-            transition_project(
-                actor=actor,
-                project=project,
-                action="approve",
-                note=_("Approved with the plan (%(number)s).") % {"number": decision_number},
-                decision_number=decision_number,
-                decision_date=decision_date,
-                override_reason=override_reason,
-            )
-        except (WorkflowError, ProgrammeError) as error:
-            error.message = f"{project.code}: {error.message}"
-            error.args = (error.message,)
-            raise
-    if not plan_content(current):
-        raise WorkflowError(_("The plan has no appraised or approved project to approve."))
-    version = _new_version(
-        current,
-        PlanVersion.Kind.APPROVED,
+    approved with it, and the approved content is frozen (``PlanWorkflow``)."""
+    moved = transition(
+        plan,
+        "approve",
         actor,
         decision_number=decision_number,
         decision_date=decision_date,
+        override_reason=override_reason,
     )
-    current.status = AnnualPlan.Status.APPROVED
-    current.save(update_fields=["status"])
-    return version
+    return _latest_version(moved)
 
 
-@transaction.atomic
 def adjust_plan(
     *,
     actor: Any,
@@ -332,32 +255,15 @@ def adjust_plan(
 ) -> PlanVersion:
     """Record an adjustment of an approved plan: a new version freezes the projects as they
     now stand (added, adjusted, cancelled); every earlier version is kept."""
-    current = _lock_plan(actor, plan)
-    if current.status not in (AnnualPlan.Status.APPROVED, AnnualPlan.Status.ADJUSTED):
-        raise WorkflowError(_("Only an approved plan can be adjusted."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProgrammeError(_("Give the reason for the adjustment."), field="reason")
-    if decision_date is not None and decision_date > timezone.localdate():
-        raise ProgrammeError(_("The decision date cannot be in the future."), field="decision_date")
-    last = current.versions.order_by("-number").first()
-    content = plan_content(current)
-    if last is not None and last.content == content:
-        raise WorkflowError(
-            _("Nothing changed since version %(n)s: adjust, add or cancel projects first.")
-            % {"n": last.number}
-        )
-    version = _new_version(
-        current,
-        PlanVersion.Kind.ADJUSTED,
+    moved = transition(
+        plan,
+        "adjust",
         actor,
-        reason=reason,
-        decision_number=(decision_number or "").strip(),
+        note=reason,
+        decision_number=decision_number,
         decision_date=decision_date,
     )
-    current.status = AnnualPlan.Status.ADJUSTED
-    current.save(update_fields=["status"])
-    return version
+    return _latest_version(moved)
 
 
 def compare_versions(old: PlanVersion, new: PlanVersion) -> dict[str, Any]:

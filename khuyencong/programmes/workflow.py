@@ -1,10 +1,16 @@
-"""The project lifecycle, declared on the workflow kernel (core.workflow).
+"""The project lifecycle and the annual plan's, declared on the workflow kernel
+(core.workflow).
 
 draft → submitted → appraised → approved → in progress → accepted → settled, with the side
 exits returned (back to the drafter), adjusted (a new budget/output revision, the status
 stays), suspended (and resumed) and cancelled. ``STEPS`` says, for each action, the states
 it starts from, where it leads, which roles may take it and the data it takes;
 ``WORKFLOW.transition`` moves a project, and every move is a ``ProjectTransition`` row.
+
+An annual plan is being prepared → registered → approved → adjusted (again and again):
+``PLAN_STEPS``, taken by a provincial manager; each step freezes the plan's projects as a
+``PlanVersion`` and is a ``PlanTransition`` row.
+
 This module imports the services' helpers, never the other way round.
 """
 
@@ -14,20 +20,23 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core.roles import Role
-from khuyencong.core.workflow import Move, Step, Workflow, steps_of
+from khuyencong.core.workflow import Move, Step, Workflow, WorkflowError, steps_of
 from khuyencong.programmes import caps
-from khuyencong.programmes.access import projects_for
+from khuyencong.programmes.access import may_manage_plans, plans_for, projects_for
 from khuyencong.programmes.errors import ProgrammeError, RulesRefused
 from khuyencong.programmes.inspections import schedule_inspections
 from khuyencong.programmes.lines import write_budget, write_outputs
 from khuyencong.programmes.models import (
+    AnnualPlan,
     Indicator,
+    PlanTransition,
+    PlanVersion,
     Project,
     ProjectRevision,
     ProjectTransition,
@@ -35,7 +44,17 @@ from khuyencong.programmes.models import (
     Source,
 )
 
-__all__ = ["ACTIONS", "STEPS", "WORKFLOW", "allowed_steps", "projects_for", "transition_project"]
+__all__ = [
+    "ACTIONS",
+    "PLAN_STEPS",
+    "PLAN_WORKFLOW",
+    "STEPS",
+    "WORKFLOW",
+    "allowed_steps",
+    "plan_content",
+    "projects_for",
+    "transition_project",
+]
 
 S = Project.Status
 OFFICERS = frozenset({Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_MANAGER})
@@ -463,3 +482,193 @@ _HANDLERS: dict[str, Callable[..., None]] = {
     "accept": _accept,
     "settle": _settle,
 }
+
+
+# --- annual plans ---------------------------------------------------------------------------
+
+P = AnnualPlan.Status
+PLAN_STEPS = steps_of(
+    Step(
+        "register",
+        gettext_lazy("Register the plan"),
+        frozenset({P.DRAFT}),
+        P.REGISTERED,
+        MANAGERS,
+        help=gettext_lazy(
+            "The projects filed so far are frozen as version 1 and the plan is registered with the level above."
+        ),
+    ),
+    Step(
+        "approve",
+        gettext_lazy("Record the plan's approval"),
+        frozenset({P.DRAFT, P.REGISTERED}),
+        P.APPROVED,
+        MANAGERS,
+        params=DECISION,
+        help=gettext_lazy(
+            "Every appraised project of the plan is approved with this decision (support caps and eligibility checked), and the approved plan is frozen as a new version."
+        ),
+    ),
+    Step(
+        "adjust",
+        gettext_lazy("Record an adjustment of the plan"),
+        frozenset({P.APPROVED, P.ADJUSTED}),
+        P.ADJUSTED,
+        MANAGERS,
+        note_required=True,
+        params=frozenset({"decision_number", "decision_date"}),
+        help=gettext_lazy(
+            "The projects as they now stand (adjusted, added, cancelled) are frozen as a new version; earlier versions are kept and can be compared."
+        ),
+    ),
+)
+
+
+def plan_content(plan: AnnualPlan) -> list[dict[str, Any]]:
+    """The projects that make up the plan now (not drafts, returned or cancelled ones), each
+    with its budget by source: what a version freezes."""
+    projects = (
+        plan.projects.exclude(status__in=[S.DRAFT, S.RETURNED, S.CANCELLED])
+        .select_related("category")
+        .prefetch_related("budget_lines")
+        .order_by("code")
+    )
+    return [
+        {
+            "id": project.pk,
+            "code": project.code,
+            "title": project.title,
+            "status": project.status,
+            "category": project.category_id,
+            "budget": {line.source: line.amount for line in project.budget_lines.all()},
+        }
+        for project in projects
+    ]
+
+
+def _new_version(plan: AnnualPlan, kind: str, actor: Any, **fields: Any) -> PlanVersion:
+    number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return PlanVersion.objects.create(
+        plan=plan, number=number, kind=kind, content=plan_content(plan), created_by=actor, **fields
+    )
+
+
+class PlanWorkflow(Workflow[AnnualPlan]):
+    """Register, approve and adjust a plan; each step freezes a new ``PlanVersion``."""
+
+    model = AnnualPlan
+    transition_model = PlanTransition
+    subject = "plan"
+    steps = PLAN_STEPS
+    input_error = ProgrammeError
+    # The API and the page call the adjustment's note its reason.
+    note_field = "reason"
+
+    def writable(self, actor: Any) -> QuerySet[AnnualPlan]:
+        return plans_for(actor, write=True)
+
+    def gate(self, actor: Any) -> None:
+        if not may_manage_plans(actor):
+            raise WorkflowError(
+                _("Only a provincial manager may register, approve or adjust a plan.")
+            )
+
+    def wrong_state(self, obj: AnnualPlan, step: Step) -> str:
+        if step.action == "register":
+            return _("This plan is already registered.")
+        if step.action == "approve":
+            return _("This plan is already approved; record an adjustment instead.")
+        return _("Only an approved plan can be adjusted.")
+
+    def note_missing(self, step: Step) -> str:
+        return _("Give the reason for the adjustment.")
+
+    def check(self, move: Move[AnnualPlan], data: dict[str, Any]) -> None:
+        action = move.step.action
+        decision_date = data.get("decision_date")
+        if action == "approve":
+            if not str(data.get("decision_number") or "").strip():
+                raise ProgrammeError(
+                    _("Give the number of the approving decision."), field="decision_number"
+                )
+            if decision_date is None:
+                raise ProgrammeError(
+                    _("Give the date of the approving decision."), field="decision_date"
+                )
+        if decision_date is not None and decision_date > _today():
+            raise ProgrammeError(
+                _("The decision date cannot be in the future."), field="decision_date"
+            )
+        if action == "register" and not plan_content(move.obj):
+            raise WorkflowError(
+                _("The plan has no submitted project yet: submit projects before registering it.")
+            )
+        if action == "adjust":
+            last = move.obj.versions.order_by("-number").first()
+            if last is not None and last.content == plan_content(move.obj):
+                raise WorkflowError(
+                    _("Nothing changed since version %(n)s: adjust, add or cancel projects first.")
+                    % {"n": last.number}
+                )
+
+    def apply(self, move: Move[AnnualPlan], data: dict[str, Any]) -> str | None:
+        plan, actor, action = move.obj, move.actor, move.step.action
+        if action == "register":
+            _new_version(plan, PlanVersion.Kind.REGISTERED, actor, reason=move.note)
+        elif action == "approve":
+            _approve_plan(move, **data)
+        else:
+            _new_version(
+                plan,
+                PlanVersion.Kind.ADJUSTED,
+                actor,
+                reason=move.note,
+                decision_number=str(data.get("decision_number") or "").strip(),
+                decision_date=data.get("decision_date"),
+            )
+        return move.step.target
+
+    def save(self, move: Move[AnnualPlan]) -> None:
+        # A plan has no version column and no history of its own: its versions are its history.
+        move.obj.save(update_fields=["status"])
+
+
+def _approve_plan(
+    move: Move[AnnualPlan],
+    *,
+    decision_number: str,
+    decision_date: datetime.date,
+    override_reason: str = "",
+) -> None:
+    """Every appraised project of the plan is approved with the decision (caps and
+    eligibility checked for each; one refusal stops them all, naming the project), then the
+    approved content is frozen."""
+    plan, actor = move.obj, move.actor
+    decision_number = decision_number.strip()
+    for project in plan.projects.filter(status=S.APPRAISED).order_by("code"):
+        try:
+            transition_project(
+                actor=actor,
+                project=project,
+                action="approve",
+                note=_("Approved with the plan (%(number)s).") % {"number": decision_number},
+                decision_number=decision_number,
+                decision_date=decision_date,
+                override_reason=override_reason,
+            )
+        except (WorkflowError, ProgrammeError) as error:
+            error.message = f"{project.code}: {error.message}"
+            error.args = (error.message,)
+            raise
+    if not plan_content(plan):
+        raise WorkflowError(_("The plan has no appraised or approved project to approve."))
+    _new_version(
+        plan,
+        PlanVersion.Kind.APPROVED,
+        actor,
+        decision_number=decision_number,
+        decision_date=decision_date,
+    )
+
+
+PLAN_WORKFLOW = PlanWorkflow()

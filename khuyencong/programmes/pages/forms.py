@@ -360,6 +360,12 @@ class PlanDecisionForm(forms.Form):
         if step == "register":
             self.fields["reason"].label = _("Note")
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The step's note (core.pages.transition_page reads ``note``) is the reason field.
+        cleaned["note"] = cleaned.get("reason") or ""
+        return cleaned
+
 
 class InspectionForm(forms.Form):
     done_on = forms.DateField(label=_("Inspected on"), widget=DATE, initial=datetime.date.today)

@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.pages import transition_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.programmes import access, deadlines, inspections, money, services
 from khuyencong.programmes.access import may_draft
@@ -29,6 +31,7 @@ from khuyencong.programmes.models import (
     Project,
 )
 from khuyencong.programmes.pages.forms import FollowUpForm, InspectionForm, PlanDecisionForm
+from khuyencong.programmes.workflow import PLAN_WORKFLOW
 
 S = Project.Status
 
@@ -103,7 +106,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for status, label in S.choices
     ]
     today = timezone.localdate()
-    manage = access.may_manage_plan(request.user, plan)
+    offered = (
+        {step.action for step in PLAN_WORKFLOW.allowed_steps(request.user, plan)}
+        if access.may_manage_plan(request.user, plan)
+        else set()
+    )
     versions = list(plan.versions.select_related("created_by").order_by("number"))
     return render(
         request,
@@ -118,81 +125,41 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for s in deadlines.plan_steps(AnnualPlan.objects.filter(pk=pk))
             ],
             "versions": versions,
-            "can_register": manage and plan.status == AnnualPlan.Status.DRAFT,
-            "can_approve": manage
-            and plan.status in (AnnualPlan.Status.DRAFT, AnnualPlan.Status.REGISTERED),
-            "can_adjust": manage
-            and plan.status in (AnnualPlan.Status.APPROVED, AnnualPlan.Status.ADJUSTED),
+            "can_register": "register" in offered,
+            "can_approve": "approve" in offered,
+            "can_adjust": "adjust" in offered,
         },
     )
-
-
-STEP_TITLES = {
-    "register": (
-        lambda: _("Register the plan"),
-        lambda: _(
-            "The projects filed so far are frozen as version 1 and the plan is registered with the level above."
-        ),
-    ),
-    "approve": (
-        lambda: _("Record the plan's approval"),
-        lambda: _(
-            "Every appraised project of the plan is approved with this decision (support caps and eligibility checked), and the approved plan is frozen as a new version."
-        ),
-    ),
-    "adjust": (
-        lambda: _("Record an adjustment of the plan"),
-        lambda: _(
-            "The projects as they now stand (adjusted, added, cancelled) are frozen as a new version; earlier versions are kept and can be compared."
-        ),
-    ),
-}
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    if step not in STEP_TITLES:
+    """The confirm page of a plan's step (register, approve, adjust): the workflow kernel's
+    one confirm page (core.pages.transition_page)."""
+    if step not in PLAN_WORKFLOW.steps:
         raise Http404
     plan = _plan(request, pk)
     if not access.may_manage_plan(request.user, plan):
         raise Http404
-    form = PlanDecisionForm(request.POST or None, step=step)
-    refusals: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if step == "register":
-                services.register_plan(actor=request.user, plan=plan, note=data.get("reason") or "")
-            elif step == "approve":
-                services.approve_plan(
-                    actor=request.user,
-                    plan=plan,
-                    decision_number=data.get("decision_number") or "",
-                    decision_date=data.get("decision_date"),
-                    override_reason=data.get("override_reason") or "",
-                )
-            else:
-                services.adjust_plan(
-                    actor=request.user,
-                    plan=plan,
-                    reason=data.get("reason") or "",
-                    decision_number=data.get("decision_number") or "",
-                    decision_date=data.get("decision_date"),
-                )
-        except RulesRefused as error:
-            refusals = error.refusals
-            form.add_error(None, error.message)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("The plan was updated."))
-            return redirect("programmes:plan-detail", pk=pk)
-    title, text = STEP_TITLES[step]
-    return render(
+
+    def rules_refused(form: Any, error: DomainError, page: dict[str, Any]) -> bool:
+        if not isinstance(error, RulesRefused):
+            return False
+        page["refusals"] = error.refusals
+        form.add_error(None, error.message)
+        return True
+
+    return transition_page(
         request,
-        "programmes/staff/plan_step.html",
-        {"plan": plan, "form": form, "title": title(), "text": text(), "refusals": refusals},
+        workflow=PLAN_WORKFLOW,
+        obj=plan,
+        action=step,
+        make_form=lambda data: PlanDecisionForm(data, step=step),
+        back=reverse("programmes:plan-detail", args=[pk]),
+        template="programmes/staff/plan_step.html",
+        context={"plan": plan, "refusals": []},
+        on_error=rules_refused,
     )
 
 
