@@ -14,7 +14,7 @@ from khuyencong.programmes.workflow import transition_project
 
 S = Project.Status
 # The path from draft to each state, as actions.
-PATH = {
+PATH: dict[str, list[str]] = {
     S.DRAFT: [],
     S.SUBMITTED: ["submit"],
     S.APPRAISED: ["submit", "appraise"],
@@ -60,7 +60,7 @@ def _objects(data: dict[str, Any]) -> dict[str, Any]:
     models = {"category_id": ActivityCategory, "subtype_id": ActivitySubtype, "commune_id": Commune}
     for key, model in models.items():
         if key in data:
-            data[key[:-3]] = model.objects.get(pk=data.pop(key))
+            data[key[:-3]] = model._default_manager.get(pk=data.pop(key))
     return data
 
 

@@ -8,6 +8,7 @@ with an effective date and a legal basis (DOMAIN.md), never constants in code.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -43,10 +44,13 @@ class Source(models.TextChoices):
 STATE_SOURCES = {FundingLevel.NATIONAL: Source.NATIONAL, FundingLevel.LOCAL: Source.LOCAL}
 
 
-def _localised(obj: models.Model) -> str:
-    if (get_language() or "vi").startswith("en") and getattr(obj, "name_en", ""):
-        return obj.name_en
-    return obj.name
+def _localised(obj: Any) -> str:
+    """The English name in English where there is one, else the Vietnamese (``obj`` has
+    ``name`` and may have ``name_en``)."""
+    english = str(getattr(obj, "name_en", "") or "")
+    if (get_language() or "vi").startswith("en") and english:
+        return english
+    return str(obj.name)
 
 
 class ActivityCategory(models.Model):
@@ -441,12 +445,14 @@ class Project(VersionedModel):
     )
     implementer = models.CharField(_("implementer"), max_length=300)
     partners = models.TextField(_("partners"), blank=True)
-    beneficiaries = models.ManyToManyField(
-        Establishment,
-        verbose_name=_("beneficiaries"),
-        through="ProjectBeneficiary",
-        related_name="projects",
-        blank=True,
+    beneficiaries: models.ManyToManyField[Establishment, ProjectBeneficiary] = (
+        models.ManyToManyField(
+            Establishment,
+            verbose_name=_("beneficiaries"),
+            through="ProjectBeneficiary",
+            related_name="projects",
+            blank=True,
+        )
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)

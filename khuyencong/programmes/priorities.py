@@ -44,7 +44,7 @@ def evaluate(projects: list[Project]) -> dict[int, tuple[int, list[dict[str, Any
         .order_by("establishment_id", "-year")
         .values_list("establishment_id", "year", "workers")
     ):
-        workers.setdefault(est_id, count)  # the latest year comes first
+        workers.setdefault(est_id, count or 0)  # the latest year comes first (never null here)
     budgets: dict[int, dict[str, int]] = defaultdict(dict)
     for project_id, source, amount in BudgetLine.objects.filter(project__in=ids).values_list(
         "project_id", "source", "amount"
@@ -69,7 +69,7 @@ def evaluate(projects: list[Project]) -> dict[int, tuple[int, list[dict[str, Any
         total = sum(budget.values())
         if total and 2 * budget.get("counterpart", 0) >= total:
             met.add(C.COUNTERPART)
-        breakdown = [
+        breakdown: list[dict[str, Any]] = [
             {
                 "code": code,
                 "label": str(criteria[code].get_code_display()),

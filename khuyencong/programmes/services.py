@@ -289,11 +289,12 @@ def compare_versions(old: PlanVersion, new: PlanVersion) -> dict[str, Any]:
             x = a["budget"].get(source, 0) if a else 0
             y = b["budget"].get(source, 0) if b else 0
             sources[source] = {"old": x, "new": y, "change": y - x}
+        either = b if b is not None else before[pk]
         rows.append(
             {
                 "id": pk,
-                "code": (b or a)["code"],
-                "title": (b or a)["title"],
+                "code": either["code"],
+                "title": either["title"],
                 "change": change,
                 "old_total": old_total,
                 "new_total": new_total,
@@ -459,7 +460,8 @@ def _apply(project: Project, data: dict[str, Any]) -> None:
             raise ProgrammeError(
                 _("This sub-type belongs to another activity category."), field="subtype"
             )
-    if project.commune_id is not None and project.commune.province_id != project.province_id:
+    commune = project.commune if project.commune_id is not None else None
+    if commune is not None and commune.province_id != project.province_id:
         raise ProgrammeError(_("This commune lies in another province."), field="commune")
     if project.start_date and project.end_date and project.end_date < project.start_date:
         raise ProgrammeError(_("The end date is before the start date."), field="end_date")
@@ -478,6 +480,7 @@ def create_project(*, actor: Any, data: dict[str, Any]) -> Project:
     province = data.get("province")
     province_id = getattr(province, "pk", province)
     _check_province(actor, province_id)
+    assert province_id is not None  # _check_province refuses a project without one
     year = data.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ProgrammeError(_("Enter a year between 2000 and 2100."), field="year")

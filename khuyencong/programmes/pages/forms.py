@@ -4,9 +4,10 @@ the services, whose errors come back on the field they name."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,15 @@ from khuyencong.registry.models import Establishment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"min_value": 0, "max_value": 10**15}
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A model choice field of the form (``form.fields`` holds plain ``Field``s to mypy)."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def money_field(label: Any, required: bool = False) -> MoneyField:
@@ -92,7 +102,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             )
         else:
             province_id = user.province_id
-            self.fields["province"].queryset = Province.objects.filter(pk=province_id)
+            _model_choice(self, "province").queryset = Province.objects.filter(pk=province_id)
             self.fields["province"].initial = province_id
         if instance:
             self.fields["province"].disabled = True
@@ -103,14 +113,19 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             require_version(self)
         else:
             self.fields["year"].initial = timezone.localdate().year
-        self.fields["category"].queryset = ActivityCategory.objects.filter(active=True)
-        self.fields["subtype"].queryset = ActivitySubtype.objects.filter(
+        _model_choice(self, "category").queryset = ActivityCategory.objects.filter(active=True)
+        _model_choice(self, "subtype").queryset = ActivitySubtype.objects.filter(
             active=True
         ).select_related("category")
-        self.fields["subtype"].label_from_instance = lambda s: f"{s.category_id} · {s.display_name}"
-        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_id or "-")
-        self.fields["commune"].label_from_instance = lambda c: c.name
-        self.fields["beneficiaries"].queryset = Establishment.objects.filter(
+        # Django's way of labelling one field's choices: a per-instance override.
+        _model_choice(self, "subtype").label_from_instance = lambda s: (  # type: ignore[method-assign, assignment]
+            f"{s.category_id} · {s.display_name}"
+        )
+        _model_choice(self, "commune").queryset = Commune.objects.filter(
+            province_id=province_id or "-"
+        )
+        _model_choice(self, "commune").label_from_instance = lambda c: str(c.name)  # type: ignore[method-assign, assignment]  # as above
+        _model_choice(self, "beneficiaries").queryset = Establishment.objects.filter(
             province_id=province_id or "-"
         )
         # Budget lines: one amount per source (integer đồng).
@@ -151,10 +166,16 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         """The establishments ticked on the form (not the whole province, which may hold
         thousands): the template lists these and a search adds more."""
         if self.is_bound:
-            ids = [v for v in self.data.getlist("beneficiaries") if str(v).isdigit()]
+            ids = [
+                v for v in cast(QueryDict, self.data).getlist("beneficiaries") if str(v).isdigit()
+            ]
         else:
             ids = self.initial.get("beneficiaries", [])
-        return self.fields["beneficiaries"].queryset.filter(pk__in=ids).select_related("commune")
+        chosen = Establishment.objects.filter(pk__in=ids)
+        queryset = _model_choice(self, "beneficiaries").queryset
+        if queryset is not None:  # set in __init__ to the province's establishments
+            chosen = queryset.filter(pk__in=ids)
+        return chosen.select_related("commune")
 
     def service_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -439,13 +460,13 @@ class ProgrammeForm(VersionedFormMixin, forms.Form):
         if programme is not None:
             require_version(self)
         if is_admin(user):
-            self.fields["level"].choices = Programme.Level.choices
-            self.fields["province"].queryset = Province.objects.all()
+            _choice(self, "level").choices = Programme.Level.choices
+            _model_choice(self, "province").queryset = Province.objects.all()
         else:
-            self.fields["level"].choices = [
+            _choice(self, "level").choices = [
                 (Programme.Level.PROVINCIAL, Programme.Level.PROVINCIAL.label)
             ]
-            self.fields["province"].queryset = Province.objects.filter(pk=user.province_id)
+            _model_choice(self, "province").queryset = Province.objects.filter(pk=user.province_id)
             self.fields["province"].initial = user.province_id
         targets = {}
         if programme is not None:

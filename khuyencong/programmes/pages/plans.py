@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError
 from khuyencong.core.pages import transition_page
 from khuyencong.core.scoping import is_admin
@@ -68,8 +69,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         .order_by()
     )
     for plan in page:
-        plan.project_count = counts.get(plan.pk, 0)
-        plan.planned = planned.get(plan.pk)
+        # Read by the template in place of an annotation; not model fields.
+        plan.project_count = counts.get(plan.pk, 0)  # type: ignore[attr-defined]
+        plan.planned = planned.get(plan.pk)  # type: ignore[attr-defined]
     today = timezone.localdate()
     recent = deadlines.plan_steps(access.plans_for(request.user).filter(year__gte=today.year - 1))
     return render(
@@ -223,7 +225,7 @@ def money_view(request: HttpRequest) -> HttpResponse:
     projects = access.projects_for(request.user).filter(
         year=year, status__in=services.PLANNED_STATES
     )
-    national_view = is_admin(request.user) or request.user.province_id is None
+    national_view = is_admin(request.user) or user_of(request).province_id is None
     if national_view:
         by = money.money_by(projects, "province")
         names = dict(Province.objects.filter(pk__in=list(by)).values_list("pk", "name"))

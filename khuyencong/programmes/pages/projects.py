@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.files import serve_file
 from khuyencong.core.pages import transition_page
@@ -47,7 +48,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         .select_related("category", "province")
         .annotate(total=money.budget_total())
     )
-    if not (is_admin(request.user) or request.user.province_id is None):
+    if not (is_admin(request.user) or user_of(request).province_id is None):
         del form.fields["province"]
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -95,7 +96,7 @@ def revision_diffs(project: Project) -> list[dict[str, Any]]:
     result = []
     previous = None
     for revision in revisions:
-        changes = []
+        changes: list[dict[str, Any]] = []
         if previous is not None:
             for source in Source.values:
                 old, new = previous.budget.get(source, 0), revision.budget.get(source, 0)
@@ -283,7 +284,7 @@ def disbursement_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
     return redirect(f"{_detail_url(pk)}#money")
 
 
@@ -307,7 +308,9 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The document was attached."))
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+            messages.error(
+                request, f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}"
+            )
     return redirect(f"{_detail_url(pk)}#documents")
 
 
@@ -327,7 +330,7 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
 def beneficiary_search(request: HttpRequest) -> HttpResponse:
     """Establishments of a province matching a name (diacritics ignored), for the project
     form's beneficiary picker: 20 at most."""
-    province = request.GET.get("province") or request.user.province_id
+    province = request.GET.get("province") or user_of(request).province_id
     term = normalise(request.GET.get("q", ""))
     results = Establishment.objects.none()
     if term and province:
