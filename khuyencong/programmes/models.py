@@ -882,6 +882,14 @@ class Inspection(models.Model):
         MOVED = "moved", _("Equipment moved")
         CEASED = "ceased", _("Establishment ceased")
 
+    class Stage(models.TextChoices):
+        """Where the inspection stands, read from its dates (the workflow's state; not a
+        column: the dates are the facts)."""
+
+        DUE = "due", _("To inspect")
+        FOLLOW_UP = "follow_up", _("Follow-up pending")
+        DONE = "done", _("Inspected")
+
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="inspections"
     )
@@ -937,8 +945,40 @@ class Inspection(models.Model):
     def __str__(self) -> str:
         return f"{self.project_id} / {self.establishment_id}"
 
+    @property
+    def stage(self) -> str:
+        if self.done_on is None:
+            return self.Stage.DUE
+        if self.follow_up and self.follow_up_done_on is None:
+            return self.Stage.FOLLOW_UP
+        return self.Stage.DONE
+
+    def get_stage_display(self) -> str:
+        return str(self.Stage(self.stage).label)
+
     # Findings that call for a follow-up action (the support is not being used as agreed).
     NEEDS_FOLLOW_UP = frozenset({Finding.IDLE, Finding.SOLD, Finding.MOVED, Finding.CEASED})
+
+
+class InspectionTransition(TransitionRecord):
+    """One step of a follow-up inspection (recorded, follow-up done): who, when, from which
+    stage to which."""
+
+    SUBJECT = "inspection"
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Inspection.Stage.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Inspection.Stage.choices)
+
+    class Meta:
+        verbose_name = _("inspection transition")
+        verbose_name_plural = _("inspection transitions")
+        ordering = ["inspection", "at", "id"]
 
 
 class PrioritySector(models.Model):

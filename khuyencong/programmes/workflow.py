@@ -11,6 +11,10 @@ An annual plan is being prepared → registered → approved → adjusted (again
 ``PLAN_STEPS``, taken by a provincial manager; each step freezes the plan's projects as a
 ``PlanVersion`` and is a ``PlanTransition`` row.
 
+A follow-up inspection is to inspect → inspected, or → follow-up pending → inspected when
+its finding calls for a follow-up action: ``INSPECTION_STEPS``, each an
+``InspectionTransition`` row.
+
 This module imports the services' helpers, never the other way round.
 """
 
@@ -28,13 +32,20 @@ from django.utils.translation import gettext_lazy
 from khuyencong.core.roles import Role
 from khuyencong.core.workflow import Move, Step, Workflow, WorkflowError, steps_of
 from khuyencong.programmes import caps
-from khuyencong.programmes.access import may_manage_plans, plans_for, projects_for
+from khuyencong.programmes.access import (
+    inspections_for,
+    may_manage_plans,
+    plans_for,
+    projects_for,
+)
 from khuyencong.programmes.errors import ProgrammeError, RulesRefused
 from khuyencong.programmes.inspections import schedule_inspections
 from khuyencong.programmes.lines import write_budget, write_outputs
 from khuyencong.programmes.models import (
     AnnualPlan,
     Indicator,
+    Inspection,
+    InspectionTransition,
     PlanTransition,
     PlanVersion,
     Project,
@@ -43,9 +54,13 @@ from khuyencong.programmes.models import (
     SettlementLine,
     Source,
 )
+from khuyencong.registry.models import YearlyFigure
+from khuyencong.registry.services import record_yearly_figure
 
 __all__ = [
     "ACTIONS",
+    "INSPECTION_STEPS",
+    "INSPECTION_WORKFLOW",
     "PLAN_STEPS",
     "PLAN_WORKFLOW",
     "STEPS",
@@ -672,3 +687,143 @@ def _approve_plan(
 
 
 PLAN_WORKFLOW = PlanWorkflow()
+
+
+# --- follow-up inspections ----------------------------------------------------------------
+
+STAGE = Inspection.Stage
+INSPECTION_FIELDS = frozenset(
+    {
+        "done_on",
+        "finding",
+        "inspector",
+        "notes",
+        "follow_up",
+        "follow_up_due",
+        "workers",
+        "revenue",
+    }
+)
+INSPECTION_STEPS = steps_of(
+    Step(
+        "record",
+        gettext_lazy("Record the inspection"),
+        # A recorded inspection may be corrected.
+        frozenset({STAGE.DUE, STAGE.FOLLOW_UP, STAGE.DONE}),
+        None,  # its stage follows from what was found
+        OFFICERS,
+        params=INSPECTION_FIELDS,
+    ),
+    Step(
+        "follow_up_done",
+        gettext_lazy("Follow-up done"),
+        frozenset({STAGE.FOLLOW_UP}),
+        STAGE.DONE,
+        None,  # whoever may change the inspection
+        params=frozenset({"done_on"}),
+    ),
+)
+
+
+class InspectionWorkflow(Workflow[Inspection]):
+    """Record what an inspection found (again, to correct it) and close its follow-up."""
+
+    model = Inspection
+    transition_model = InspectionTransition
+    subject = "inspection"
+    steps = INSPECTION_STEPS
+    input_error = ProgrammeError
+    status_field = "stage"
+
+    def writable(self, actor: Any) -> QuerySet[Inspection]:
+        return inspections_for(actor, write=True)
+
+    def role_refusal(self, actor: Any, step: Step, obj: Inspection) -> str:
+        return _("Your role may not record inspections.")
+
+    def wrong_state(self, obj: Inspection, step: Step) -> str:
+        if not obj.follow_up:
+            return _("This inspection has no follow-up action.")
+        return _("The follow-up is already recorded as done.")
+
+    def check(self, move: Move[Inspection], data: dict[str, Any]) -> None:
+        done_on = data.get("done_on")
+        if move.step.action == "follow_up_done":
+            if done_on is None or done_on > _today():
+                raise ProgrammeError(_("Enter a date that is not in the future."), field="done_on")
+            if move.obj.done_on and done_on < move.obj.done_on:
+                raise ProgrammeError(
+                    _("The follow-up is dated before the inspection."), field="done_on"
+                )
+            return
+        if done_on is None:
+            raise ProgrammeError(_("Give the date of the inspection."), field="done_on")
+        if done_on > _today():
+            raise ProgrammeError(_("The inspection date cannot be in the future."), field="done_on")
+        accepted_on = move.obj.project.accepted_on
+        if accepted_on and done_on < accepted_on:
+            raise ProgrammeError(
+                _("The inspection date is before the acceptance."), field="done_on"
+            )
+        finding = data.get("finding")
+        if finding not in Inspection.Finding.values:
+            raise ProgrammeError(_("Choose what the inspection found."), field="finding")
+        follow_up = str(data.get("follow_up") or "").strip()
+        follow_up_due = data.get("follow_up_due")
+        if finding in Inspection.NEEDS_FOLLOW_UP:
+            if not follow_up:
+                raise ProgrammeError(
+                    _("The support is not being used as agreed: describe the follow-up action."),
+                    field="follow_up",
+                )
+            if follow_up_due is None:
+                raise ProgrammeError(
+                    _("Give the date the follow-up is due."), field="follow_up_due"
+                )
+        if follow_up_due is not None and follow_up_due < done_on:
+            raise ProgrammeError(
+                _("The follow-up is due before the inspection."), field="follow_up_due"
+            )
+
+    def apply(self, move: Move[Inspection], data: dict[str, Any]) -> str | None:
+        inspection = move.obj
+        if move.step.action == "follow_up_done":
+            inspection.follow_up_done_on = data["done_on"]
+            return None
+        follow_up = str(data.get("follow_up") or "").strip()
+        inspection.done_on = data["done_on"]
+        inspection.finding = data["finding"]
+        inspection.inspector = str(data.get("inspector") or "").strip()[:200]
+        inspection.notes = str(data.get("notes") or "").strip()
+        inspection.follow_up = follow_up
+        inspection.follow_up_due = data.get("follow_up_due") if follow_up else None
+        inspection.workers = data.get("workers")
+        inspection.revenue = data.get("revenue")
+        inspection.recorded_by = move.actor
+        return None  # the stage follows from the dates
+
+    def save(self, move: Move[Inspection]) -> None:
+        # No version column: the history row names the actor.
+        move.obj._history_user = move.actor  # type: ignore[attr-defined]  # read by django-simple-history
+        move.obj.save()
+
+    def after(self, move: Move[Inspection]) -> None:
+        inspection = move.obj
+        if move.step.action != "record":
+            return
+        if inspection.workers is not None or inspection.revenue is not None:
+            assert inspection.done_on is not None  # set by the step
+            record_yearly_figure(
+                actor=move.actor,
+                establishment=inspection.establishment,
+                data={
+                    "year": inspection.done_on.year,
+                    "workers": inspection.workers,
+                    "revenue": inspection.revenue,
+                },
+                source=YearlyFigure.Source.INSPECTION,
+                replace=False,
+            )
+
+
+INSPECTION_WORKFLOW = InspectionWorkflow()
