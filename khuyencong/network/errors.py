@@ -1,10 +1,8 @@
-"""The network app's domain errors (STYLE.md 3)."""
+"""The network app's domain error (STYLE.md 3)."""
 
 from __future__ import annotations
 
-from khuyencong.core.errors import DomainError, WorkflowError
-
-__all__ = ["NetworkError", "WorkflowError"]
+from khuyencong.core.errors import DomainError
 
 
 class NetworkError(DomainError):

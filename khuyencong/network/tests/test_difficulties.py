@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from khuyencong.core.errors import StaleEditError
+from khuyencong.core.errors import StaleEditError, WorkflowError
 from khuyencong.network import access, services
-from khuyencong.network.errors import NetworkError, WorkflowError
+from khuyencong.network.errors import NetworkError
 from khuyencong.network.factories import advance_report, file_report
 from khuyencong.network.models import Difficulty, QuarterlyReport
 from khuyencong.network.workflow import change_difficulty

@@ -8,9 +8,9 @@ import datetime
 import pytest
 from django.http import Http404
 
-from khuyencong.core.errors import StaleEditError
+from khuyencong.core.errors import StaleEditError, WorkflowError
 from khuyencong.network import services
-from khuyencong.network.errors import NetworkError, WorkflowError
+from khuyencong.network.errors import NetworkError
 from khuyencong.network.factories import (
     CollaboratorFactory,
     advance_report,

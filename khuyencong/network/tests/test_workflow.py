@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from khuyencong.core.errors import StaleEditError
-from khuyencong.network.errors import NetworkError, WorkflowError
+from khuyencong.core.errors import StaleEditError, WorkflowError
+from khuyencong.network.errors import NetworkError
 from khuyencong.network.factories import (
     PATH,
     advance_report,
