@@ -357,18 +357,18 @@ def _set_links(record: Activity, data: dict[str, Any], *, created: bool) -> None
             % {"n": format_number(len(chosen))},
             field="attendees",
         )
-    record._links = chosen  # type: ignore[attr-defined]
+    record._links = chosen  # type: ignore[attr-defined]  # kept for _save
 
 
 def _save(record: Activity, actor: Any, *, created: bool) -> None:
     links = getattr(record, "_links", None)
-    record._history_user = actor  # type: ignore[attr-defined]
+    record._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     if links is not None and not created:
-        record.skip_history_when_saving = True  # type: ignore[attr-defined]
+        record.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple_history flag
         try:
-            record.establishments.set(links)  # type: ignore[attr-defined]
+            record.establishments.set(links)  # type: ignore[attr-defined]  # only workshops have links
         finally:
-            del record.skip_history_when_saving  # type: ignore[attr-defined]
+            del record.skip_history_when_saving  # type: ignore[attr-defined]  # simple_history flag
     try:
         with transaction.atomic():
             record.save()
@@ -377,7 +377,7 @@ def _save(record: Activity, actor: Any, *, created: bool) -> None:
             _("These values contradict each other: check the dates and amounts.")
         ) from exc
     if links is not None and created:
-        record.establishments.set(links)  # type: ignore[attr-defined]
+        record.establishments.set(links)  # type: ignore[attr-defined]  # only workshops have links
 
 
 @transaction.atomic
@@ -456,7 +456,7 @@ def add_participation(
     if unknown:
         raise ActivityError(_("Unknown field."), field=sorted(unknown)[0])
     _clean_fields(participation)
-    participation._history_user = actor  # type: ignore[attr-defined]
+    participation._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     participation.save()
     return participation
 
@@ -464,7 +464,7 @@ def add_participation(
 @transaction.atomic
 def remove_participation(*, actor: Any, participation: FairParticipation) -> None:
     _lock_parent(actor, Fair, participation.fair_id)
-    participation._history_user = actor  # type: ignore[attr-defined]
+    participation._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     participation.delete()
 
 
@@ -504,7 +504,7 @@ def _sync_course(course: TrainingCourse, actor: Any, *, listed: int, employed: i
         changed.append("employed_after")
     if changed:
         course.version += 1
-        course._history_user = actor  # type: ignore[attr-defined]
+        course._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
         course.save()
 
 
@@ -525,7 +525,7 @@ def add_trainee(*, actor: Any, course: TrainingCourse, data: dict[str, Any]) -> 
             field="name",
         )
     trainee = _trainee(current, data)
-    trainee._history_user = actor  # type: ignore[attr-defined]
+    trainee._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     trainee.save()
     listed, employed = _list_figures(current)
     _sync_course(current, actor, listed=listed, employed=employed)
@@ -536,7 +536,7 @@ def add_trainee(*, actor: Any, course: TrainingCourse, data: dict[str, Any]) -> 
 def remove_trainee(*, actor: Any, trainee: Trainee) -> None:
     """Remove a name; the participants count stays (it may exceed the list)."""
     _lock_parent(actor, TrainingCourse, trainee.course_id)
-    trainee._history_user = actor  # type: ignore[attr-defined]
+    trainee._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     trainee.delete()
 
 
@@ -556,10 +556,10 @@ def replace_trainees(
             field="name",
         )
     for old in current.trainees.all():
-        old._history_user = actor  # type: ignore[attr-defined]
+        old._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
         old.delete()
     for trainee in trainees:
-        trainee._history_user = actor  # type: ignore[attr-defined]
+        trainee._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
         trainee.save()
     outcomes = [t.employed_after for t in trainees]
     known = all(value is not None for value in outcomes)
@@ -569,7 +569,7 @@ def replace_trainees(
     elif current.employed_after is not None and current.employed_after > current.participants:
         current.employed_after = None
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    current._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     current.save()
     return trainees
 
@@ -605,7 +605,7 @@ def add_receipt(
             % {"amount": format_number(max(current.value - received, 0))},
             field="amount",
         )
-    receipt._history_user = actor  # type: ignore[attr-defined]
+    receipt._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     receipt.save()
     return receipt
 
@@ -613,7 +613,7 @@ def add_receipt(
 @transaction.atomic
 def remove_receipt(*, actor: Any, receipt: ConsultingReceipt) -> None:
     _lock_parent(actor, ConsultingContract, receipt.contract_id)
-    receipt._history_user = actor  # type: ignore[attr-defined]
+    receipt._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     receipt.delete()
 
 
@@ -658,6 +658,6 @@ def record_staff_count(
     record.staff = staff
     record.note = note or ""
     _clean_fields(record)
-    record._history_user = actor  # type: ignore[attr-defined]
+    record._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     record.save()
     return record

@@ -80,14 +80,14 @@ def mark_timeliness(
     today = today or timezone.localdate()
     deadlines = deadline_days()
     for report in reports:
-        report.due = due_date(report.province_id, report.period, deadlines)  # type: ignore[attr-defined]
-        report.timeliness = timeliness(report.due, submitted_on(report), today)  # type: ignore[attr-defined]
+        report.due = due_date(report.province_id, report.period, deadlines)  # type: ignore[attr-defined]  # for the page
+        report.timeliness = timeliness(report.due, submitted_on(report), today)  # type: ignore[attr-defined]  # for the page
     return reports
 
 
 @dataclass
 class LateEntry:
-    collaborator: Collaborator
+    collaborator: Collaborator | LateCollaborator
     period: Quarter
     due: datetime.date
     state: str  # LATE or MISSING
@@ -129,7 +129,7 @@ class LateList:
 
     def _part(
         self, scope: QuerySet[Collaborator], period: Quarter, deadlines: dict[str | None, int]
-    ) -> QuerySet[Collaborator]:
+    ) -> QuerySet[Any, dict[str, Any]]:
         # The due day (and the first moment that is late) per province: a province's own
         # deadline, else the nationwide one.
         by_days: dict[int, list[str]] = {}

@@ -61,7 +61,7 @@ RETURN_REASON = (
 )
 # For each collaborator (by its place in the province's list) and each of the last four
 # finished quarters, oldest first: what became of the report. ``None``: no report (missing).
-PLANS = [
+PLANS: list[list[str | None]] = [
     ["accepted", "accepted_late", "returned", "submitted"],  # the demo login
     ["accepted", None, "accepted_late", "draft"],
     ["accepted", "accepted", "submitted_late", "submitted"],

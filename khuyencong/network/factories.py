@@ -22,7 +22,7 @@ from khuyencong.places.factories import ProvinceFactory
 
 S = QuarterlyReport.Status
 # The path from draft to each state, as actions.
-PATH = {
+PATH: dict[str, list[str]] = {
     S.DRAFT: [],
     S.SUBMITTED: ["submit"],
     S.ACCEPTED: ["submit", "accept"],

@@ -10,8 +10,9 @@ of ``network.access`` (``collaborators_for``, ``reports_for``, ``difficulties_fo
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -92,6 +93,10 @@ def clean_text(value: Any, field: str, *, max_length: int, required: bool = Fals
     return text
 
 
+@overload
+def _date(value: Any, field: str, *, required: Literal[True]) -> datetime.date: ...
+@overload
+def _date(value: Any, field: str, *, required: bool) -> datetime.date | None: ...
 def _date(value: Any, field: str, *, required: bool) -> datetime.date | None:
     if value in (None, ""):
         if required:
@@ -188,7 +193,8 @@ def _apply_collaborator(collaborator: Collaborator, data: dict[str, Any]) -> Non
         collaborator.user = data["user"]
 
 
-def _check_staff(actor: Any, province_id: str | None) -> None:
+def _check_staff(actor: Any, province_id: str | None) -> str:
+    """The province, if the actor keeps its roster (else refused)."""
     if (
         province_id is None
         or not is_province_staff(actor)
@@ -197,6 +203,7 @@ def _check_staff(actor: Any, province_id: str | None) -> None:
         raise NetworkError(
             _("You may not record collaborators for this province."), field="province"
         )
+    return province_id
 
 
 @transaction.atomic
@@ -204,11 +211,11 @@ def create_collaborator(*, actor: Any, data: dict[str, Any]) -> Collaborator:
     """Record a collaborator of a province (officers and managers of the province)."""
     province = data.get("province")
     province_id = getattr(province, "pk", province)
-    _check_staff(actor, province_id)
+    province_id = _check_staff(actor, province_id)
     collaborator = Collaborator(province_id=province_id)
     _apply_collaborator(collaborator, data)
     communes = _communes(province_id, data.get("communes"))
-    collaborator._history_user = actor  # type: ignore[attr-defined]
+    collaborator._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     collaborator.save()
     # Recorded by the history as a change of the communes covered, right after creation.
     collaborator.communes.set(communes)
@@ -239,15 +246,15 @@ def update_collaborator(
         )
     _apply_collaborator(current, data)
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    current._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     if "communes" in data:
         communes = _communes(current.province_id, data["communes"])
         # The save below records the new communes with the other changes, in one entry.
-        current.skip_history_when_saving = True  # type: ignore[attr-defined]
+        current.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple_history flag
         try:
             current.communes.set(communes)
         finally:
-            del current.skip_history_when_saving  # type: ignore[attr-defined]
+            del current.skip_history_when_saving  # type: ignore[attr-defined]  # simple_history flag
     current.save()
     return current
 
@@ -317,8 +324,8 @@ class Roster:
 
     province: Province
     on: datetime.date
-    communes: list[Commune]  # each with ``covered`` and ``active_collaborators``
-    uncovered: list[Commune]
+    communes: Sequence[Commune]  # each with ``covered`` and ``active_collaborators``
+    uncovered: Sequence[Commune]
     total: int
     covered: int
 
@@ -558,7 +565,7 @@ def _write_difficulties(actor: Any, report: QuarterlyReport, value: Any) -> None
         if row is not None:
             if row.commune_id != getattr(item["commune"], "pk", None):
                 row.commune = item["commune"]
-                row._history_user = actor  # type: ignore[attr-defined]
+                row._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
                 row.save()
             continue
         row = Difficulty(
@@ -569,11 +576,11 @@ def _write_difficulties(actor: Any, report: QuarterlyReport, value: Any) -> None
             topic=item["topic"],
             text=item["text"],
         )
-        row._history_user = actor  # type: ignore[attr-defined]
+        row._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
         row.save()
     for key, row in open_rows.items():
         if key not in keep:
-            row._history_user = actor  # type: ignore[attr-defined]
+            row._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
             row.delete()
 
 
@@ -621,7 +628,7 @@ def create_report(
         created_by=actor,
     )
     lines = _apply_report(report, data, creating=True)
-    report._history_user = actor  # type: ignore[attr-defined]
+    report._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     report.save()
     _write_lines(report, lines)
     _write_difficulties(actor, report, data.get("difficulties"))
@@ -650,7 +657,7 @@ def update_report(
         )
     lines = _apply_report(current, data, creating=False)
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    current._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     current.save()
     _write_lines(current, lines)
     _write_difficulties(actor, current, data.get("difficulties"))
@@ -689,7 +696,7 @@ def record_difficulty(
         topic=topic,
         text=clean_text(text, "text", max_length=MAX_TEXT, required=True),
     )
-    difficulty._history_user = actor  # type: ignore[attr-defined]
+    difficulty._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     difficulty.save()
     return difficulty
 
