@@ -107,6 +107,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "khuyencong.urls"
+# Drop-downs written in Python, identical to Django's templates (core/renderers.py).
+FORM_RENDERER = "khuyencong.core.renderers.FastSelectRenderer"
 WSGI_APPLICATION = "khuyencong.wsgi.application"
 
 TEMPLATES = [
