@@ -16,6 +16,7 @@ from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, 
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import AttachmentField
 from khuyencong.places.models import Commune, Province
+from khuyencong.programmes.access import programme_refusal
 from khuyencong.programmes.models import (
     ActivityCategory,
     ActivitySubtype,
@@ -459,7 +460,8 @@ class ProgrammeForm(VersionedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if programme is not None:
             require_version(self)
-        if is_admin(user):
+        # The national level is offered to those who may record a national programme.
+        if programme_refusal(user, Programme.Level.NATIONAL, None) is None:
             _choice(self, "level").choices = Programme.Level.choices
             _model_choice(self, "province").queryset = Province.objects.all()
         else:
