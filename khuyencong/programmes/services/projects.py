@@ -34,7 +34,7 @@ from khuyencong.programmes.services.common import (
     validate_amount,
 )
 from khuyencong.programmes.services.plans import get_or_create_plan
-from khuyencong.registry.services import establishments_for
+from khuyencong.registry.access import establishments_for
 
 
 def _next_code(plan: AnnualPlan) -> str:
