@@ -3,13 +3,14 @@ what. Computed from django-simple-history rows in a fixed number of queries: one
 rows, one per related model named, one for a tracked many-to-many field.
 
 Apps call ``history_entries`` with what differs for them (the fields to hide, a
-many-to-many field whose history is kept, how to name a related object).
+many-to-many field whose history is kept, how to name a related object, what to load with
+it, the numbers shown as written, whether an edit of hidden fields alone is listed).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -47,12 +48,19 @@ def history_entries(
     hidden: Iterable[str] = HIDDEN_FIELDS,
     m2m: tuple[str, str] | None = None,
     name_of: Callable[[Any], str | None] | None = None,
+    related: Mapping[str, Sequence[str]] | None = None,
+    verbatim: Iterable[str] = (),
+    unchanged: bool = False,
 ) -> list[Entry]:
     """The newest ``limit`` changes of ``instance``.
 
     ``m2m`` is ``(field, label path)`` of a many-to-many field whose history is kept
     (``("communes", "commune__name")``); ``name_of`` names a related object where ``str()``
-    does not (returning None falls back to the default)."""
+    does not (returning None falls back to the default); ``related`` says what to load with
+    the objects of a foreign key whose name reads further (``{"commune": ("province",)}``,
+    still one query per field); ``verbatim`` names the numbers shown as written, not grouped
+    (a year: 2015, not 2.015); ``unchanged=True`` keeps an edit that changed only hidden
+    fields, as a bare "Changed"."""
     model = type(instance)
     # django-simple-history's manager, added to each registered model at start-up.
     manager: Any = getattr(instance, "history")  # noqa: B009
@@ -61,7 +69,8 @@ def history_entries(
     )
     hidden = set(hidden)
     fields = [f for f in model._meta.concrete_fields if f.name not in hidden]
-    names = _related_names(fields, records, name_of)
+    names = _related_names(fields, records, name_of, related or {})
+    as_written = frozenset(verbatim)
     linked = _linked(model, records, m2m) if m2m else None
     kinds = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
     entries = []
@@ -76,8 +85,8 @@ def history_entries(
                     entry.changes.append(
                         Change(
                             str(model_field.verbose_name).capitalize(),
-                            _display(model_field, old, names),
-                            _display(model_field, new, names),
+                            _display(model_field, old, names, as_written),
+                            _display(model_field, new, names, as_written),
                         )
                     )
             if linked is not None and m2m is not None:
@@ -91,13 +100,16 @@ def history_entries(
                             ", ".join(new_set) or "—",
                         )
                     )
-        if entry.changes or record.history_type != "~":
+        if entry.changes or record.history_type != "~" or unchanged:
             entries.append(entry)
     return entries
 
 
 def _related_names(
-    fields: list[Any], records: list[Any], name_of: Callable[[Any], str | None] | None
+    fields: list[Any],
+    records: list[Any],
+    name_of: Callable[[Any], str | None] | None,
+    related: Mapping[str, Sequence[str]],
 ) -> dict[tuple[str, Any], str]:
     names: dict[tuple[str, Any], str] = {}
     for model_field in fields:
@@ -106,7 +118,10 @@ def _related_names(
         ids = {getattr(r, model_field.attname) for r in records} - {None}
         if not ids:
             continue
-        for obj in model_field.related_model.objects.filter(pk__in=ids):
+        objects = model_field.related_model.objects.filter(pk__in=ids)
+        if related.get(model_field.name):
+            objects = objects.select_related(*related[model_field.name])
+        for obj in objects:
             label = name_of(obj) if name_of else None
             if label is None:
                 if hasattr(obj, "get_full_name"):
@@ -137,13 +152,20 @@ def _linked(
     return result
 
 
-def _display(model_field: Any, value: Any, names: dict[tuple[str, Any], str]) -> str:
+def _display(
+    model_field: Any,
+    value: Any,
+    names: dict[tuple[str, Any], str],
+    verbatim: frozenset[str] = frozenset(),
+) -> str:
     if value in (None, ""):
         return "—"
     if model_field.is_relation:
         return names.get((model_field.name, value), str(value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.name in verbatim:
+        return str(value)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):
