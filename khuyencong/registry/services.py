@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
 from khuyencong.core.locking import lock_current
 from khuyencong.core.scoping import can_write_place
 from khuyencong.core.text import normalise
@@ -48,10 +48,9 @@ class RegistryError(DomainError):
     """A registry rule refused the change (message is translated; ``field`` may be set)."""
 
 
-class EstablishmentInUse(RegistryError):
-    """Deleting is refused while other records refer to the establishment (API: 409)."""
-
-    http_status = 409
+class EstablishmentInUse(RegistryError, ConflictError):
+    """Deleting is refused while other records refer to the establishment: a conflict
+    (core.errors; API: 409), and still a ``RegistryError`` for its callers."""
 
 
 def search(queryset: QuerySet[Establishment], text: str) -> QuerySet[Establishment]:

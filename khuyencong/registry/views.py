@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
 from khuyencong.core.files import serve_file
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
@@ -169,12 +169,12 @@ def establishment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.delete_establishment(actor=request.user, establishment=establishment)
-        except DomainError as error:
-            if error.http_status != 409:
-                messages.error(request, error.message)
-                return redirect("registry:establishment-detail", pk=pk)
+        except ConflictError as error:
             # Still used by other records: 409, the page naming them (nothing deleted).
-            error_message, status = error.message, 409
+            error_message, status = error.message, error.http_status
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("registry:establishment-detail", pk=pk)
         else:
             messages.success(request, _("%(name)s was deleted.") % {"name": establishment.name})
             return redirect("registry:establishment-list")
