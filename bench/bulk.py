@@ -18,8 +18,8 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from django.db import connection
-from django.db.models import Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
 
@@ -50,6 +50,15 @@ def _reserve(model: type[Model], count: int) -> int:
     return last - count + 1
 
 
+def _plain(field: Field) -> bool:
+    """Whether the field's Python value is what the database stores (no preparation)."""
+    if isinstance(field, models.DateField):  # DateTimeField too
+        return not (field.auto_now or field.auto_now_add)
+    return isinstance(
+        field, models.CharField | models.TextField | models.IntegerField | models.BooleanField
+    ) or (field.is_relation and field.many_to_one)
+
+
 def store(model: type[M], objects: Sequence[M], batch_size: int = 5000) -> Sequence[M]:
     """Insert ``objects`` (unsaved instances of ``model``) and set their primary keys."""
     if not objects:
@@ -66,14 +75,16 @@ def store(model: type[M], objects: Sequence[M], batch_size: int = 5000) -> Seque
         first = _reserve(model, len(objects))
         for offset, obj in enumerate(objects):
             setattr(obj, auto, first + offset)
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy
     fields = [f for f in opts.concrete_fields if f.column]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
     relations = [f for f in fields if f.is_relation]
-    with connection.cursor() as cursor:
+    # A value of a plain field goes as it is; the others through the field's pre_save and
+    # database preparation, as bulk_create does (defaults of auto_now, JSON, decimals, files).
+    prepared = [(f.attname, None if _plain(f) else f) for f in fields]
+    with db.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrappers
-        with raw.copy(
-            f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
-        ) as copy:
+        with raw.copy(f"COPY {db.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objects:
                 for field in relations:  # a related object saved after it was assigned
                     if getattr(obj, field.attname) is None and field.is_cached(obj):
@@ -82,8 +93,10 @@ def store(model: type[M], objects: Sequence[M], batch_size: int = 5000) -> Seque
                             setattr(obj, field.attname, related.pk)
                 copy.write_row(
                     [
-                        field.get_db_prep_save(field.pre_save(obj, True), connection)
-                        for field in fields
+                        getattr(obj, attname)
+                        if field is None
+                        else field.get_db_prep_save(field.pre_save(obj, True), db)
+                        for attname, field in prepared
                     ]
                 )
     for obj in objects:

@@ -335,6 +335,12 @@ class AwardEntry(VersionedModel):
             models.Index(
                 fields=["province", "certified", "issued_on"], name="award_entry_prov_idx"
             ),
+            # The national period reports: products certified in a period.
+            models.Index(
+                fields=["issued_on"],
+                condition=models.Q(certified=True),
+                name="award_entry_issued_idx",
+            ),
             # The level-below rule and the history of an establishment.
             models.Index(
                 fields=["establishment", "certified", "valid_until"], name="award_entry_est_idx"

@@ -496,6 +496,10 @@ class Project(VersionedModel):
             # The national project list's order (newest year first, then code), so a page is
             # read from the index instead of sorting every project.
             models.Index(fields=["-year", "code"], name="project_list_order_idx"),
+            # The period reports: projects approved, and beneficiaries of projects accepted,
+            # in a period of the whole country (reports.records).
+            models.Index(fields=["approved_on"], name="project_approved_idx"),
+            models.Index(fields=["accepted_on"], name="project_accepted_idx"),
         ]
 
     def __str__(self) -> str:
@@ -756,6 +760,8 @@ class Disbursement(models.Model):
         indexes = [
             # Money by province and period (money view, reports).
             models.Index(fields=["province", "date"], name="disb_province_date_idx"),
+            # The national period reports: money disbursed in a period, every province.
+            models.Index(fields=["date"], name="disb_date_idx"),
         ]
 
     def __str__(self) -> str:

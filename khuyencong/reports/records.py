@@ -3,7 +3,7 @@ the field network, needs) for a place and a period. Database aggregates only: a 
 of grouped queries whatever the number of provinces or records (DESIGN.md performance).
 
 The apps that own the data say how their own figures are counted
-(``activities.indicators``, ``awards.indicators``, ``surveys.services.met_share``,
+(``activities.indicators``, ``awards.indicators``, ``surveys.services.met_count``,
 ``network.deadlines``); this module only adds the programme figures and puts them together.
 The definitions are the catalogue's (migration 0002) and docs/reports.md.
 
@@ -206,16 +206,18 @@ def activity_values(scope: Scope, start: datetime.date, end: datetime.date, out:
 def award_values(scope: Scope, start: datetime.date, end: datetime.date, out: Computed) -> None:
     codes = tuple(f"awards.products.{level}" for level in AWARD_LEVELS)
     try:
-        from khuyencong.awards.indicators import certified_products
+        from khuyencong.awards.indicators import certified_products_by_level
     except ImportError:
         out.unavailable(codes, _("Awards are not recorded in this system."))
         return
-    kwargs = _place_kwargs(certified_products, scope)
+    kwargs = _place_kwargs(certified_products_by_level, scope)
     if kwargs is None:
         out.unavailable(codes, _("Award figures are kept per province only."))
         return
+    # Every level in one grouped query.
+    found = certified_products_by_level(start=start, end=end, **kwargs)
     for level, code in zip(AWARD_LEVELS, codes, strict=True):
-        out.values[code] = certified_products(level=level, start=start, end=end, **kwargs)
+        out.values[code] = found.get(level, 0)
 
 
 # --- the field network ----------------------------------------------------------------------
@@ -302,10 +304,10 @@ def collaborator_reports_late(scope: Scope, start: datetime.date, end: datetime.
 
 def need_values(scope: Scope, first_year: int, last_year: int) -> dict[str, int | float | None]:
     from khuyencong.surveys.models import Need
-    from khuyencong.surveys.services import met_share
+    from khuyencong.surveys.services import met_count
 
     needs = Need.objects.filter(year__gte=first_year, year__lte=last_year).filter(scope.where())
-    share = met_share(needs)
+    share = met_count(needs)
     return {"needs.count": share["needs"], "needs.met_percent": share["met_percent"]}
 
 

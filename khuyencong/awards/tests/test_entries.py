@@ -344,5 +344,14 @@ def test_certified_products_counts_distinct_products_by_level_period_and_provinc
     )
     both_years = {"start": datetime.date(2025, 1, 1), "end": datetime.date(2026, 12, 31)}
     assert indicators.certified_products(level="province", **both_years) == 3
+    # Every level at once, the same counts (the period reports read this).
+    for provinces in (None, ["66"], ["79"], []):
+        for period in (year_2025, both_years):
+            by_level = indicators.certified_products_by_level(provinces=provinces, **period)
+            assert by_level == {
+                level: indicators.certified_products(level=level, provinces=provinces, **period)
+                for level in ("district", "province", "region", "national")
+            }
+    assert indicators.certified_products_by_level(**both_years)["region"] == 1
     with pytest.raises(ValueError):
         indicators.certified_products(level="commune", **both_years)

@@ -190,6 +190,8 @@ def test_the_met_share_follows_the_projects(respond, manager_a):
         )
     share = services.met_share(Need.objects.all())
     assert share["met"] == 1 and share["met_percent"] == 50.0
+    # The period reports' lean count agrees with the full share.
+    assert services.met_count(Need.objects.all()) == {"needs": 2, "met": 1, "met_percent": 50.0}
     assert share["met_cost"] == 300 * MILLION
     assert share["met_cost_percent"] == 75.0
 
