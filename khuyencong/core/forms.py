@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -118,3 +119,26 @@ class VersionedFormMixin(_FormBase):
             errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield"))
             errors[NON_FIELD_ERRORS].extend(problems)
             self.cleaned_data.pop("version", None)
+
+
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model choice field ``name``, typed as one (``form.fields`` holds plain
+    ``Field``s), to set its queryset or labels."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"“{name}” is not a model choice field.")
+    return field
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field ``name``, typed as one, to set its choices."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"“{name}” is not a choice field.")
+    return field
+
+
+def label_choices(field: forms.ModelChoiceField[Any], label: Callable[[Any], str]) -> None:
+    """Name each choice of a model choice field with ``label`` (instead of ``str(obj)``)."""
+    # Django's documented way to relabel the choices of a field instance.
+    field.label_from_instance = label  # type: ignore[method-assign,assignment]  # per instance

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from khuyencong.activities import services
 from khuyencong.activities.models import MAX_AMOUNT, MAX_COUNT, Trainee
 from khuyencong.activities.pages.kinds import Kind
-from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, require_version
+from khuyencong.core.forms import (
+    MoneyField,
+    VersionedFormMixin,
+    VersionField,
+    choice,
+    label_choices,
+    model_choice,
+    require_version,
+)
 from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import Province
 from khuyencong.registry.models import Establishment
@@ -116,9 +124,9 @@ class ActivityForm(VersionedFormMixin, forms.Form):
                 field.widget = forms.NumberInput(attrs=NUMBER)
                 field.min_value = 0
                 field.max_value = MAX_COUNT
-        self.fields["commune"].queryset = services.communes_of(province.pk)
-        self.fields["commune"].label_from_instance = lambda commune: commune.name
-        self.fields["project"].queryset = services.projects_of(province.pk)
+        model_choice(self, "commune").queryset = services.communes_of(province.pk)
+        label_choices(model_choice(self, "commune"), lambda commune: commune.name)
+        model_choice(self, "project").queryset = services.projects_of(province.pk)
         self.fields["notes"].widget = forms.Textarea(attrs={"rows": 3})
         for name in kind.pickers:
             field = self.fields[name]
@@ -148,7 +156,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, kind: Kind, province: Province | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [
+        choice(self, "year").choices = [
             ("", "—"),
             *((y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1)),
         ]
@@ -191,7 +199,7 @@ class ParticipationForm(forms.Form):
 
     def __init__(self, *args: Any, province_id: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["establishment"]
+        field = model_choice(self, "establishment")
         field.queryset = Establishment.objects.filter(province_id=province_id)
         field.widget = EstablishmentPicker()
         field.widget.province_id = province_id
@@ -213,7 +221,7 @@ class TraineeForm(forms.Form):
 
     def __init__(self, *args: Any, province_id: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["establishment"]
+        field = model_choice(self, "establishment")
         field.queryset = Establishment.objects.filter(province_id=province_id)
         field.widget = EstablishmentPicker()
         field.widget.province_id = province_id

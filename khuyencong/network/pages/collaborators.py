@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.scoping import can_write_place, is_admin, place_filter
 from khuyencong.network import access, services
@@ -35,7 +36,7 @@ def get_or_404(queryset: Any, **lookup: Any) -> Any:
 def chosen_province(request: HttpRequest) -> Province | None:
     """The province a page is about: a provincial user's own; for national users and
     administrators the one picked with ``?province=`` (none: the national overview)."""
-    user = request.user
+    user = user_of(request)
     if user.province_id is not None and not is_admin(user):
         return user.province
     code = request.GET.get("province") or request.POST.get("province") or ""
@@ -56,7 +57,7 @@ def field_error(form: Any, error: DomainError) -> None:
 @require_GET
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     if access.is_collaborator_user(user):
         return redirect("network:report-list")
     province = chosen_province(request)
@@ -126,7 +127,7 @@ def collaborator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def collaborator_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     if not access.is_province_staff(user):
         raise Http404
     province = chosen_province(request)

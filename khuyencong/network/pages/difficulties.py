@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, services
@@ -34,7 +35,7 @@ PAGE_SIZE = 25
 @require_GET
 @login_required
 def difficulty_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     province = None if access.is_collaborator_user(user) else chosen_province(request)
     form = DifficultyFilterForm(request.GET or None, province_id=province.pk if province else None)
     if not (is_admin(user) or user.province_id is None):
@@ -76,7 +77,7 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def difficulty_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     province = chosen_province(request)
     if province is None or not may_manage(user, province.pk):
         raise Http404
@@ -92,14 +93,14 @@ def difficulty_create(request: HttpRequest) -> HttpResponse:
     else:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
     return redirect("network:difficulty-list")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def difficulty_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     difficulty, may_change = access.DIFFICULTIES.fetch(
         user,
         queryset=access.DIFFICULTIES.base().select_related(

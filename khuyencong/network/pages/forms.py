@@ -10,7 +10,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, require_version
+from khuyencong.core.forms import (
+    MoneyField,
+    VersionedFormMixin,
+    VersionField,
+    choice,
+    label_choices,
+    model_choice,
+    require_version,
+)
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import services
@@ -21,7 +29,6 @@ from khuyencong.places.models import Commune, Province
 from khuyencong.registry.models import Sector
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-COUNT = {"min_value": 0, "max_value": services.MAX_COUNT}
 
 
 def count_field(label: Any, required: bool = False) -> forms.IntegerField:
@@ -29,7 +36,8 @@ def count_field(label: Any, required: bool = False) -> forms.IntegerField:
         label=label,
         required=required,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1", "min": "0"}),
-        **COUNT,
+        min_value=0,
+        max_value=services.MAX_COUNT,
     )
 
 
@@ -114,27 +122,27 @@ class CollaboratorForm(VersionedFormMixin, forms.Form):
         if instance is not None:
             require_version(self)
         if is_admin(user):
-            self.fields["province"].queryset = Province.objects.all()
+            model_choice(self, "province").queryset = Province.objects.all()
         else:
-            self.fields["province"].queryset = Province.objects.filter(pk=user.province_id)
+            model_choice(self, "province").queryset = Province.objects.filter(pk=user.province_id)
         self.fields["province"].initial = province_id
         if instance is not None or province_id is not None:
             # The communes offered depend on the province, fixed once chosen.
             self.fields["province"].disabled = True
-        communes = self.fields["communes"]
+        communes = model_choice(self, "communes")
         communes.queryset = Commune.objects.filter(province_id=province_id or "-").order_by("name")
-        communes.label_from_instance = lambda commune: commune.name
+        label_choices(communes, lambda commune: commune.name)
         linked = Q(collaborator_record__isnull=True)
         if instance is not None:
             linked |= Q(collaborator_record=instance)
-        logins = self.fields["user"]
+        logins = model_choice(self, "user")
         logins.queryset = (
             get_user_model()
             .objects.filter(role=Role.COLLABORATOR, province_id=province_id or "-")
             .filter(linked)
             .order_by("username")
         )
-        logins.label_from_instance = lambda u: f"{u.username} ({u.get_full_name()})"
+        label_choices(logins, lambda u: f"{u.username} ({u.get_full_name()})")
 
     def service_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data.get(name) for name in self.FIELDS}
@@ -190,7 +198,7 @@ class ReportForm(VersionedFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
-        field = self.fields["collaborator"]
+        field = model_choice(self, "collaborator")
         field.queryset = collaborators
         periods = recent_periods(today)
         if report is not None:
@@ -205,7 +213,7 @@ class ReportForm(VersionedFormMixin, forms.Form):
             self.fields["proposals"].initial = report.proposals
             self.fields["version"].initial = report.version
             require_version(self)
-        self.fields["period"].choices = [(p.period, p.label) for p in periods]
+        choice(self, "period").choices = [(p.period, p.label) for p in periods]
         self.sectors = list(Sector.objects.all())
         current = {}
         if report is not None:
@@ -267,10 +275,11 @@ class DifficultyLineForm(forms.Form):
 
     def __init__(self, *args: Any, communes: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [("", "—"), *((c.pk, c.name) for c in communes or [])]
+        choice(self, "commune").choices = [("", "—"), *((c.pk, c.name) for c in communes or [])]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("text") and not data.get("topic"):
             self.add_error("topic", _("Choose the topic of this difficulty."))
         if data.get("topic") and not data.get("text"):
@@ -309,9 +318,9 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args: Any, collaborators: Any, today: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["collaborator"].queryset = collaborators
+        model_choice(self, "collaborator").queryset = collaborators
         periods = [quarter_of(today), *reversed(finished_quarters(today, 8))]
-        self.fields["period"].choices = [("", "—"), *((p.period, p.label) for p in periods)]
+        choice(self, "period").choices = [("", "—"), *((p.period, p.label) for p in periods)]
 
     def clean_period(self) -> Quarter | None:
         value = self.cleaned_data.get("period")
@@ -351,9 +360,9 @@ class DifficultyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, province_id: str | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["commune"]
+        field = model_choice(self, "commune")
         field.queryset = Commune.objects.filter(province_id=province_id or "-").order_by("name")
-        field.label_from_instance = lambda commune: commune.name
+        label_choices(field, lambda commune: commune.name)
 
 
 def province_staff(province_id: str | None):
@@ -397,12 +406,12 @@ class DifficultyChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The statuses the steps open to the user lead to (what the workflow accepts).
         allowed = {step.target for step in DIFFICULTY_WORKFLOW.allowed_steps(user, difficulty)}
-        self.fields["status"].choices = [
+        choice(self, "status").choices = [
             (code, label) for code, label in Difficulty.Status.choices if code in allowed
         ]
-        field = self.fields["handler"]
+        field = model_choice(self, "handler")
         field.queryset = province_staff(difficulty.province_id)
-        field.label_from_instance = lambda u: u.get_full_name() or u.username
+        label_choices(field, lambda u: u.get_full_name() or u.username)
 
 
 class DifficultyRecordForm(forms.Form):
@@ -424,8 +433,8 @@ class DifficultyRecordForm(forms.Form):
             if is_admin(user)
             else Province.objects.filter(pk=user.province_id)
         )
-        self.fields["province"].queryset = provinces
+        model_choice(self, "province").queryset = provinces
         self.fields["province"].initial = province_id
-        field = self.fields["commune"]
+        field = model_choice(self, "commune")
         field.queryset = Commune.objects.filter(province_id=province_id or "-").order_by("name")
-        field.label_from_instance = lambda commune: commune.name
+        label_choices(field, lambda commune: commune.name)

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.forms import model_choice
 from khuyencong.core.pages import transition_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, deadlines, services
@@ -74,7 +76,7 @@ def _to_file(user: Any, today: Any) -> list[dict[str, Any]]:
 @require_GET
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     today = services.today()
     own = access.is_collaborator_user(user)
     form = ReportFilterForm(
@@ -90,7 +92,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         # Nationally, thousands of collaborators: pick a province first.
         del form.fields["collaborator"]
     else:
-        form.fields["collaborator"].queryset = access.collaborators_for(user).filter(
+        model_choice(form, "collaborator").queryset = access.collaborators_for(user).filter(
             province=province
         )
     reports = access.reports_for(user).select_related("collaborator", "province")
@@ -103,6 +105,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 reports = reports.filter(**{name: data[name]})
     elif form.is_bound:
         reports = reports.none()
+    order: tuple[str, ...]
     if province is None and not own:
         # The whole country: an order the ``report_national_order_idx`` index serves.
         order = ("-year", "-quarter", "province_id", "collaborator_id", "id")
@@ -128,7 +131,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def report_late(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     scope = access.collaborators_for(user)
     province = chosen_province(request)
     if province is not None:
@@ -140,7 +143,8 @@ def report_late(request: HttpRequest) -> HttpResponse:
         {
             # Nationally thousands of rows: counted and read a page at a time, in SQL.
             "page": Paginator(
-                deadlines.LateList(scope, today, deadlines.LOOKBACK), LATE_PAGE_SIZE
+                deadlines.LateList(scope, today, deadlines.LOOKBACK),  # type: ignore[arg-type]  # sliced and counted like a queryset
+                LATE_PAGE_SIZE,
             ).get_page(request.GET.get("page")),
             "province": province,
             "provinces": None
@@ -187,7 +191,7 @@ def _submit_now(request: HttpRequest, report: QuarterlyReport) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     collaborators = fileable(user).order_by("full_name", "id")
     if access.is_collaborator_user(user) and not collaborators.exists():
         messages.error(
