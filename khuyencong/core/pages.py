@@ -3,6 +3,10 @@
 ``transition_page`` is the one confirm-then-act page of every workflow (STYLE.md 8,
 pretix ``OrderApprove``): GET shows the step, its help and its form; POST takes the step
 through the workflow kernel and goes back to the record with a message.
+
+``list_page`` is the list of a page: the rows the user may see, narrowed by a django-filter
+``FilterSet`` read from the query string (an invalid filter lists nothing), in a fixed
+order, one page of at most ``page_size`` rows.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Model
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.workflow import Step, Workflow
+
+#: Rows on one page of a list, unless the page says otherwise.
+PAGE_SIZE = 25
 
 # An app's own handling of a refusal (e.g. rules a manager may override): True when handled.
 ErrorHook = Callable[[forms.Form, DomainError, dict[str, Any]], bool]
@@ -98,3 +106,31 @@ def _field_of(form: forms.Form, error: DomainError, workflow: Workflow[Any]) -> 
     if error.field == workflow.note_field and "note" in form.fields:
         return "note"
     return None
+
+
+def list_page(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    filterset_class: type[Any],
+    template: str,
+    *,
+    order: tuple[str, ...] = (),
+    page_size: int = PAGE_SIZE,
+    prepare: Callable[[Any], None] | None = None,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A list page: ``queryset`` (already scoped to the user) filtered by ``filterset_class``
+    from the query string, ordered by ``order``, paginated by ``?page=``. ``prepare`` may
+    narrow the filter form's choices before it is validated. The template gets ``filter``
+    and ``page`` besides ``context``."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    if prepare is not None:
+        prepare(filterset)
+    if filterset.is_bound and not filterset.is_valid():
+        rows = queryset.none()
+    else:
+        rows = filterset.qs
+        if order:
+            rows = rows.order_by(*order)
+    page = Paginator(rows, page_size).get_page(request.GET.get("page"))
+    return render(request, template, {"filter": filterset, "page": page, **(context or {})})

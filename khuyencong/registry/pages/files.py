@@ -1,4 +1,4 @@
-"""Import and export of establishments (docs/import.md).
+"""The import and export files of establishments (docs/import.md).
 
 Small files are imported and small lists exported within the request; larger ones go
 through a background job (core/jobs.py) whose page shows the progress and the outcome.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import islice
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -53,8 +53,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].limit = settings.IMPORT_MAX_BYTES
-        self.fields["file"].help_text = _(
+        file_field = cast(SpreadsheetField, self.fields["file"])
+        file_field.limit = settings.IMPORT_MAX_BYTES
+        file_field.help_text = _(
             "An Excel file (.xlsx) or a CSV file (.csv), at most %(size)s MB."
         ) % {"size": _megabytes(settings.IMPORT_MAX_BYTES)}
         self.actor = actor
@@ -72,7 +73,7 @@ class ImportForm(forms.Form):
             # are checked by the job. Only the first rows are read here, to choose between
             # running at once and in the background: a large file is read once, by the job.
             self.table = importer.stream(
-                self.content, filename=name, field=self.fields["file"].label
+                self.content, filename=name, field=str(self.fields["file"].label)
             )
             try:
                 limit = settings.JOBS_INLINE_MAX_ROWS + 1
@@ -133,7 +134,9 @@ def import_establishments(request: HttpRequest) -> HttpResponse:
 
 def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)  # None only if inline, unnamed
+    if disposition is not None:
+        response["Content-Disposition"] = disposition
     return response
 
 

@@ -1,5 +1,6 @@
-"""Staff pages of the establishment registry. Every object is fetched through the registry's
-access rules (``registry/access.py``), so out-of-scope answers 404."""
+"""The establishment pages: list, detail, register, edit, delete. Every establishment is
+fetched through the registry's access rules (``registry/access.py``), so out-of-scope
+answers 404."""
 
 from __future__ import annotations
 
@@ -7,16 +8,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
-from khuyencong.core.files import serve_file
+from khuyencong.core.pages import list_page
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune, Province
@@ -25,41 +25,25 @@ from khuyencong.registry.access import (
     establishment_for,
     establishments_for,
     fetch_establishment,
-    figure_for,
-    photo_for,
-    product_for,
 )
 from khuyencong.registry.filters import EstablishmentFilter
-from khuyencong.registry.forms import EstablishmentForm, ProductForm, YearlyFigureForm
+from khuyencong.registry.forms import EstablishmentForm, ProductForm
 from khuyencong.registry.history import history_entries
 from khuyencong.registry.models import Establishment, ProductPhoto
-
-PAGE_SIZE = 25
-
-
-def _list_queryset(user: Any):
-    return establishments_for(user).select_related("commune", "province", "sector")
 
 
 @require_GET
 @login_required
 def establishment_list(request: HttpRequest) -> HttpResponse:
-    filterset = EstablishmentFilter(request.GET or None, queryset=_list_queryset(request.user))
-    _limit_filter_choices(filterset, request.user)
-    if filterset.is_bound and not filterset.is_valid():
-        queryset = Establishment.objects.none()
-    else:
-        queryset = filterset.qs.order_by("search_name", "id")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    user = user_of(request)
+    return list_page(
         request,
+        establishments_for(user).select_related("commune", "province", "sector"),
+        EstablishmentFilter,
         "registry/establishment_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "can_create": can_write(request.user),
-            "export_query": request.GET.urlencode(),
-        },
+        order=("search_name", "id"),
+        prepare=lambda filterset: _limit_filter_choices(filterset, user),
+        context={"can_create": can_write(user), "export_query": request.GET.urlencode()},
     )
 
 
@@ -85,7 +69,8 @@ def _detail_queryset() -> QuerySet[Establishment]:
     )
 
 
-def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Establishment:
+def get_establishment(request: HttpRequest, pk: int, *, write: bool = False) -> Establishment:
+    """The establishment of a page, with what its pages show, else 404."""
     return establishment_for(request.user, pk, write=write, queryset=_detail_queryset())
 
 
@@ -138,7 +123,7 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def establishment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = _get(request, pk, write=True)
+    establishment = get_establishment(request, pk, write=True)
     form = EstablishmentForm(request.POST or None, instance=establishment, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,7 +150,7 @@ def establishment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def establishment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = _get(request, pk, write=True)
+    establishment = get_establishment(request, pk, write=True)
     if request.method == "POST":
         try:
             services.delete_establishment(actor=request.user, establishment=establishment)
@@ -191,102 +176,4 @@ def establishment_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error_message,
         },
         status=status,
-    )
-
-
-@require_http_methods(["POST"])
-@login_required
-def product_add(request: HttpRequest, pk: int) -> HttpResponse:
-    establishment = _get(request, pk, write=True)
-    form = ProductForm(request.POST, request.FILES)
-    if form.is_valid():
-        services.add_product(
-            actor=request.user,
-            establishment=establishment,
-            name=form.cleaned_data["name"],
-            description=form.cleaned_data["description"],
-            photo=form.cleaned_data["photo"],
-        )
-        messages.success(request, _("The product was added."))
-        return redirect("registry:establishment-detail", pk=pk)
-    return render(
-        request,
-        "registry/product_form.html",
-        {"form": form, "establishment": establishment},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
-    establishment = _get(request, pk, write=True)
-    product = product_for(request.user, establishment, product_pk, write=True)
-    if request.method == "POST":
-        services.delete_product(actor=request.user, product=product)
-        messages.success(request, _("The product was removed."))
-        return redirect("registry:establishment-detail", pk=pk)
-    return render(
-        request,
-        "registry/confirm.html",
-        {
-            "title": _("Remove the product %(name)s?") % {"name": product.name},
-            "text": _("The product and its photos are removed; the history keeps a record."),
-            "button": _("Remove"),
-            "back": establishment,
-        },
-    )
-
-
-@require_GET
-@login_required
-def product_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """A product's photo, to those who may see its establishment (404 for anyone else)."""
-    photo = photo_for(request.user, pk)
-    return serve_file(request, photo.image)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def figure_edit(request: HttpRequest, pk: int, figure_pk: int | None = None) -> HttpResponse:
-    establishment = _get(request, pk, write=True)
-    figure = figure_for(request.user, establishment, figure_pk, write=True) if figure_pk else None
-    form = YearlyFigureForm(request.POST or None, instance=figure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_yearly_figure(
-                actor=request.user,
-                establishment=establishment,
-                figure=figure,
-                data=form.cleaned_data,
-            )
-        except DomainError as error:
-            form.add_error(error.field, error.message)
-        else:
-            messages.success(request, _("The figures were saved."))
-            return redirect("registry:establishment-detail", pk=pk)
-    return render(
-        request,
-        "registry/figure_form.html",
-        {"form": form, "establishment": establishment, "figure": figure},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def figure_delete(request: HttpRequest, pk: int, figure_pk: int) -> HttpResponse:
-    establishment = _get(request, pk, write=True)
-    figure = figure_for(request.user, establishment, figure_pk, write=True)
-    if request.method == "POST":
-        services.delete_yearly_figure(actor=request.user, figure=figure)
-        messages.success(request, _("The figures were removed."))
-        return redirect("registry:establishment-detail", pk=pk)
-    return render(
-        request,
-        "registry/confirm.html",
-        {
-            "title": _("Remove the figures of %(year)s?") % {"year": figure.year},
-            "text": _("The history keeps a record of the removed figures."),
-            "button": _("Remove"),
-            "back": establishment,
-        },
     )
