@@ -125,7 +125,7 @@ def _day(rng: Any, year: int, today: datetime.date, *, latest: int = 0) -> datet
 def _pick_project(projects: list[Project], year: int, categories: tuple[str, ...]) -> Any:
     fitting = [p for p in projects if p.category_id in categories]
     same_year = [p for p in fitting if p.year == year]
-    return (same_year or fitting or [None])[0]
+    return next(iter(same_year or fitting), None)
 
 
 def _mark(name: str) -> str:

@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet, Sum
 from django.http import Http404
@@ -128,8 +128,8 @@ def _fetch(model: type[models.Model], value: Any, field: str) -> Any:
     if isinstance(value, model):
         return value
     try:
-        return model.objects.get(pk=value)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        return model._default_manager.get(pk=value)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise ActivityError(
             _("No such record: %(value)s.") % {"value": value}, field=field
         ) from exc
@@ -146,9 +146,10 @@ def _not_before(later: Any, earlier: Any, field: str, message: str) -> None:
 
 def check_place(record: Activity) -> None:
     """The commune lies in the record's province; so does the project."""
-    if record.commune_id is not None and record.commune.province_id != record.province_id:
+    commune, project = record.commune, record.project
+    if commune is not None and commune.province_id != record.province_id:
         raise ActivityError(_("This commune lies in another province."), field="commune")
-    if record.project_id is not None and record.project.province_id != record.province_id:
+    if project is not None and project.province_id != record.province_id:
         raise ActivityError(
             _("This project belongs to another province: choose one of %(province)s.")
             % {"province": record.province.name},
@@ -316,7 +317,8 @@ def _apply(record: Activity, data: dict[str, Any]) -> None:
         if name not in data:
             continue
         value = data[name]
-        field = model._meta.get_field(name)
+        # A concrete column or foreign key of the kind (FIELDS names no reverse relation).
+        field: Any = model._meta.get_field(name)
         if field.is_relation:
             setattr(record, name, _fetch(field.related_model, value, name))
         elif value is None and not field.null:
@@ -333,9 +335,10 @@ def _apply(record: Activity, data: dict[str, Any]) -> None:
             if establishment is not None and "commune" not in data and record.commune_id is None:
                 record.commune = establishment.commune
     # A client from the registry is named as it is there, unless named otherwise.
-    unnamed = isinstance(record, ConsultingContract) and not (record.client_name or "").strip()
-    if unnamed and record.client_establishment is not None:
-        record.client_name = record.client_establishment.name
+    if isinstance(record, ConsultingContract):
+        client = record.client_establishment
+        if not (record.client_name or "").strip() and client is not None:
+            record.client_name = client.name
     _clean_fields(record)
     check_place(record)
     check_programme(record)
@@ -556,7 +559,7 @@ def replace_trainees(
             field="name",
         )
     for old in current.trainees.all():
-        old._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+        old._history_user = actor  # read by simple_history
         old.delete()
     for trainee in trainees:
         trainee._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
@@ -569,7 +572,7 @@ def replace_trainees(
     elif current.employed_after is not None and current.employed_after > current.participants:
         current.employed_after = None
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    current._history_user = actor  # read by simple_history
     current.save()
     return trainees
 
@@ -582,7 +585,7 @@ def add_receipt(
     *,
     actor: Any,
     contract: ConsultingContract,
-    date: datetime.date | None,
+    date: Any,
     amount: Any,
     reference: str = "",
 ) -> ConsultingReceipt:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
@@ -52,6 +52,9 @@ from khuyencong.core.uploads import (
     FileRejected,
     check_spreadsheet,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Beyond this a file is refused before any row is checked: a larger list is a data migration
 # for an administrator, not an upload.
@@ -81,8 +84,8 @@ class Column:
     key: str
     header: str
     required: bool = False
-    help: str = ""
-    accepted: str = ""
+    help: StrOrPromise = ""
+    accepted: StrOrPromise = ""
     example: str = ""
     aliases: tuple[str, ...] = ()
     width: int = 18

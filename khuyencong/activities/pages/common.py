@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.activities.pages.kinds import KINDS, Kind
 from khuyencong.core.errors import DomainError
 from khuyencong.core.scoping import is_admin
@@ -23,7 +24,7 @@ def get_or_404(queryset: Any, **lookup: Any) -> Any:
 def chosen_province(request: HttpRequest) -> Province | None:
     """The province a page is about: a provincial user's own; for national users and
     administrators the one picked with ``?province=`` (none: every province)."""
-    user = request.user
+    user = user_of(request)
     if user.province_id is not None and not is_admin(user):
         return user.province
     code = request.GET.get("province") or request.POST.get("province") or ""

@@ -59,7 +59,7 @@ class EstablishmentPicker(forms.Widget):
     def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
-        ids = [int(v) for v in (getattr(x, "pk", x) for x in values) if str(v).isdigit()]
+        ids = [int(str(v)) for v in (getattr(x, "pk", x) for x in values) if str(v).isdigit()]
         chosen = (
             Establishment.objects.filter(pk__in=ids, province_id=self.province_id or "-")
             .select_related("commune")
@@ -129,7 +129,7 @@ class ActivityForm(VersionedFormMixin, forms.Form):
         model_choice(self, "project").queryset = services.projects_of(province.pk)
         self.fields["notes"].widget = forms.Textarea(attrs={"rows": 3})
         for name in kind.pickers:
-            field = self.fields[name]
+            field = model_choice(self, name)
             field.queryset = Establishment.objects.filter(province=province)
             field.widget = EstablishmentPicker(multiple=name == "establishments")
             field.widget.province_id = province.pk
@@ -161,7 +161,8 @@ class FilterForm(forms.Form):
             *((y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1)),
         ]
         for name in kind.choice_filters:
-            model_field = kind.model._meta.get_field(name)
+            # A column with choices (a status, a topic) of the kind's model.
+            model_field: Any = kind.model._meta.get_field(name)
             self.fields[name] = forms.ChoiceField(
                 label=model_field.verbose_name.capitalize(),
                 required=False,

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.activities import access, indicators, services
 from khuyencong.activities.history import history_entries
 from khuyencong.activities.models import ConsultingContract
@@ -115,7 +116,7 @@ def facts(record: Any) -> list[tuple[str, str]]:
 
 def filtered(request: HttpRequest, kind: Kind, province: Province | None) -> tuple[Any, Any]:
     """The kind's records the user sees, narrowed by the list's filters."""
-    user = request.user
+    user = user_of(request)
     form = FilterForm(request.GET or None, kind=kind, province=province)
     if not (is_admin(user) or user.province_id is None):
         del form.fields["province"]
@@ -142,7 +143,8 @@ def list_view(request: HttpRequest, kind: Kind) -> HttpResponse:
     queryset = queryset.select_related(*kind.related)
     for annotation, related in kind.counts:
         # A correlated count: only the page's rows are counted (DESIGN.md, speed).
-        field = kind.model._meta.get_field(related)
+        # A reverse foreign key of the kind (a course's trainees).
+        field: Any = kind.model._meta.get_field(related)
         queryset = queryset.annotate(
             **{annotation: count_of(field.related_model, field.remote_field.name)}
         )
@@ -169,7 +171,7 @@ def list_view(request: HttpRequest, kind: Kind) -> HttpResponse:
 
 
 def _get(request: HttpRequest, kind: Kind, pk: int, *, write: bool = False) -> Any:
-    queryset = kind.model.objects.select_related(*kind.related, "created_by")
+    queryset = kind.model._default_manager.select_related(*kind.related, "created_by")
     return access.rule_of(kind.model).get(request.user, write=write, queryset=queryset, pk=pk)
 
 
@@ -193,7 +195,7 @@ def detail_view(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def create_view(request: HttpRequest, kind: Kind) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     if not access.may_record_somewhere(user):
         raise Http404
     province = chosen_province(request)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.activities import access
 from khuyencong.activities.models import (
     BrandRegistration,
@@ -42,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": range(this_year + 1, FIRST_YEAR - 1, -1),
             "summary": year_summary(request.user, year, province.pk if province else None),
-            "provinces": Province.objects.all() if request.user.province_id is None else None,
+            "provinces": Province.objects.all() if user_of(request).province_id is None else None,
             **nav_context(None, province),
         },
     )
@@ -52,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def establishment(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything an establishment took part in, as far as the user may see."""
-    user = request.user
+    user = user_of(request)
     subject = get_or_404(establishments_for(user).select_related("commune", "province"), pk=pk)
     limit = ESTABLISHMENT_ROWS
     participations = (

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.activities import access, indicators, services
 from khuyencong.activities.importing import TraineeImporter
 from khuyencong.activities.models import (
@@ -171,7 +172,7 @@ def trainee_import(request: HttpRequest, pk: int) -> HttpResponse:
     importer = TraineeImporter(actor=request.user, course=course)
     try:
         table = importer.read(
-            upload.checked_content, filename=upload.name, field=form.fields["file"].label
+            upload.checked_content, filename=upload.name, field=str(form.fields["file"].label)
         )
         result = importer.run(table)
     except FileRejected as error:
@@ -227,7 +228,7 @@ def receipt_remove(request: HttpRequest, pk: int, row: int) -> HttpResponse:
 def establishment_search(request: HttpRequest) -> HttpResponse:
     """Establishments of a province the user sees whose name matches (diacritics ignored),
     as radio buttons or checkboxes named ``name``: 20 at most."""
-    province = request.GET.get("province") or request.user.province_id
+    province = request.GET.get("province") or user_of(request).province_id
     term = normalise(request.GET.get("q", ""))
     name = request.GET.get("name", "establishment")
     if not name.replace("_", "").isalpha():

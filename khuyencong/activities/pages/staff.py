@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.activities import access, services
 from khuyencong.activities.errors import ActivityError
 from khuyencong.activities.models import MAX_COUNT
@@ -45,7 +46,7 @@ class StaffCountForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @login_required
 def staff_counts(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     may_record = access.may_record_somewhere(user)
     form = StaffCountForm(request.POST or None, user=user) if may_record else None
     if request.method == "POST":
