@@ -11,6 +11,8 @@ comes from the environment (deploy/khuyencong.env.example documents each):
   does not stall a whole process;
 - ``GUNICORN_TIMEOUT``: seconds a request may take before its worker is restarted
   (default 120; long reports and large imports and exports run in the task worker);
+- ``GUNICORN_KEEPALIVE``: seconds a connection is kept open after an answer (default 0:
+  closed, so each request goes to a free worker; see below);
 - ``GUNICORN_ACCESS_LOG``: ``-`` (default, standard output) or a file.
 
 ``SIGTERM`` stops gracefully: requests in progress finish (``graceful_timeout``), then the
@@ -35,6 +37,16 @@ def _int(name: str, default: int) -> int:
     return value
 
 
+def _int0(name: str, default: int) -> int:
+    """``_int`` that accepts 0."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SystemExit(f"{name} must be a whole number of seconds, not {raw!r}")
+    return int(raw)
+
+
 def default_workers(cores: int | None = None, cap: int | None = None) -> int:
     """2 × cores + 1 (gunicorn's advice), at most ``GUNICORN_MAX_WORKERS``."""
     if cores is None:
@@ -51,7 +63,15 @@ worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 2)
 timeout = _int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = 5
+# Fair queueing (docs/performance.md, under load): a connection kept alive stays with the
+# worker that accepted it, so with clients (or nginx's upstream pool) holding connections a
+# busy worker kept queueing requests while another sat idle — 20 clients at once waited a
+# p95 of 3–5 s for pages whose p50 was 0.5 s. Connections are closed after each answer
+# (``GUNICORN_KEEPALIVE``, seconds, 0 by default: a new loopback connection costs ~0.1 ms)
+# and a worker accepts one only when a thread is free (``worker_connections``), so the
+# next request goes to whichever worker can answer it now.
+keepalive = _int0("GUNICORN_KEEPALIVE", 0)
+worker_connections = threads if keepalive == 0 else 1000
 # A worker is replaced after this many requests (with jitter, not all at once): memory a
 # long-lived process gathered is given back.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
