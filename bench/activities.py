@@ -40,7 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
+from bulk import analyze, store, store_rows  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -183,6 +183,8 @@ JUDGES = [
     "Lý Thị Kim",
     "Huỳnh Văn Tâm",
 ]
+JUDGE_KEYS = {judge: normalise(judge) for judge in JUDGES}
+SHEET_FIELDS = ("entry_id", "round_id", "judge", "judge_key", "points", "total")
 # Council sizes, entries per round (low, high) and when rounds close (month, first day).
 COUNCILS = {"district": 5, "province": 7, "region": 9, "national": 11}
 ENTRIES = {"district": (4, 12), "province": (30, 50), "region": (40, 60), "national": (50, 70)}
@@ -732,14 +734,7 @@ class AwardFiller:
         for entry, entry_totals in zip(created, totals, strict=True):
             names = JUDGES[: len(entry_totals)]
             sheets += [
-                ScoreSheet(
-                    entry=entry,
-                    round=entry.round,
-                    judge=judge,
-                    judge_key=normalise(judge),
-                    points=_points(total),
-                    total=total,
-                )
+                (entry.pk, entry.round_id, judge, JUDGE_KEYS[judge], _points(total), total)
                 for judge, total in zip(names, entry_totals, strict=True)
             ]
             if entry.certified:
@@ -757,7 +752,7 @@ class AwardFiller:
                         entry.issued_on,
                     )
                 )
-        store(ScoreSheet, sheets)
+        store_rows(ScoreSheet, SHEET_FIELDS, sheets)
 
     @staticmethod
     def place(round: AwardRound) -> str:

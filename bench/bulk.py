@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -103,6 +103,38 @@ def store(model: type[M], objects: Sequence[M], batch_size: int = 5000) -> Seque
         obj._state.adding = False
         obj._state.db = "default"
     return objects
+
+
+def store_rows(model: type[Model], names: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert ``rows``, each the values of the fields ``names`` (attribute names: ``entry_id``),
+    the other fields at their default (one value for all the rows, ``auto_now`` included) and
+    the primary key from the table's sequence. No instances are built on PostgreSQL: for the
+    largest tables, where building model instances is most of the time."""
+    if connection.vendor != "postgresql":
+        store(model, [model(**dict(zip(names, row, strict=True))) for row in rows])
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    opts = model._meta
+    by_name = {f.attname: f for f in opts.concrete_fields}
+    given = [by_name[name] for name in names]
+    template = model()
+    others = [
+        f for f in opts.concrete_fields if f.column and f.attname not in names and not f.primary_key
+    ]
+    fixed = [f.get_db_prep_save(f.pre_save(template, True), db) for f in others]
+    prepare = [None if _plain(f) else f for f in given]
+    columns = ", ".join(db.ops.quote_name(f.column) for f in [*given, *others])
+    with db.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {db.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        value if field is None else field.get_db_prep_save(value, db)
+                        for value, field in zip(row, prepare, strict=True)
+                    ]
+                    + fixed
+                )
 
 
 def analyze(*models: type[Model]) -> None:
