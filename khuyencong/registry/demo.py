@@ -98,7 +98,7 @@ KIND_WEIGHTS = [
     (Establishment.Kind.COOPERATIVE_GROUP, 6),
     (Establishment.Kind.ARTISAN, 4),
 ]
-VILLAGES = {
+VILLAGES: dict[str, list[tuple[str, str | None, str, int]]] = {
     "01": [("Làng gốm Bát Tràng", "Bát Tràng", "gốm sứ", 2006)],
     "66": [("Làng nghề dệt thổ cẩm buôn Kô Siêr", None, "dệt thổ cẩm", 2012)],
     "82": [("Làng nghề bánh phồng tôm Sa Đéc", None, "bánh phồng tôm", 2010)],
@@ -203,7 +203,7 @@ def seed(ctx: DemoContext) -> None:
             )
             for product_name in products[: rng.randint(1, 2)]:
                 product = Product(establishment=establishment, name=product_name)
-                product._history_user = author
+                product._history_user = author  # type: ignore[attr-defined]  # read by simple-history
                 product.save()
             workers = rng.randint(3, 120 if kind == Establishment.Kind.ENTERPRISE else 25)
             revenue = rng.randint(3, 400) * 100_000_000 // (4 if workers < 10 else 1)
@@ -217,7 +217,7 @@ def seed(ctx: DemoContext) -> None:
                     output_value=round(revenue * growth * 1.1 / 1_000_000) * 1_000_000,
                     capital=round(revenue * 0.6 / 1_000_000) * 1_000_000,
                 )
-                figure._history_user = author
+                figure._history_user = author  # type: ignore[attr-defined]  # read by simple-history
                 figure.save()
             if index % 7 == 3:
                 # A later correction by the provincial officer, so the history has an edit.

@@ -49,6 +49,9 @@ EXPORT_KEYS = (
     "status",
     "notes",
 )
+# The file's names by the code a row stores.
+_KIND_NAMES = {kind.value: name for kind, name in KIND_LABELS.items()}
+_STATUS_NAMES = {status.value: name for status, name in STATUS_LABELS.items()}
 _WIDTHS = {column.key: column.width for column in COLUMNS}
 _WIDTHS.update({"sector": 40, "notes": 40})
 
@@ -93,7 +96,7 @@ class EstablishmentExporter(Exporter):
         for item in self.queryset.iterator(chunk_size=2000):
             yield (
                 item.name,
-                KIND_LABELS.get(item.kind, item.kind),
+                _KIND_NAMES.get(item.kind, item.kind),
                 item.tax_code or "",
                 item.registration_number,
                 item.representative,
@@ -107,7 +110,7 @@ class EstablishmentExporter(Exporter):
                 item.vsic_code,
                 f"{item.sector.code_label}) {item.sector.name}",
                 item.founded_year,
-                STATUS_LABELS.get(item.status, item.status),
+                _STATUS_NAMES.get(item.status, item.status),
                 item.notes,
             )
             if self.progress is not None:
@@ -144,13 +147,13 @@ def _data_sheet(workbook: Workbook, rows: Sequence[dict[str, Any]] = ()) -> None
     sheet.freeze_panes = "B2"
     # Drop-downs for the coded columns; other spellings stay allowed (no error box).
     positions = {column.key: get_column_letter(i) for i, column in enumerate(COLUMNS, start=1)}
-    for key, values in (
+    for key, choices in (
         ("kind", list(KIND_LABELS.values())),
         ("status", list(STATUS_LABELS.values())),
         ("sector", ["a", "b", "c", "d", "đ", "e", "g"]),
     ):
         validation = DataValidation(
-            type="list", formula1='"{}"'.format(",".join(values)), allow_blank=True
+            type="list", formula1='"{}"'.format(",".join(choices)), allow_blank=True
         )
         validation.showErrorMessage = False
         validation.add(f"{positions[key]}2:{positions[key]}{settings.IMPORT_MAX_ROWS + 1}")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from khuyencong.places.models import Commune, Province
 from khuyencong.registry import services
 from khuyencong.registry.models import CraftVillage, Establishment, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def writable_communes(user: Any):
@@ -69,7 +72,7 @@ class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
         self.user = user
         self.duplicates: list[services.Duplicate] = []
         communes = writable_communes(user).select_related("province")
-        commune_field = self.fields["commune"]
+        commune_field = cast(forms.ModelChoiceField, self.fields["commune"])
         commune_field.queryset = communes
         commune_field.required = False  # a pre-2025 address may stand in for it (clean)
         commune_field.help_text = _(
@@ -79,12 +82,12 @@ class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
             # 3,321 communes are too many for one list: show the chosen province's only.
             province = self._chosen_province()
             self.fields["province"].initial = province
-            commune_field.widget.choices = (
-                [("", "---------")]
-                + [(c.code, c.name) for c in Commune.objects.filter(province=province)]
-                if province
-                else [("", _("— choose the province first —"))]
-            )
+            choices: list[tuple[str, StrOrPromise]] = [("", "---------")]
+            if province:
+                choices += [(c.code, c.name) for c in Commune.objects.filter(province=province)]
+            else:
+                choices = [("", _("— choose the province first —"))]
+            commune_field.widget.choices = choices
             self.fields["province"].widget.attrs.update(
                 {
                     "hx-get": reverse("places:commune-options"),
@@ -95,9 +98,9 @@ class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
             )
         else:
             del self.fields["province"]
-        self.fields["craft_village"].queryset = CraftVillage.objects.filter(
-            province_id__in=communes.values("province_id")
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["craft_village"]
+        ).queryset = CraftVillage.objects.filter(province_id__in=communes.values("province_id"))
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             require_version(self)
@@ -118,7 +121,7 @@ class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
         return normalise_tax_code(value) if value else None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # a ModelForm's is never None
         commune = cleaned.get("commune")
         if commune is None and not self.has_error("commune") and cleaned.get("legacy_address"):
             commune = self._convert_legacy_address(cleaned)
@@ -150,10 +153,11 @@ class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
         from khuyencong.places.conversion import convert_legacy_address
 
         result = convert_legacy_address(cleaned["legacy_address"])
-        if not result.ok:
-            self.add_error("legacy_address", result.error)
+        if result.commune is None:  # not ok: the error says why
+            self.add_error("legacy_address", result.error or "")
             return None
-        if not self.fields["commune"].queryset.filter(pk=result.commune.pk).exists():
+        communes = cast(forms.ModelChoiceField, self.fields["commune"]).queryset
+        if communes is None or not communes.filter(pk=result.commune.pk).exists():
             self.add_error(
                 "legacy_address",
                 _("This address lies in %(commune)s, outside your area.")
