@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyencong.accounts import services
 from khuyencong.accounts.models import Organisation, SecurityEvent, User
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.roles import Role
 from khuyencong.places.models import Commune
 
@@ -24,7 +25,8 @@ class UserForm(UserChangeForm):
     """The admin's user form, checked by the account services' rules of places."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # ModelForm.clean returns cleaned_data (typed ``| None`` for subclasses that don't).
+        data = super().clean() or self.cleaned_data
         role = data.get("role", "")
         if role != Role.COLLABORATOR:
             # A user leaving the collaborator role keeps no communes (as in the API).
@@ -49,7 +51,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["province"]
     autocomplete_fields = ["communes"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Role and place"),
             {"fields": ("role", "organisation", "province", "communes", "phone")},
@@ -61,7 +63,9 @@ class UserAdmin(BaseUserAdmin):
     ) -> None:
         if not change:
             password = form.cleaned_data.get("password1") or None
-            services.create_user(actor=request.user, user=obj, password=password, request=request)
+            services.create_user(
+                actor=user_of(request), user=obj, password=password, request=request
+            )
             return
         before = User.objects.get(pk=obj.pk)
         for name in ("role", "province", "is_active"):
@@ -73,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
             if name in form.changed_data and name in form.cleaned_data
         }
         if data:
-            services.update_user(actor=request.user, user=obj, data=data, request=request)
+            services.update_user(actor=user_of(request), user=obj, data=data, request=request)
 
 
 @admin.register(Organisation)

@@ -1,3 +1,5 @@
+from typing import Any
+
 import factory
 
 from khuyencong.accounts.models import User
@@ -19,8 +21,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def communes(self, create, extracted, **kwargs):
+    # factory_boy calls it with the built user (not the factory) as the first argument.
+    def communes(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
-            self.communes.set(extracted)
+            obj.communes.set(extracted)
         if create:
-            self.save()
+            obj.save()

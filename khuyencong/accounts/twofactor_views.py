@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong.accounts import twofactor
 from khuyencong.accounts.models import User
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.scoping import is_admin
 
 
@@ -39,7 +40,7 @@ def _next(request: HttpRequest) -> str:
 
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     if twofactor.has_two_factor(user):
         return redirect("accounts:security")
     device = twofactor.pending_device(user)
@@ -77,7 +78,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.throttled(request.user):
+        if twofactor.throttled(user_of(request)):
             form.add_error(
                 "code", _("Too many wrong codes: wait a little, then type the code shown now.")
             )
@@ -93,7 +94,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not twofactor.has_two_factor(request.user):
         return redirect("accounts:2fa-setup")
-    codes = twofactor.new_recovery_codes(request.user)
+    codes = twofactor.new_recovery_codes(user_of(request))
     return render(
         request,
         "accounts/2fa_recovery_codes.html",
@@ -107,7 +108,7 @@ def disable(request: HttpRequest) -> HttpResponse:
     if twofactor.required_for(request.user):
         messages.error(request, _("Your role requires two-factor authentication: it stays on."))
         return redirect("accounts:security")
-    twofactor.turn_off(request.user, actor=request.user, request=request)
+    twofactor.turn_off(user_of(request), actor=user_of(request), request=request)
     messages.success(request, _("Two-factor authentication is off."))
     return redirect("accounts:security")
 
@@ -119,7 +120,7 @@ def reset(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_admin(request.user):
         raise Http404
     subject = get_object_or_404(User, pk=pk)
-    twofactor.turn_off(subject, actor=request.user, request=request)
+    twofactor.turn_off(subject, actor=user_of(request), request=request)
     messages.success(
         request,
         _("Two-factor authentication of %(username)s was reset.") % {"username": subject.username},

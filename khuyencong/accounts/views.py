@@ -14,6 +14,7 @@ from knox.models import AuthToken
 
 from khuyencong.accounts import security, tokens, twofactor
 from khuyencong.accounts.models import SecurityEvent, User
+from khuyencong.accounts.requests import user_of
 from khuyencong.core.scoping import is_admin
 
 EVENTS_SHOWN = 50
@@ -47,7 +48,7 @@ def _page(request: HttpRequest, subject: User, **extra: object) -> HttpResponse:
 @require_GET
 @login_required
 def security_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, request.user)
+    return _page(request, user_of(request))
 
 
 @require_GET
@@ -61,9 +62,9 @@ def user_security(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def token_create(request: HttpRequest) -> HttpResponse:
-    token, secret = tokens.issue_token(request.user, request=request)
+    token, secret = tokens.issue_token(user_of(request), request=request)
     # Shown once, on this page only: the database keeps a digest.
-    return _page(request, request.user, new_token=secret, new_token_expiry=token.expiry)
+    return _page(request, user_of(request), new_token=secret, new_token_expiry=token.expiry)
 
 
 def _token_for(request: HttpRequest, digest: str) -> AuthToken:
@@ -78,7 +79,7 @@ def _token_for(request: HttpRequest, digest: str) -> AuthToken:
 def token_revoke(request: HttpRequest, digest: str) -> HttpResponse:
     token = _token_for(request, digest)
     owner = token.user
-    tokens.revoke(token, actor=request.user, request=request)
+    tokens.revoke(token, actor=user_of(request), request=request)
     messages.success(request, _("The API token was revoked; programs using it are refused."))
     if owner.pk == request.user.pk:
         return redirect("accounts:security")
@@ -90,7 +91,7 @@ def token_revoke(request: HttpRequest, digest: str) -> HttpResponse:
 def lockout_lift(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_or_404(request)
     attempt = get_object_or_404(AccessAttempt, pk=pk)
-    security.lift_lockout(attempt, actor=request.user, request=request)
+    security.lift_lockout(attempt, actor=user_of(request), request=request)
     messages.success(
         request,
         _("The lockout of %(username)s from %(address)s was lifted.")

@@ -453,8 +453,7 @@ class SummaryView(APIView):
             return renderer, renderer.media_type
         return super().perform_content_negotiation(request, force)
 
-    # DRF calls it with its Request; the stubs keep Django's View.options(HttpRequest).
-    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]  # DRF passes its Request; the stubs keep View.options(HttpRequest)
         # The description of the endpoint is JSON whatever file was asked for.
         if isinstance(getattr(request, "accepted_renderer", None), _FileRenderer):
             request.accepted_renderer = JSONRenderer()

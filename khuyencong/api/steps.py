@@ -22,9 +22,8 @@ def step_rows(obj: Model, *extra: str) -> list[dict[str, Any]]:
     """The record's transition rows, oldest first: who did what, when, why (plus the
     ``extra`` columns a workflow records, e.g. an override's reason)."""
     workflow = workflow_for(obj)
-    # Every transition model names its foreign key to the record ``related_name="transitions"``
-    # (a reverse accessor mypy cannot see on a plain Model).
-    rows = obj.transitions.select_related("actor").order_by("at", "id")  # type: ignore[attr-defined]
+    # Every transition model names its foreign key to the record ``related_name="transitions"``.
+    rows = obj.transitions.select_related("actor").order_by("at", "id")  # type: ignore[attr-defined]  # a reverse accessor, unseen on a plain Model
     return [
         {
             "action": row.action,

@@ -267,8 +267,8 @@ def run_job(job_id: int) -> None:
     job = Job.objects.get(pk=job_id)
     reporter = _Reporter(job)
     # The running handler's reporter rides on the job instance it is given (JobProgress reads
-    # it); it is not a model field, hence the ignore.
-    job._reporter = reporter  # type: ignore[attr-defined]
+    # it).
+    job._reporter = reporter  # type: ignore[attr-defined]  # not a model field
     handler = _HANDLERS[job.kind]
     try:
         with transaction.atomic():

@@ -59,7 +59,7 @@ class SuccessorInline(admin.TabularInline):
 
     model = CommuneMapping
     fields = ["commune", "is_default"]
-    readonly_fields = fields
+    readonly_fields = ["commune", "is_default"]
     extra = 0
     can_delete = False
 

@@ -138,7 +138,7 @@ class LegacyCommune(models.Model):
     # "<province key>_<district key>_<ward key>", the dataset's join key for the mapping.
     key = models.CharField(_("key"), max_length=200, unique=True)
     search_name = models.CharField(max_length=100, editable=False)
-    successors = models.ManyToManyField(
+    successors: models.ManyToManyField[Commune, CommuneMapping] = models.ManyToManyField(
         Commune,
         through="CommuneMapping",
         verbose_name=_("successors (2025)"),

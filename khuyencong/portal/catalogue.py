@@ -10,7 +10,7 @@ tax code, a phone number, an address or a representative's name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
@@ -64,7 +64,8 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].label_from_instance = lambda p: p.name
+        province = cast(forms.ModelChoiceField, self.fields["province"])
+        province.label_from_instance = lambda p: p.name  # type: ignore[assignment]  # Django documents overriding it per field
 
 
 def _public(queryset: QuerySet[AwardEntry]) -> QuerySet[AwardEntry]:

@@ -119,7 +119,7 @@ def clean(data: dict[str, Any]) -> dict[str, str]:
         value = str(data.get(name) or "").strip()
         if name != "recipients":
             value = " ".join(value.split())
-        limit = IssuingAgency._meta.get_field(name).max_length
+        limit = getattr(IssuingAgency._meta.get_field(name), "max_length", None)
         if limit and len(value) > limit:
             raise AgencyError(_("At most %(limit)s characters.") % {"limit": limit}, field=name)
         if name in REQUIRED and not value:
@@ -166,7 +166,7 @@ def save_agency(
             for name, value in cleaned.items():
                 setattr(current, name, value)
             current.updated_by = actor
-            current._history_user = actor  # type: ignore[attr-defined]
+            current._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
             current.save()
     except IntegrityError as exc:  # saved by someone else at the same moment
         raise StaleEditError() from exc

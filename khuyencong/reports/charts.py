@@ -37,7 +37,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from django.core.cache import cache
@@ -48,6 +48,9 @@ from django.utils.safestring import SafeString, mark_safe
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from khuyencong.core.formats import format_number
 from khuyencong.places.models import Province
@@ -71,7 +74,7 @@ RED = "#b3261e"
 BLUE = "#0b5cad"
 INK = "#1d1b1a"
 MUTED = "#6b6560"
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["Noto Sans", "DejaVu Sans"],
@@ -190,7 +193,8 @@ def trend(
         if not year.is_year:
             label += "*"
             partial = f"* Năm {year.start.year} tính đến ngày {year.end:%d/%m/%Y}."
-        bars.append(Bar(label, figure.value))
+        # Disbursed money is whole đồng: ``int`` keeps the bar's type honest.
+        bars.append(Bar(label, None if figure.value is None else int(figure.value)))
         if figure.value is None and figure.note:
             notes.append(f"{label}: {figure.note}")
         elif figure.partial and figure.completeness is not None:

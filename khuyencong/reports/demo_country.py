@@ -77,7 +77,7 @@ def _establishments(admin: Any, province: Province, rng: Any) -> list[Any]:
             },
         )
         item = Product(establishment=establishment, name=f"{product} {province.short_name}")
-        item._history_user = admin  # type: ignore[attr-defined]
+        item._history_user = admin  # type: ignore[attr-defined]  # simple-history reads it on save
         item.save()
         made.append((establishment, item))
     return made

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -88,7 +89,7 @@ def pay(project: Project, *, manager: Any, amount: int, on: datetime.date, sourc
 
 
 def legacy_province(
-    code: str, name: str, successor: Any, communes: list[Any] = ()
+    code: str, name: str, successor: Any, communes: Sequence[Any] = ()
 ) -> LegacyProvince:
     """A pre-2025 province merged into ``successor``, with one old district and one old
     commune mapped to each of ``communes`` (2025)."""
@@ -184,7 +185,7 @@ def impact_panel(
     cohort = cohort or this_year - 3
     rng = random.Random(seed)  # noqa: S311 (generated test data, not a secret)
     establishments = [
-        EstablishmentFactory(commune=commune, kind=kinds[i % len(kinds)])
+        EstablishmentFactory.create(commune=commune, kind=kinds[i % len(kinds)])
         for i in range(treated + controls)
     ]
     figures = []

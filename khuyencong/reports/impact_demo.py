@@ -78,7 +78,7 @@ def _unsupported(ctx: DemoContext, rng: Any, anchor_year: int) -> None:
                 capital=rng.randint(5, 50) * 10_000_000,
             )
             figure.output_value = round((figure.revenue or 0) * 1.1)
-            figure._history_user = officer  # type: ignore[attr-defined]
+            figure._history_user = officer  # type: ignore[attr-defined]  # simple-history reads it on save
             figure.save()
             ctx.establishments.append(establishment)
 
@@ -182,7 +182,7 @@ def seed(ctx: DemoContext) -> None:
             figure.workers = (figure.workers or 0) + round(jobs * weight * rng.uniform(0.5, 1.5))
     by_province = {e.pk: e.province_id for e in ctx.establishments}
     for figure in created + changed:
-        figure._history_user = officers.get(by_province[figure.establishment_id])  # type: ignore[attr-defined]
+        figure._history_user = officers.get(by_province[figure.establishment_id])  # type: ignore[attr-defined]  # simple-history reads it on save
     if created:
         bulk_create_with_history(created, YearlyFigure, batch_size=500)
     if changed:

@@ -206,7 +206,7 @@ def build_template(example: bool = True) -> bytes:
         cell.fill = fill
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     if example:
-        rows = [
+        rows: list[list[Any]] = [
             [
                 "funding.disbursed",
                 "tỉnh cũ",

@@ -166,14 +166,14 @@ def establishments_supported(
     beneficiaries = ProjectBeneficiary.objects.filter(_in("project__accepted_on", start, end))
     if scope.communes is None:
         beneficiaries = beneficiaries.filter(scope.where("project__province", "project__commune"))
-    beneficiaries = beneficiaries.values("establishment_id").order_by()
+    beneficiary_ids = beneficiaries.values("establishment_id").order_by()
     try:
         from khuyencong.activities.indicators import establishment_ids
     except ImportError:
-        ids: QuerySet[Any] = beneficiaries.distinct()
+        ids: QuerySet[Any] = beneficiary_ids.distinct()
         note = _("Only project beneficiaries: activities are not available.")
     else:
-        ids = beneficiaries.union(
+        ids = beneficiary_ids.union(
             establishment_ids(start=start, end=end, provinces=scope.provinces)
         )
         note = ""
@@ -276,7 +276,7 @@ class QuarterLateList(deadlines.LateList):
     def counts_by_province(self) -> list[dict[str, Any]]:
         """``[{"year", "quarter", "province_id", "late", "missing"}]``: one grouped query
         per quarter."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for period, part in zip(self.periods, self.parts, strict=True):
             grouped = (
                 part.values("province_id")

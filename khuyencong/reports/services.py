@@ -412,7 +412,7 @@ def enter_aggregates(
         else:
             value.version += 1
             counts["updated"] += 1
-        value._history_user = actor  # type: ignore[attr-defined]
+        value._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
         value.save()
         saved.append(value)
     return saved, counts
@@ -454,7 +454,7 @@ def update_aggregate(
             raise ReportsError(_("At most 300 characters."), field="source_note")
         current.source_note = note
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    current._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
     current.save()
     return current
 
@@ -465,5 +465,5 @@ def delete_aggregate(
 ) -> None:
     """Remove a value entered by mistake; its history keeps who removed it."""
     current = lock_current(aggregates_for(actor, write=True), aggregate.pk, expected_version)
-    current._history_user = actor  # type: ignore[attr-defined]
+    current._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
     current.delete()

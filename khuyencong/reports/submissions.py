@@ -153,9 +153,9 @@ def report_period(start: Any, end: Any) -> tuple[Period, str]:
 def deadline_days(kind: str) -> int:
     """Days after the period's end the report is due (setting
     ``REPORT_SUBMISSION_DEADLINE_DAYS``: an int, or a dict by kind)."""
-    setting = getattr(settings, "REPORT_SUBMISSION_DEADLINE_DAYS", DEFAULT_DEADLINE_DAYS)
+    setting: Any = getattr(settings, "REPORT_SUBMISSION_DEADLINE_DAYS", DEFAULT_DEADLINE_DAYS)
     if isinstance(setting, dict):
-        return int(setting.get(kind, setting.get("default", DEFAULT_DEADLINE_DAYS)))
+        setting = setting.get(kind, setting.get("default", DEFAULT_DEADLINE_DAYS))
     return int(setting)
 
 

@@ -64,10 +64,10 @@ def exact_tiling(
     tiling: list[Stored] = []
     day = goal
     while day != start:
-        piece = came_from[day]
-        assert piece is not None
-        tiling.append(piece)
-        day = piece.start
+        came = came_from[day]
+        assert came is not None
+        tiling.append(came)
+        day = came.start
     tiling.reverse()
     return tiling
 

@@ -84,7 +84,7 @@ class FormFile(NamedTuple):
     def response(self) -> HttpResponse:
         """The file as a download."""
         answer = HttpResponse(self.content, content_type=self.content_type)
-        answer["Content-Disposition"] = content_disposition_header(True, self.filename)
+        answer["Content-Disposition"] = content_disposition_header(True, self.filename) or ""
         return answer
 
 

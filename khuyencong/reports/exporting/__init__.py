@@ -288,5 +288,5 @@ def build_file(resolved: ResolvedUnit, period: Period, fmt: str) -> ReportFile:
 
 def file_response(file: ReportFile) -> HttpResponse:
     response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.filename)
+    response["Content-Disposition"] = content_disposition_header(True, file.filename) or ""
     return response

@@ -74,7 +74,7 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
         level_values = {key: _sum(sums[key]) for key in sums}
         for key in totals:
             totals[key].append(level_values[key])
-        rows.append(FormRow(ROMAN[index], level, level_label, "sản phẩm", level_values, 1))
+        rows.append(FormRow(ROMAN[index], level, level_label, "sản phẩm", dict(level_values), 1))
         rows.extend(group_rows)
     rows.append(
         FormRow("", "total", "Tổng cộng", "sản phẩm", {k: _sum(v) for k, v in totals.items()}, 0)

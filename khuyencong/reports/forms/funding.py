@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from khuyencong.programmes.models import ActivityCategory, ActivitySubtype
 from khuyencong.reports import figures
-from khuyencong.reports.forms.base import FormColumn, FormRow, OfficialForm
+from khuyencong.reports.forms.base import FormColumn, FormRow, OfficialForm, Value
 from khuyencong.reports.forms.common import compute_transient, form_notes, new_form, transient
 from khuyencong.reports.forms.records import FUNDING
 from khuyencong.reports.periods import Period
@@ -68,7 +68,7 @@ def catalogue_rows() -> list[tuple[str, str, str, int]]:
     return rows
 
 
-def _with_total(values: dict[str, int | None]) -> dict[str, int | None]:
+def _with_total(values: dict[str, int | None]) -> dict[str, Value]:
     national, local = values.get("national"), values.get("local")
     values["total"] = None if national is None or local is None else national + local
     return {column.key: values.get(column.key) for column in COLUMNS}
@@ -95,14 +95,14 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
         values: dict[str, int | None] = {}
         for column in SOURCES:
             figure = found[_code(code, column)]
-            values[column] = figure.value  # type: ignore[assignment]
+            values[column] = figure.value  # type: ignore[assignment]  # money figures are whole đồng
             if figure.note:
                 notes.append((no, figure.note))
         rows.append(FormRow(no, code, label, "", _with_total(values), level=level))
     total_values: dict[str, int | None] = {}
     for column, code in TOTAL_CODES.items():
         figure = found[code]
-        total_values[column] = figure.value  # type: ignore[assignment]
+        total_values[column] = figure.value  # type: ignore[assignment]  # money figures are whole đồng
         if figure.note:
             notes.append(("", figure.note))
     rows.append(FormRow("", "total", "Tổng cộng", "", _with_total(total_values), level=0))

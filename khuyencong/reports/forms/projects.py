@@ -31,7 +31,7 @@ COLUMNS = [
     FormColumn("status", "Tình trạng", "text"),
 ]
 PROGRAMME_WORDS = {"national": "KCQG", "local": "KCĐP"}
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, str] = {
     Project.Status.APPROVED: "Đã phê duyệt",
     Project.Status.IN_PROGRESS: "Đang thực hiện",
     Project.Status.ACCEPTED: "Đã nghiệm thu",
@@ -100,7 +100,7 @@ def build(resolved: ResolvedUnit, period: Period) -> OfficialForm:
             "status": STATUS_WORDS.get(project.status, project.status),
         }
         for key in totals:
-            totals[key] += int(values[key] or 0)  # type: ignore[arg-type]
+            totals[key] += int(values[key] or 0)
         rows.append(FormRow(str(number), project.code, project.title, "", values, level=1))
     rows.append(
         FormRow(

@@ -73,6 +73,7 @@ def _results(
 ) -> None:
     from khuyencong.activities.indicators import programme_values, staff_count
     from khuyencong.awards.indicators import PROGRAMME_OF_LEVEL, entries_by_level_and_group
+    from khuyencong.awards.models import Level
 
     places = {"provinces": scope.provinces, "communes": scope.communes}
     staff_code = f"{RESULTS}staff.count"
@@ -110,7 +111,7 @@ def _results(
     for (level, _group), counts in entries_by_level_and_group(
         start=start, end=end, **places
     ).items():
-        certified[PROGRAMME_OF_LEVEL[level]] += counts["certified"]
+        certified[PROGRAMME_OF_LEVEL[Level(level)]] += counts["certified"]
     _split(out, "awards.products", certified["national"], certified["local"])
 
 

@@ -9,7 +9,7 @@ A place outside the user's is 404; a wrong parameter is shown on the summary for
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -48,7 +48,7 @@ class SummaryFileForm(SummaryForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        chosen = self.fields["unit"]
+        chosen = cast(forms.ChoiceField, self.fields["unit"])
         self.fields["unit"] = AnyUnitField(
             label=chosen.label, choices=chosen.choices, initial=chosen.initial
         )

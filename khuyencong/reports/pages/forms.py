@@ -4,7 +4,7 @@ importing aggregate values. The rules themselves are in ``reports.services``."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -84,14 +84,14 @@ class SummaryForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].choices = unit_choices(user)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
         self.fields["unit"].initial = str(access.default_unit(user))
         self.fields["year"].initial = timezone.localdate().year
         if user.role == Role.COLLABORATOR:
             del self.fields["commune"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # Form.clean returns cleaned_data
         if self.errors:
             return data
         try:
@@ -139,7 +139,7 @@ class UnitForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(user)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
         self.fields["unit"].initial = str(access.default_unit(user))
         if user.role == Role.COLLABORATOR:
             del self.fields["commune"]
@@ -237,4 +237,5 @@ class ImportForm(forms.Form):
 # People pick an indicator by its name; its code is for files and the API (the import
 # template lists both).
 for _form in (AggregateFilterForm, AggregateForm):
-    _form.base_fields["indicator"].label_from_instance = lambda indicator: indicator.label
+    _indicator = cast(forms.ModelChoiceField, _form.base_fields["indicator"])
+    _indicator.label_from_instance = lambda indicator: indicator.label  # type: ignore[method-assign,assignment]  # Django documents overriding it per field

@@ -6,7 +6,7 @@ The page only reads the built ``OfficialForm`` (``reports.forms``); files come f
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -35,7 +35,7 @@ class OfficialFormChoice(SummaryForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form"].choices = list(FORMS.items())
+        cast(forms.ChoiceField, self.fields["form"]).choices = list(FORMS.items())
         # The form first, then the place and the period.
         self.order_fields(["form", *[name for name in self.fields if name != "form"]])
 

@@ -5,7 +5,7 @@ region or the whole country. The rules are in ``reports.submissions``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -62,7 +62,7 @@ class PeriodFields(forms.Form):
         self.fields["quarter"].initial = str(quarter)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # Form.clean returns cleaned_data
         if self.errors:
             return data
         try:
@@ -92,7 +92,9 @@ class SubmitForm(PeriodFields):
         super().__init__(*args, **kwargs)
         self.order_fields(["province", "kind", "year", "quarter"])
         if not access.chooses_any_province(user):
-            self.fields["province"].queryset = Province.objects.filter(pk=user.province_id)
+            cast(
+                forms.ModelChoiceField, self.fields["province"]
+            ).queryset = Province.objects.filter(pk=user.province_id)
             self.fields["province"].initial = user.province_id
             self.fields["province"].widget = forms.HiddenInput()
 
@@ -123,7 +125,10 @@ class ConsolidationForm(PeriodFields):
         super().__init__(*args, **kwargs)
         self.order_fields(["unit", "kind", "year", "quarter"])
         regions = [(f"region:{r.code}", r.name) for r in Region.objects.order_by("code")]
-        self.fields["unit"].choices = [(NATION, _("Whole country")), *regions]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [
+            (NATION, _("Whole country")),
+            *regions,
+        ]
         self.fields["unit"].initial = NATION
 
 
@@ -135,7 +140,7 @@ class ConsolidatedFormsChoice(ConsolidationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form"].choices = list(FORMS.items())
+        cast(forms.ChoiceField, self.fields["form"]).choices = list(FORMS.items())
         self.order_fields(["form", "unit", "kind", "year", "quarter"])
 
 
@@ -239,7 +244,7 @@ def submission_create(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(str(error)) from error
         except DomainError as error:
             form.add_error("kind" if error.field in ("start", "end") else None, error.message)
-    if preview is not None:
+    if preview is not None and period is not None and province is not None:
         if valid or request.method == "GET":
             # A fresh form carrying the fingerprint of what is shown.
             form = SubmitForm(

@@ -246,7 +246,7 @@ def aggregate_import(request: HttpRequest) -> HttpResponse:
         importer = AggregateImporter(actor=request.user, replace=form.cleaned_data["replace"])
         try:
             table = importer.read(
-                upload.checked_content, filename=name, field=form.fields["file"].label
+                upload.checked_content, filename=name, field=str(form.fields["file"].label)
             )
             result = importer.run(table)
         except FileRejected as rejected:
@@ -273,5 +273,7 @@ def aggregate_import(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_enter(request)
     response = HttpResponse(build_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "mau-so-lieu-tong-hop.xlsx")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, "mau-so-lieu-tong-hop.xlsx") or ""
+    )
     return response
