@@ -38,7 +38,7 @@ from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.steps import take_step
-from khuyencong.reports import access, submissions
+from khuyencong.reports import access, consolidation, submissions
 from khuyencong.reports.forms import FORMS, FormError
 from khuyencong.reports.models import Indicator, ReportSubmission, SubmissionTransition
 from khuyencong.reports.periods import Period
@@ -417,7 +417,7 @@ class ConsolidationViewSet(viewsets.ViewSet):
         params = request.query_params
         resolved = access.consolidation_unit(request.user, params.get("unit"))
         period, _kind = submissions.report_period(params.get("start"), params.get("end"))
-        return Response(_render(submissions.consolidate(resolved, period)))
+        return Response(_render(consolidation.consolidate(resolved, period)))
 
 
 class ConsolidatedFormsViewSet(viewsets.ViewSet):
@@ -456,7 +456,7 @@ class ConsolidatedFormsViewSet(viewsets.ViewSet):
             )
         resolved = access.consolidation_unit(request.user, params.get("unit"))
         period, _kind = submissions.report_period(params.get("start"), params.get("end"))
-        forms = submissions.consolidate_forms(resolved, period, [code] if code else None)
+        forms = consolidation.consolidate_forms(resolved, period, [code] if code else None)
         start, end = period.iso
         return Response(
             {

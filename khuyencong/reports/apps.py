@@ -9,5 +9,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the job handler and the review workflow of submissions (core.workflow).
-        from khuyencong.reports import submissions  # noqa: F401
+        from khuyencong.reports import workflow  # noqa: F401
         from khuyencong.reports.exporting import jobs  # noqa: F401

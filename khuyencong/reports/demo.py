@@ -15,7 +15,7 @@ from django.utils import timezone
 from khuyencong.accounts.demo import DEMO_PROVINCES
 from khuyencong.core.demokit import DemoContext
 from khuyencong.places.models import LegacyProvince
-from khuyencong.reports import agency, demo_country, services, submissions
+from khuyencong.reports import agency, demo_country, services, submissions, workflow
 from khuyencong.reports.periods import Period
 
 YEARS = range(2012, 2025)
@@ -182,8 +182,8 @@ def _submit_demo_reports(ctx: DemoContext) -> None:
     # second's with a reason; the consolidated national forms show the accepted one.
     national = ctx.users.get("cuc")
     if national is not None and len(made) >= 3:
-        submissions.review(actor=national, submission=made[1], action="accept")
-        submissions.review(
+        workflow.review(actor=national, submission=made[1], action="accept")
+        workflow.review(
             actor=national,
             submission=made[2],
             action="return",

@@ -29,7 +29,7 @@ from khuyencong.programmes.models import ActivityCategory, ActivitySubtype, Proj
 from khuyencong.programmes.workflow import transition_project
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Product, Sector
-from khuyencong.reports import submissions
+from khuyencong.reports import submissions, workflow
 from khuyencong.reports.periods import Period
 
 M = 1_000_000
@@ -258,7 +258,7 @@ def seed(ctx: DemoContext) -> None:
         filed += 1
         late += is_late
         if national is not None:
-            submissions.review(actor=national, submission=submission, action="accept")
+            workflow.review(actor=national, submission=submission, action="accept")
     if provinces:
         ctx.log(
             f"Reports: records of {period.label} for {len(provinces)} more provinces, "

@@ -26,7 +26,7 @@ from khuyencong.core.formats import percent
 from khuyencong.places.models import Province
 from khuyencong.programmes.models import BudgetLine, Disbursement
 from khuyencong.programmes.services import PLANNED_STATES
-from khuyencong.reports import figures, submissions
+from khuyencong.reports import consolidation, figures, submissions
 from khuyencong.reports.forms.base import Completeness
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import NATION, PROVINCE, REGION, ResolvedUnit, Unit
@@ -209,7 +209,7 @@ def province_lines(
     if kind is not None:
         due = submissions.due_date(period, kind)
         latest = {
-            s.province_id: s for s in submissions.latest_submissions(resolved.provinces, period)
+            s.province_id: s for s in consolidation.latest_submissions(resolved.provinces, period)
         }
     names = dict(
         Province.objects.filter(code__in=resolved.provinces).values_list("code", "short_name")

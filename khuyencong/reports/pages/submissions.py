@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong.core.errors import DomainError
 from khuyencong.places.models import Province, Region
-from khuyencong.reports import access, submissions
+from khuyencong.reports import access, consolidation, submissions, workflow
 from khuyencong.reports.documents import DocumentError, form_file
 from khuyencong.reports.forms import FORMS
 from khuyencong.reports.forms.base import OfficialForm
@@ -355,7 +355,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     if submission is None:
         raise Http404
     try:
-        submissions.review(
+        workflow.review(
             actor=request.user,
             submission=submission,
             action=request.POST.get("action", ""),
@@ -389,7 +389,7 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("unit", error.message)
         else:
-            result = submissions.consolidate(resolved, form.cleaned_data["period"])
+            result = consolidation.consolidate(resolved, form.cleaned_data["period"])
     return render(
         request,
         "reports/staff/submission_consolidation.html",
@@ -400,7 +400,7 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def consolidated_forms_page(request: HttpRequest) -> HttpResponse:
     """The official forms of a region or the country for a period, added up from the
-    provinces' accepted reports as they were frozen (``submissions.consolidate_forms``), on
+    provinces' accepted reports as they were frozen (``consolidation.consolidate_forms``), on
     screen and as files."""
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
@@ -414,7 +414,7 @@ def consolidated_forms_page(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             chooser.add_error("unit", error.message)
         else:
-            built = submissions.consolidate_forms(
+            built = consolidation.consolidate_forms(
                 resolved,
                 chooser.cleaned_data["period"],
                 [chooser.cleaned_data["form"] or "results"],

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from khuyencong.reports import submissions
+from khuyencong.reports import workflow
 from khuyencong.reports.factories import pay
 from khuyencong.reports.tests.test_submissions import (  # noqa: F401  (fixtures)
     Q1,
@@ -37,8 +37,8 @@ def reviewed(national, manager_a, manager_b, province_a, province_b, project_a, 
     """Đắk Lắk's Q1 report accepted (100 million spent), Hồ Chí Minh's returned (70)."""
     first = submit(manager_a, province_a)
     second = submit(manager_b, province_b)
-    submissions.review(actor=national, submission=first, action="accept")
-    submissions.review(actor=national, submission=second, action="return", reason="Thiếu số")
+    workflow.review(actor=national, submission=first, action="accept")
+    workflow.review(actor=national, submission=second, action="return", reason="Thiếu số")
     return first, second, project_a
 
 

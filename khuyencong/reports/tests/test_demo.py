@@ -8,7 +8,7 @@ from django.core.management import call_command
 from khuyencong.accounts.models import User
 from khuyencong.places.factories import CommuneFactory, ProvinceFactory
 from khuyencong.places.models import Commune
-from khuyencong.reports import quality
+from khuyencong.reports import consolidation, quality
 from khuyencong.reports.models import AggregateValue
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import Unit, resolve
@@ -121,7 +121,7 @@ def whole_country(demo_places):
 def test_every_province_shows_its_four_forms_and_reports(whole_country):
     from django.utils import timezone
 
-    from khuyencong.reports import overview, submissions
+    from khuyencong.reports import overview
     from khuyencong.reports.demo_country import last_finished_quarter
     from khuyencong.reports.forms import FORMS, build_form
     from khuyencong.reports.models import ReportSubmission
@@ -150,7 +150,7 @@ def test_every_province_shows_its_four_forms_and_reports(whole_country):
     )
     assert others.count() == 3
     assert set(others.values_list("status", flat=True)) == {"accepted"}
-    national = submissions.consolidate_forms(resolve(Unit.parse("nation")), quarter)
+    national = consolidation.consolidate_forms(resolve(Unit.parse("nation")), quarter)
     assert national[0].completeness.reported == 4  # the three and the first demo province
     lines = overview.province_lines(resolve(Unit.parse("nation")), quarter)
     assert all(line.spent for line in lines)

@@ -15,7 +15,7 @@ from django.utils import translation
 from khuyencong.accounts.factories import UserFactory
 from khuyencong.core.roles import Role
 from khuyencong.places.factories import CommuneFactory, ProvinceFactory, RegionFactory
-from khuyencong.reports import access, submissions, summary
+from khuyencong.reports import access, consolidation, submissions, summary
 from khuyencong.reports.factories import approved_project, pay
 from khuyencong.reports.models import Indicator, ReportSubmission
 from khuyencong.reports.periods import Period
@@ -154,7 +154,7 @@ def test_a_resubmission_is_version_two_and_both_are_kept(
         "difference": 50 * M,
     }
     assert "projects.approved" not in changes  # unchanged figures are not listed
-    latest = submissions.latest_submissions(["66"], Q1)
+    latest = consolidation.latest_submissions(["66"], Q1)
     assert [s.pk for s in latest] == [second.pk]
     # The first version was on time: the late resubmission does not make the report late.
     assert latest[0].first_submitted_at == first.submitted_at
@@ -240,7 +240,7 @@ def test_consolidation_adds_the_latest_versions(
     pay(project_a, manager=manager_a, amount=50 * M, on=dt.date(2026, 3, 1))
     latest_a = submit(manager_a, province_a, now=at(dt.date(2026, 4, 8)))
     submit(manager_b, province_b)
-    result = submissions.consolidate(
+    result = consolidation.consolidate(
         resolve(Unit.parse("region:NAM")), Q1, today=dt.date(2026, 5, 1)
     )
     rows = {row["code"]: row for row in result["indicators"]}
@@ -265,11 +265,11 @@ def test_consolidation_adds_the_latest_versions(
 
 def test_who_has_not_submitted_and_who_is_late(manager_a, province_a, province_b, project_a, south):
     resolved = resolve(Unit.parse("region:NAM"))
-    before_due = submissions.consolidate(resolved, Q1, today=dt.date(2026, 4, 10))
+    before_due = consolidation.consolidate(resolved, Q1, today=dt.date(2026, 4, 10))
     assert [p["status"] for p in before_due["provinces"]] == ["pending", "pending"]
     assert before_due["indicators"] == []
     submit(manager_a, province_a, now=at(dt.date(2026, 4, 11)))
-    result = submissions.consolidate(resolved, Q1, today=dt.date(2026, 4, 12))
+    result = consolidation.consolidate(resolved, Q1, today=dt.date(2026, 4, 12))
     assert result["not_submitted"] == [
         {"province": "79", "name": province_b.name, "status": "missing"}
     ]
@@ -308,7 +308,7 @@ def test_totals_by_counting(db):
             "trainees.employed_percent": ("percent", 90.0, 60.0),
         }
     )
-    rows = {r["code"]: r for r in submissions.totals([("A", a), ("B", b)], catalogue)}
+    rows = {r["code"]: r for r in consolidation.totals([("A", a), ("B", b)], catalogue)}
     assert catalogue["collaborators.active"].counting == "level"
     assert rows["collaborators.active"]["value"] == 20
     assert rows["collaborators.active"]["change_percent"] == pytest.approx(5.3)
@@ -318,7 +318,7 @@ def test_totals_by_counting(db):
     assert rows["trainees.count"]["value"] == 100
     assert rows["trainees.employed_percent"]["value"] is None  # 80 + 90 is not 170 %
     with translation.override("en"):
-        rows = {r["code"]: r for r in submissions.totals([("A", a), ("B", b)], catalogue)}
+        rows = {r["code"]: r for r in consolidation.totals([("A", a), ("B", b)], catalogue)}
     assert "percentage is not added" in rows["trainees.employed_percent"]["note"]
     # Catalogue order, whatever the order in the snapshots.
     orders = [catalogue[r].order for r in rows]
@@ -346,12 +346,12 @@ def test_a_ratio_is_recomputed_from_its_parts_when_reported(db):
             "trainees.count": ("people", 60, None),
         }
     )
-    rows = {r["code"]: r for r in submissions.totals([("A", a), ("B", b)], catalogue)}
+    rows = {r["code"]: r for r in consolidation.totals([("A", a), ("B", b)], catalogue)}
     assert rows["trainees.employed_percent"]["value"] == 86.0  # 86 of 100, not 170
     assert rows["trainees.employed_percent"]["note"] == ""
     assert rows["trainees.employed"]["value"] == 86
     del catalogue["trainees.employed"]  # a code unknown to the catalogue is not added
-    rows = {r["code"]: r for r in submissions.totals([("A", a), ("B", b)], catalogue)}
+    rows = {r["code"]: r for r in consolidation.totals([("A", a), ("B", b)], catalogue)}
     assert rows["trainees.employed"]["value"] is None and rows["trainees.employed"]["note"]
     assert rows["trainees.employed_percent"]["value"] is None
 
@@ -360,7 +360,7 @@ def test_a_figure_missing_in_one_report_is_not_guessed(db):
     catalogue = {i.code: i for i in Indicator.objects.all()}
     a = _snapshot({"funding.disbursed": ("VND", 100 * M, None)})
     b = _snapshot({"funding.disbursed": ("VND", None, None)})
-    row = submissions.totals([("Tỉnh A", a), ("Tỉnh B", b)], catalogue)[0]
+    row = consolidation.totals([("Tỉnh A", a), ("Tỉnh B", b)], catalogue)[0]
     assert row["value"] is None and "Tỉnh B" in row["note"] and row["provinces"] == 1
 
 
