@@ -67,17 +67,18 @@ class UserAdmin(BaseUserAdmin):
                 actor=user_of(request), user=obj, password=password, request=request
             )
             return
+        # The recorded fields are changed by the service, which compares them with what is
+        # saved: the form's values go back to the saved ones until it applies them.
         before = User.objects.get(pk=obj.pk)
         for name in ("role", "province", "is_active"):
             setattr(obj, name, getattr(before, name))
-        obj.save()
         data = {
             name: form.cleaned_data[name]
             for name in RECORDED_FIELDS
             if name in form.changed_data and name in form.cleaned_data
         }
-        if data:
-            services.update_user(actor=user_of(request), user=obj, data=data, request=request)
+        # The service saves the other fields of the form too (names, e-mail, staff status).
+        services.update_user(actor=user_of(request), user=obj, data=data, request=request)
 
 
 @admin.register(Organisation)

@@ -139,19 +139,8 @@ def test_the_api_goes_through_the_services(admin, officer_a, province_a):
     assert [e.actor for e in _events(officer_a, Kind.DEACTIVATED)] == [admin]
 
 
-def test_the_admin_goes_through_the_services(client_for, admin, collaborator_a1, province_a):
-    client = client_for(admin)
-
-    added = client.post(
-        "/admin/accounts/user/add/",
-        {"username": "qua_admin", "usable_password": "true", "password1": STRONG,
-         "password2": STRONG},
-    )  # fmt: skip
-    new = User.objects.get(username="qua_admin")
-    assert added.status_code == 302
-    assert [e.actor for e in _events(new, Kind.USER_CREATED)] == [admin]
-
-    change = f"/admin/accounts/user/{collaborator_a1.pk}/change/"
+def _admin_form_data(client, change):
+    """The admin's change form of a user as the browser would post it back unchanged."""
     form = client.get(change).context["adminform"].form
     data = {}
     for name in form.fields:
@@ -171,6 +160,23 @@ def test_the_admin_goes_through_the_services(client_for, admin, collaborator_a1,
         if value is not None:
             data[f"{name}_0"] = value.strftime("%d/%m/%Y")
             data[f"{name}_1"] = value.strftime("%H:%M:%S")
+    return data
+
+
+def test_the_admin_goes_through_the_services(client_for, admin, collaborator_a1, province_a):
+    client = client_for(admin)
+
+    added = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "qua_admin", "usable_password": "true", "password1": STRONG,
+         "password2": STRONG},
+    )  # fmt: skip
+    new = User.objects.get(username="qua_admin")
+    assert added.status_code == 302
+    assert [e.actor for e in _events(new, Kind.USER_CREATED)] == [admin]
+
+    change = f"/admin/accounts/user/{collaborator_a1.pk}/change/"
+    data = _admin_form_data(client, change)
     data.update(role=Role.PROVINCIAL_OFFICER, first_name="Mới")
     data.pop("is_active", None)
 
@@ -183,3 +189,31 @@ def test_the_admin_goes_through_the_services(client_for, admin, collaborator_a1,
     assert not collaborator_a1.communes.exists()
     assert [e.actor for e in _events(collaborator_a1, Kind.ROLE_CHANGED)] == [admin]
     assert [e.actor for e in _events(collaborator_a1, Kind.DEACTIVATED)] == [admin]
+
+
+def test_an_admin_edit_of_the_profile_alone_is_saved_by_the_service_and_logs_nothing(
+    client_for, admin, officer_a, monkeypatch
+):
+    calls = []
+    update_user = services.update_user
+
+    def spy(**kwargs):
+        calls.append(kwargs["data"])
+        return update_user(**kwargs)
+
+    monkeypatch.setattr(services, "update_user", spy)
+    client = client_for(admin)
+    change = f"/admin/accounts/user/{officer_a.pk}/change/"
+    data = _admin_form_data(client, change)
+    data.update(last_name="Trần Mới", email="moi@example.vn")
+
+    changed = client.post(change, data)
+
+    assert changed.status_code == 302, changed.context["adminform"].form.errors
+    officer_a.refresh_from_db()
+    assert (officer_a.last_name, officer_a.email) == ("Trần Mới", "moi@example.vn")
+    assert officer_a.is_active and officer_a.role == Role.PROVINCIAL_OFFICER
+    assert calls == [{}]
+    assert not SecurityEvent.objects.filter(
+        user=officer_a, kind__in=[Kind.ROLE_CHANGED, Kind.DEACTIVATED, Kind.REACTIVATED]
+    ).exists()
