@@ -1,5 +1,6 @@
 """Business rules of the registry. Views, the API, imports and commands all call these.
-Who may see or change which establishment is decided in ``registry/access.py``.
+Who may see or change which establishment is decided in ``registry/access.py`` (surveys
+and awards still reach its ``establishments_for`` through this module's import of it).
 
 Every change goes through a ``verb_noun`` function taking ``actor=`` (STYLE.md 2): it checks
 scope, locks the row, saves, and lets django-simple-history record who changed what.
