@@ -256,7 +256,8 @@ def submission_create(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         versions = list(
-            ReportSubmission.objects.filter(province=province, start=period.start, end=period.end)
+            access.submissions_for(request.user)
+            .filter(province=province, start=period.start, end=period.end)
             .defer("snapshot")
             .order_by("version")
         )

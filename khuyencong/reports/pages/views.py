@@ -172,14 +172,13 @@ def aggregate_create(request: HttpRequest) -> HttpResponse:
 
 
 def _get(request: HttpRequest, pk: int, *, write: bool = False) -> AggregateValue:
-    try:
-        return (
-            access.aggregates_for(request.user, write=write)
-            .select_related("indicator", "province", "entered_by")
-            .get(pk=pk)
-        )
-    except AggregateValue.DoesNotExist as exc:
-        raise Http404 from exc
+    """The value the user may see (or change), else 404."""
+    return access.AGGREGATES.get(
+        request.user,
+        write=write,
+        queryset=AggregateValue.objects.select_related("indicator", "province", "entered_by"),
+        pk=pk,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,10 +186,7 @@ def _get(request: HttpRequest, pk: int, *, write: bool = False) -> AggregateValu
 def aggregate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A value with its history; its change form for those who may write it."""
     value = _get(request, pk)
-    writable = (
-        access.may_enter(request.user)
-        and access.aggregates_for(request.user, write=True).filter(pk=pk).exists()
-    )
+    writable = access.may_change_aggregate(request.user, value)
     initial = {
         "value": value.amount,
         "is_declared_total": value.is_declared_total,
