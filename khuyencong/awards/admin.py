@@ -32,7 +32,7 @@ class ReadOnlyMixin:
 class TransitionInline(ReadOnlyMixin, admin.TabularInline):
     model = AwardRoundTransition
     extra = 0
-    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ("at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
 
 

@@ -23,14 +23,14 @@ from khuyencong.awards.models import AwardEntry, AwardRound, Level
 
 # The level whose certificate a product needs to enter a round (DOMAIN.md). Province
 # rounds need none since districts were abolished; district rounds were the first step.
-LEVEL_BELOW = {Level.REGION: Level.PROVINCE, Level.NATIONAL: Level.REGION}
+LEVEL_BELOW: dict[str, Level] = {Level.REGION: Level.PROVINCE, Level.NATIONAL: Level.REGION}
 
 
 def place_code(round: AwardRound) -> str:
     if round.level == Level.NATIONAL:
         return "QG"
     if round.level == Level.REGION:
-        return f"KV-{round.region_id.upper()}"
+        return f"KV-{(round.region_id or '').upper()}"
     if round.level == Level.DISTRICT:
         district = round.legacy_district_id or f"R{round.pk}"
         return f"{round.province_id}-H{district}"

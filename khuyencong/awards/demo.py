@@ -306,7 +306,7 @@ def seed(ctx: DemoContext) -> None:
                 ),
             )
             workflow.start_scoring(actor=officer, round=round)
-            targets: list[float | None] = [rng.uniform(60, 90) for _ in entries[:3]]
+            targets = [rng.uniform(60, 90) for _ in entries[:3]]
             _score(rng, officer, entries[:3], judges[:4], targets=targets)
             rounds += 1
             entries_total += len(entries)
@@ -370,7 +370,7 @@ def _complaint(ctx: DemoContext, officer: Any, manager: Any, round: AwardRound, 
     )
     if entry is None:
         return 0
-    received = round.closing_date + datetime.timedelta(days=6)
+    received = (round.closing_date or today) + datetime.timedelta(days=6)
     complaint = services.record_complaint(
         actor=officer,
         entry=entry,

@@ -207,9 +207,9 @@ class AwardRound(VersionedModel):
         if self.level == Level.NATIONAL:
             return str(_("Nationwide"))
         parts = []
-        if self.legacy_district_id:
+        if self.legacy_district is not None:
             parts.append(self.legacy_district.name)
-        if self.province_id:
+        if self.province is not None:
             parts.append(self.province.name)
         return ", ".join(parts)
 

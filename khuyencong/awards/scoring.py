@@ -137,7 +137,7 @@ def compute_results(round: AwardRound, closing_date: datetime.date, *, actor: An
         entry.issued_on = None
         entry.valid_until = None
         entry.version += 1
-    winners = sorted((e for e in entries if e.certified), key=lambda e: (-e.average, e.pk))
+    winners = sorted((e for e in entries if e.certified), key=lambda e: (-(e.average or 0), e.pk))
     for seq, entry in enumerate(winners, start=1):
         entry.certificate_seq = seq
         entry.certificate_number = certificates.certificate_number(round, seq, closing_date)

@@ -109,7 +109,7 @@ def _whole(value: Any, field: str, *, low: int, high: int) -> int:
 
 def check_council_size(level: str, size: Any) -> int:
     """An odd number of members within the range of the level (DOMAIN.md)."""
-    low, high = COUNCIL_SIZES[level]
+    low, high = COUNCIL_SIZES[Level(level)]
     if isinstance(size, bool) or not isinstance(size, int):
         raise AwardError(_("Enter a whole number."), field="council_size")
     if not low <= size <= high:
@@ -144,7 +144,7 @@ def clean_criteria(value: Any) -> list[dict[str, Any]]:
     above 0, adding up to 100 (the score sheet is out of 100)."""
     if not isinstance(value, list | tuple) or not value:
         raise AwardError(_("Give at least one criteria group."), field="criteria")
-    cleaned = []
+    cleaned: list[dict[str, Any]] = []
     seen = set()
     for index, item in enumerate(value, start=1):
         if not isinstance(item, dict):
@@ -315,7 +315,7 @@ def create_round(*, actor: Any, data: dict[str, Any]) -> AwardRound:
     _place(round, data, actor)
     _apply_round(round, data, creating=True)
     _check_unique(round)
-    round._history_user = actor  # type: ignore[attr-defined]
+    round._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     try:
         with transaction.atomic():
             round.save()
@@ -370,7 +370,7 @@ def update_round(
             )
     _check_unique(current)
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    current._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     current.save()
     return current
 
@@ -435,7 +435,7 @@ def _lower_certificate(round: AwardRound, entry: AwardEntry) -> AwardEntry | Non
             % {
                 "level": label,
                 "number": latest.certificate_number,
-                "until": latest.valid_until.strftime("%d/%m/%Y"),
+                "until": latest.valid_until.strftime("%d/%m/%Y") if latest.valid_until else "",
                 "round_level": Level(round.level).label.lower(),
                 "on": on.strftime("%d/%m/%Y"),
             },
@@ -459,7 +459,9 @@ def _check_entry_place(actor: Any, round: AwardRound, establishment: Establishme
         )
     if (
         round.level == Level.REGION
-        and not round.region.provinces.filter(pk=establishment.province_id).exists()
+        and not Region.objects.filter(
+            pk=round.region_id, provinces=establishment.province_id
+        ).exists()
     ):
         raise AwardError(
             _("This establishment's province is not part of the round's region."),
@@ -551,7 +553,7 @@ def create_entry(*, actor: Any, round: AwardRound, data: dict[str, Any]) -> Awar
             field="product" if product else "product_name",
         )
     entry.qualifying_entry = _lower_certificate(current, entry)
-    entry._history_user = actor  # type: ignore[attr-defined]
+    entry._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     entry.save()
     return entry
 
@@ -571,7 +573,7 @@ def withdraw_entry(*, actor: Any, entry: AwardEntry) -> None:
     )
     if not allowed:
         raise WorkflowError(_("You may not withdraw this entry."))
-    current._history_user = actor  # type: ignore[attr-defined]
+    current._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     current.delete()
 
 
@@ -628,7 +630,7 @@ def record_score_sheet(
         total=total,
         created_by=actor,
     )
-    sheet._history_user = actor  # type: ignore[attr-defined]
+    sheet._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     sheet.save()
     return sheet
 
@@ -643,7 +645,7 @@ def delete_score_sheet(*, actor: Any, sheet: ScoreSheet) -> None:
         raise Http404 from exc
     if round.status != S.SCORING:
         raise WorkflowError(_("Score sheets can be removed only while the council is scoring."))
-    sheet._history_user = actor  # type: ignore[attr-defined]
+    sheet._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     sheet.delete()
 
 
@@ -707,7 +709,7 @@ def record_complaint(
         due_on=add_working_days(day, round.resolution_days),
         created_by=actor,
     )
-    complaint._history_user = actor  # type: ignore[attr-defined]
+    complaint._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     complaint.save()
     return complaint
 

@@ -4,7 +4,7 @@ rules are the services' (surveys/services.py), whose errors the views put on the
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -107,7 +107,7 @@ class ResponseForm(forms.Form):
     def __init__(self, *args: Any, campaign: Any, communes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        self.fields["commune"].queryset = communes
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = communes
         self.fields["collected_on"].initial = timezone.localdate()
         categories = ActivityCategory.objects.filter(active=True).order_by("ordering", "code")
         for slot in range(1, NEED_SLOTS + 1):
@@ -307,12 +307,12 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         province = self.data.get("province") if self.is_bound else None
         if province:
-            self.fields["commune"].queryset = Commune.objects.filter(
+            cast(forms.ModelChoiceField, self.fields["commune"]).queryset = Commune.objects.filter(
                 province_id=str(province)[:8]
             ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         commune, province = data.get("commune"), data.get("province")
         if commune and province and commune.province_id != province.pk:
             self.add_error("commune", _("This commune lies in another province."))

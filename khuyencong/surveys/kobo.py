@@ -372,8 +372,8 @@ def build_xlsform(campaign: SurveyCampaign | None = None) -> bytes:
         survey.append(row)
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", "label"])
-    for value, label in Establishment.Kind.choices:
-        choices.append(["kind", value, _vi(label)])
+    for value, kind_label in Establishment.Kind.choices:
+        choices.append(["kind", value, _vi(kind_label)])
     for sector in Sector.objects.order_by("ordering", "code"):
         choices.append(["sector", sector.code, sector.name])
     for category in ActivityCategory.objects.filter(active=True).order_by("ordering", "code"):

@@ -495,7 +495,7 @@ def _create_response(
         client_key=key,
         establishment_created=created,
     )
-    response._history_user = actor  # type: ignore[attr-defined]
+    response._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
     response.save()
     Need.objects.bulk_create(
         Need(
@@ -580,6 +580,12 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
 
 
 SUMMARY_GROUPS = ("commune", "sector", "category")
+# The model each group's key names (its rows are shown by their name).
+GROUP_MODELS: dict[str, type[Commune | Sector | ActivityCategory]] = {
+    "commune": Commune,
+    "sector": Sector,
+    "category": ActivityCategory,
+}
 
 
 def needs_summary(
@@ -590,8 +596,10 @@ def needs_summary(
     ``limit`` groups at most). Two queries: the groups, then the names of those shown."""
     key = by if by in SUMMARY_GROUPS else "category"
     rows = list(needs.values(key).annotate(**_totals()).order_by("-cost", key)[:limit])
-    model = Need._meta.get_field(key).related_model
-    names = dict(model.objects.filter(pk__in=[row[key] for row in rows]).values_list("pk", "name"))
+    model = GROUP_MODELS[key]
+    names = dict(
+        model._default_manager.filter(pk__in=[row[key] for row in rows]).values_list("pk", "name")
+    )
     return [
         _finish({**row, "key": row[key], "label": names.get(row[key], row[key])}) for row in rows
     ]
@@ -637,11 +645,15 @@ def needs_to_project(
     )
     if len(needs) != len(ids):
         raise SurveyError(_("Some of the selected needs do not exist in your area."), field="needs")
-    taken = [n for n in needs if n.project_id and n.project.status != S.CANCELLED]
+    taken = [n for n in needs if n.project is not None and n.project.status != S.CANCELLED]
     if taken:
+        first_taken = taken[0]
         raise WorkflowError(
             _("The need of “%(name)s” is already in project %(code)s.")
-            % {"name": taken[0].establishment.name, "code": taken[0].project.code}
+            % {
+                "name": first_taken.establishment.name,
+                "code": first_taken.project.code if first_taken.project else "",
+            }
         )
     if len({n.province_id for n in needs}) > 1:
         raise SurveyError(_("Select needs of one province."), field="needs")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.awards import access, certificates, scoring, services, workflow
 from khuyencong.awards.history import history_entries
 from khuyencong.awards.models import AwardEntry, AwardRound, Level, ScoreSheet
@@ -49,7 +50,7 @@ def _candidates(user: Any, round: AwardRound) -> Any:
     if not access.may_manage(user, round):
         establishments = establishments.filter(province_id=user.province_id)
     if round.level == Level.REGION:
-        establishments = establishments.filter(province__in=round.region.provinces.all())
+        establishments = establishments.filter(province__regions=round.region_id)
     return establishments
 
 
@@ -107,7 +108,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     entry = _get_entry(request, pk)
     round = entry.round
     manages = access.may_manage(user, round)
@@ -240,7 +241,7 @@ def complaint_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
     return redirect(reverse("awards:entry-detail", args=[pk]) + "#complaints")
 
 

@@ -3,7 +3,7 @@ services, whose errors come back on the field they name."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +18,27 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"inputmode": "decimal"}
 
 
+class NamedChoiceField(forms.ModelChoiceField):
+    """A choice of records of any model with a ``name``, shown by it alone (a province, a
+    product)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class DistrictChoiceField(forms.ModelChoiceField[LegacyDistrict]):
+    """A pre-2025 district shown with its province: “Krông Ana, Đắk Lắk”."""
+
+    def label_from_instance(self, obj: LegacyDistrict) -> str:
+        return f"{obj.name}, {obj.province.short_name}"
+
+
 class RoundFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices]
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    province = forms.ModelChoiceField(
+    province = NamedChoiceField(
         label=_("Province"),
         required=False,
         queryset=Province.objects.all(),
@@ -38,7 +53,6 @@ class RoundFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].label_from_instance = lambda p: p.name
         if not is_admin(user) and user.province_id is not None:
             # A province's staff see their own rounds and the region and national ones.
             del self.fields["province"]
@@ -47,13 +61,13 @@ class RoundFilterForm(forms.Form):
 class RoundForm(VersionedFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    province = forms.ModelChoiceField(
+    province = NamedChoiceField(
         label=_("Province"),
         required=False,
         queryset=Province.objects.none(),
         help_text=_("For a district or province round."),
     )
-    legacy_district = forms.ModelChoiceField(
+    legacy_district = DistrictChoiceField(
         label=_("District (before 2025)"),
         required=False,
         queryset=LegacyDistrict.objects.none(),
@@ -127,7 +141,8 @@ class RoundForm(VersionedFormMixin, forms.Form):
         if instance is None:
             self.fields["year"].initial = services.today().year
         admin = is_admin(user)
-        fields = self.fields
+        # ModelChoiceField and ChoiceField attributes, set on fields the form declares.
+        fields: dict[str, Any] = self.fields
         if admin:
             fields["province"].queryset = Province.objects.all()
             fields["region"].queryset = Region.objects.all()
@@ -147,10 +162,6 @@ class RoundForm(VersionedFormMixin, forms.Form):
                 .order_by("province__name", "name")
             )
             del fields["region"]
-        fields["province"].label_from_instance = lambda p: p.name
-        fields["legacy_district"].label_from_instance = lambda d: (
-            f"{d.name}, {d.province.short_name}"
-        )
         if instance is not None:
             for name in ("level", "province", "region", "legacy_district"):
                 if name in fields:
@@ -223,7 +234,7 @@ class EstablishmentSearchForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    product = forms.ModelChoiceField(
+    product = NamedChoiceField(
         label=_("Registered product"),
         required=False,
         queryset=None,
@@ -242,8 +253,8 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args: Any, establishment: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = establishment.products.order_by("name")
-        self.fields["product"].label_from_instance = lambda p: p.name
+        product = cast(forms.ModelChoiceField, self.fields["product"])
+        product.queryset = establishment.products.order_by("name")
 
 
 class ScoreForm(forms.Form):
