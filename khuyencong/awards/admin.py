@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from khuyencong.awards.models import (
     AwardComplaint,
+    AwardComplaintTransition,
     AwardEntry,
     AwardRound,
     AwardRoundTransition,
@@ -31,6 +32,13 @@ class ReadOnlyMixin:
 
 class TransitionInline(ReadOnlyMixin, admin.TabularInline):
     model = AwardRoundTransition
+    extra = 0
+    fields = ("at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+class ComplaintTransitionInline(ReadOnlyMixin, admin.TabularInline):
+    model = AwardComplaintTransition
     extra = 0
     fields = ("at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
@@ -74,3 +82,4 @@ class AwardComplaintAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["complainant", "entry", "received_on", "due_on", "status", "resolved_on"]
     list_filter = ["status"]
     list_select_related = ["entry"]
+    inlines = [ComplaintTransitionInline]

@@ -26,6 +26,7 @@ from khuyencong.core.scoping import can_write_place
 from khuyencong.places.models import Commune
 from khuyencong.programmes import services as programme_services
 from khuyencong.programmes.models import ActivityCategory, Project
+from khuyencong.registry import access as registry_access
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Sector, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code, validate_tax_code
@@ -331,7 +332,7 @@ def resolve_establishment(
     Returns ``(establishment, created)``. A match the actor may not see is refused."""
     if establishment_id not in (None, ""):
         found = (
-            registry.establishments_for(actor, write=True)
+            registry_access.establishments_for(actor, write=True)
             .filter(pk=establishment_id if str(establishment_id).isdigit() else -1)
             .first()
         )
@@ -351,7 +352,7 @@ def resolve_establishment(
     duplicates = registry.find_duplicates(
         name=name, commune_id=commune.pk, tax_code=tax_code or None
     )
-    visible = registry.establishments_for(actor).filter(
+    visible = registry_access.establishments_for(actor).filter(
         pk__in=[d.establishment.pk for d in duplicates]
     )
     by_tax = [

@@ -31,6 +31,7 @@ from khuyencong.awards.pages.forms import (
 from khuyencong.awards.pages.rounds import field_error
 from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import format_number
+from khuyencong.registry import access as registry_access
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Product
 
@@ -44,7 +45,7 @@ def _get_entry(request: HttpRequest, pk: int) -> AwardEntry:
 
 def _candidates(user: Any, round: AwardRound) -> Any:
     """The establishments the user may enter in the round."""
-    establishments = registry.establishments_for(user)
+    establishments = registry_access.establishments_for(user)
     if round.level in access.PROVINCIAL_LEVELS:
         return establishments.filter(province_id=round.province_id)
     if not access.may_manage(user, round):
@@ -279,14 +280,9 @@ def _history_page(request: HttpRequest, rows: Any) -> Any:
 @require_GET
 @login_required
 def establishment_history(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        establishment = (
-            registry.establishments_for(request.user)
-            .select_related("commune", "province")
-            .get(pk=pk)
-        )
-    except (Establishment.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    establishment = registry_access.establishment_for(
+        request.user, pk, queryset=Establishment.objects.select_related("commune", "province")
+    )
     rows = certificates.establishment_history(establishment, access.entries_for(request.user))
     return render(
         request,
@@ -304,16 +300,13 @@ def establishment_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def product_history(request: HttpRequest, pk: int) -> HttpResponse:
-    establishments = registry.establishments_for(request.user)
-    try:
-        product = (
-            Product.objects.filter(establishment__in=establishments)
-            .select_related("establishment", "establishment__commune")
-            .prefetch_related(Prefetch("photos"))
-            .get(pk=pk)
-        )
-    except (Product.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    product = registry_access.PRODUCTS.get(
+        request.user,
+        queryset=Product.objects.select_related(
+            "establishment", "establishment__commune"
+        ).prefetch_related(Prefetch("photos")),
+        pk=pk,
+    )
     rows = certificates.product_history(product, access.entries_for(request.user))
     return render(
         request,

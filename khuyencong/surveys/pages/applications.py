@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError
 from khuyencong.core.scoping import can_write
-from khuyencong.surveys import access, services, workflow
+from khuyencong.registry import access as registry_access
+from khuyencong.registry import services as registry_services
+from khuyencong.surveys import access, workflow
 from khuyencong.surveys.forms import (
     TriageForm,
 )
@@ -82,11 +84,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = Need.objects.filter(application=application).select_related("project").first()
     duplicates = []
     if may_triage:
-        duplicates = services.registry.find_duplicates(
+        duplicates = registry_services.find_duplicates(
             name=application.establishment_name,
             commune_id=application.commune_id,
             tax_code=application.tax_code or None,
-            among=services.registry.establishments_for(request.user),
+            among=registry_access.establishments_for(request.user),
         )
     return render(
         request,
