@@ -33,7 +33,7 @@ import django  # noqa: E402
 django.setup()
 
 from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from run import RUNS, fill, measure  # noqa: E402  (bench/run.py: filling, timing)
@@ -64,6 +64,7 @@ STATES = [S.SETTLED] * 6 + [
 ]
 
 
+@transaction.atomic  # one commit: the plans and campaigns too (SQLite syncs each)
 def fill_projects() -> None:
     have = Project.objects.count()
     if have >= TARGET:

@@ -34,7 +34,7 @@ import django  # noqa: E402
 django.setup()
 
 from bulk import analyze, store  # noqa: E402  (bench/bulk.py: COPY on PostgreSQL)
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from run import RUNS, fill, measure  # noqa: E402  (bench/run.py: filling, timing)
@@ -56,6 +56,7 @@ APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "20000"))
 CATEGORIES = ["01", "02", "03", "03", "03", "04", "05", "06", "10"]
 
 
+@transaction.atomic  # one commit: the plans and campaigns too (SQLite syncs each)
 def fill_surveys() -> None:
     if SurveyResponse.objects.count() >= RESPONSES:
         return
