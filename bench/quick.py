@@ -122,7 +122,7 @@ def main() -> None:
             },
             "generate_s": generated.get("generate_s"),
             "generate_parts": generated.get("parts"),
-            "import_rows_per_s": imported.get("rows_per_s"),
+            "import_rows_per_s": imported.get("import_rows_per_s", imported.get("rows_per_s")),
             "import_rows": imported.get("rows"),
             "rss_mb": imported.get("rss_mb"),
             "database": imported.get("database"),
