@@ -42,10 +42,11 @@ from khuyencong.network.deadlines import LOOKBACK
 from khuyencong.network.quarters import finished_quarters
 from khuyencong.places.models import Commune, LegacyProvince, Province
 from khuyencong.reports import records
+from khuyencong.reports.access import aggregates_for
 from khuyencong.reports.figures import Catalogue, records_since
 from khuyencong.reports.models import PERCENT_SCALE, Indicator, UnitKind
 from khuyencong.reports.periods import Period
-from khuyencong.reports.services import aggregates_for, records_start
+from khuyencong.reports.services import records_start
 from khuyencong.reports.units import COMMUNE, LEGACY_PROVINCE, NATION, ResolvedUnit
 
 INCONSISTENT_TOTAL = "inconsistent_total"
