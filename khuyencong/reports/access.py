@@ -70,6 +70,11 @@ def bound_province(user: Any) -> str | None:
     return None
 
 
+def communes_only(user: Any) -> bool:
+    """Whether the user reads (and chooses) only their own communes: a collaborator."""
+    return bool(user.role == Role.COLLABORATOR)
+
+
 def chooses_any_province(user: Any) -> bool:
     """Whether the user's forms offer every province (an administrator's), not only theirs."""
     return is_admin(user)

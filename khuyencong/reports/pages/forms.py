@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong.core.roles import Role
 from khuyencong.core.uploads import SpreadsheetField
 from khuyencong.places.models import LegacyProvince, Province, Region
 from khuyencong.reports import access
@@ -24,7 +23,7 @@ from khuyencong.reports.units import legacy_label as legacy_unit_label
 def unit_choices(user: Any) -> list[tuple[str, Any]]:
     """The places a user may choose, grouped as the select shows them."""
     unrestricted = access.reads_everywhere(user)
-    if user.role == Role.COLLABORATOR:
+    if access.communes_only(user):
         return [
             (f"commune:{c.code}", c.name)
             for c in user.communes.select_related("province").order_by("name")
@@ -87,7 +86,7 @@ class SummaryForm(forms.Form):
         cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
         self.fields["unit"].initial = str(access.default_unit(user))
         self.fields["year"].initial = timezone.localdate().year
-        if user.role == Role.COLLABORATOR:
+        if access.communes_only(user):
             del self.fields["commune"]
 
     def clean(self) -> dict[str, Any]:
@@ -141,7 +140,7 @@ class UnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
         self.fields["unit"].initial = str(access.default_unit(user))
-        if user.role == Role.COLLABORATOR:
+        if access.communes_only(user):
             del self.fields["commune"]
 
     def unit_text(self) -> str:

@@ -42,3 +42,4 @@ def test_whose_forms_are_fixed_to_their_province(
     assert not access.reads_everywhere(auditor_a)
     assert not access.reads_everywhere(collaborator_a1)
     assert access.chooses_any_province(admin) and not access.chooses_any_province(officer_a)
+    assert access.communes_only(collaborator_a1) and not access.communes_only(officer_a)
