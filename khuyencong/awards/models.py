@@ -478,9 +478,11 @@ class AwardComplaint(models.Model):
         return day > self.due_on
 
 
-class AwardComplaintTransition(models.Model):
+class AwardComplaintTransition(TransitionRecord):
     """One workflow step of a complaint (its resolution): who did what, when, with what
     answer."""
+
+    SUBJECT = "complaint"
 
     complaint = models.ForeignKey(
         AwardComplaint,
@@ -488,23 +490,10 @@ class AwardComplaintTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    action = models.CharField(_("action"), max_length=16)
     from_status = models.CharField(_("from"), max_length=16, choices=AwardComplaint.Status.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=AwardComplaint.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("award complaint transition")
         verbose_name_plural = _("award complaint transitions")
         ordering = ["complaint", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id}: {self.from_status} → {self.to_status}"

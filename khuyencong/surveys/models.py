@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from khuyencong.core.models import VersionedModel
+from khuyencong.core.models import TransitionRecord, VersionedModel
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes.models import ActivityCategory, Project
 from khuyencong.registry.models import Establishment, Sector
@@ -217,8 +217,10 @@ class Application(models.Model):
         return f"{self.tracking_code} — {self.establishment_name}"
 
 
-class ApplicationTransition(models.Model):
+class ApplicationTransition(TransitionRecord):
     """One triage step of an application: who did what, when, with what answer."""
+
+    SUBJECT = "application"
 
     application = models.ForeignKey(
         Application,
@@ -226,26 +228,13 @@ class ApplicationTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    action = models.CharField(_("action"), max_length=16)
     from_status = models.CharField(_("from"), max_length=16, choices=Application.Status.choices)
     to_status = models.CharField(_("to"), max_length=16, choices=Application.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("application transition")
         verbose_name_plural = _("application transitions")
         ordering = ["application", "at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
 class Need(models.Model):
