@@ -88,6 +88,16 @@ def difficulties_for(user: Any, *, write: bool = False) -> QuerySet[Difficulty]:
     return DIFFICULTIES.visible(user, write=write)
 
 
+def fileable(user: Any) -> QuerySet[Collaborator]:
+    """The collaborators the user may file reports for: a collaborator their own record,
+    provincial staff the collaborators of their province."""
+    if is_collaborator_user(user):
+        return collaborators_for(user)
+    if not is_province_staff(user):
+        return Collaborator.objects.none()
+    return collaborators_for(user, write=True)
+
+
 def may_file_for(actor: Any, collaborator: Collaborator) -> bool:
     """A commune collaborator files for their own record only; provincial officers and
     managers for any collaborator of their province."""

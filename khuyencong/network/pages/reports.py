@@ -41,16 +41,6 @@ LATE_PAGE_SIZE = 50
 S = QuarterlyReport.Status
 
 
-def fileable(user: Any):
-    """The collaborators the user may file reports for: a collaborator their own record,
-    provincial staff the collaborators of their province."""
-    if access.is_collaborator_user(user):
-        return access.collaborators_for(user)
-    if not access.is_province_staff(user):
-        return Collaborator.objects.none()
-    return access.collaborators_for(user, write=True)
-
-
 def _to_file(user: Any, today: Any) -> list[dict[str, Any]]:
     """For a collaborator: the recent quarters they were active in and have not filed yet,
     newest first (the current quarter first, so it is one tap away on a phone)."""
@@ -122,7 +112,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "own": own,
             "to_file": _to_file(user, today) if own else [],
             "has_record": own and access.collaborators_for(user).exists(),
-            "can_create": not own and fileable(user).exists(),
+            "can_create": not own and access.fileable(user).exists(),
             "today": today,
         },
     )
@@ -192,7 +182,7 @@ def _submit_now(request: HttpRequest, report: QuarterlyReport) -> None:
 @login_required
 def report_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    collaborators = fileable(user).order_by("full_name", "id")
+    collaborators = access.fileable(user).order_by("full_name", "id")
     if access.is_collaborator_user(user) and not collaborators.exists():
         messages.error(
             request,

@@ -60,3 +60,11 @@ def test_who_may_file_for_whom(ctv_a1, ctv_a2, ctv_b1, collaborator_a1, officer_
     assert access.may_file_for(officer_a, ctv_a2)
     assert not access.may_file_for(officer_a, ctv_b1)
     assert not access.may_file_for(national, ctv_a1)
+
+
+def test_the_collaborators_one_may_file_for(
+    ctv_a1, ctv_a2, ctv_b1, collaborator_a1, officer_a, national
+):
+    assert list(access.fileable(collaborator_a1)) == [ctv_a1]
+    assert set(access.fileable(officer_a)) == {ctv_a1, ctv_a2}
+    assert not access.fileable(national).exists()
