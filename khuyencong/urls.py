@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from khuyencong.accounts import password_views
+from khuyencong.accounts.pages import password
 
 # A lost database answers 503 with a clear page, other errors the usual 500 (core/views.py).
 handler500 = "khuyencong.core.views.server_error"
@@ -16,14 +16,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", password_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", password.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("account/", include("khuyencong.accounts.urls")),
-    path("password/reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", password.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        password_views.PasswordResetConfirmView.as_view(),
+        password.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

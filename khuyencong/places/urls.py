@@ -1,8 +1,8 @@
 from django.urls import path
 
-from khuyencong.places import views
+from khuyencong.places.pages import communes
 
 app_name = "places"
 urlpatterns = [
-    path("communes/", views.commune_options, name="commune-options"),
+    path("communes/", communes.commune_options, name="commune-options"),
 ]

@@ -2,16 +2,15 @@
 
 from django.urls import path
 
-import khuyencong.portal.catalogue as catalogue
-from khuyencong.portal import views
+from khuyencong.portal.pages import applications, catalogue
 
 app_name = "portal"
 urlpatterns = [
-    path("apply/", views.apply, name="apply"),
-    path("apply/communes/", views.communes, name="communes"),
-    path("apply/sent/<str:code>/", views.application_sent, name="application-sent"),
-    path("track/", views.status_lookup, name="status-lookup"),
-    path("track/<str:code>/", views.status, name="status"),
+    path("apply/", applications.apply, name="apply"),
+    path("apply/communes/", applications.communes, name="communes"),
+    path("apply/sent/<str:code>/", applications.application_sent, name="application-sent"),
+    path("track/", applications.status_lookup, name="status-lookup"),
+    path("track/<str:code>/", applications.status, name="status"),
     path("products/", catalogue.product_list, name="catalogue"),
     path("products/<int:pk>/", catalogue.product_detail, name="catalogue-detail"),
     path(

@@ -1,0 +1,1 @@
+"""Account pages: sign-in and security, passwords, two-factor authentication."""

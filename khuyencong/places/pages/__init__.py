@@ -1,0 +1,1 @@
+"""Pages of places (namespace ``places``)."""

@@ -1,0 +1,1 @@
+"""The public site (namespace ``portal``): applications and their tracking, the catalogue."""
