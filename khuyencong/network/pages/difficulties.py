@@ -27,7 +27,7 @@ from khuyencong.network.pages.forms import (
     DifficultyFilterForm,
     DifficultyRecordForm,
 )
-from khuyencong.network.workflow import change_difficulty
+from khuyencong.network.workflow import DIFFICULTY_WORKFLOW, change_difficulty
 
 PAGE_SIZE = 25
 
@@ -108,10 +108,11 @@ def difficulty_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    # The handling form, while a step is open to the user (none once resolved).
     writable = (
         access.is_province_staff(user)
         and may_change
-        and difficulty.status != Difficulty.Status.RESOLVED
+        and bool(DIFFICULTY_WORKFLOW.allowed_steps(user, difficulty))
     )
     form = (
         DifficultyChangeForm(request.POST or None, user=user, difficulty=difficulty)
