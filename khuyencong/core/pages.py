@@ -12,10 +12,11 @@ order, one page of at most ``page_size`` rows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.workflow import Step, Workflow
+
+M = TypeVar("M", bound=Model)
 
 #: Rows on one page of a list, unless the page says otherwise.
 PAGE_SIZE = 25
@@ -134,3 +137,22 @@ def list_page(
             rows = rows.order_by(*order)
     page = Paginator(rows, page_size).get_page(request.GET.get("page"))
     return render(request, template, {"filter": filterset, "page": page, **(context or {})})
+
+
+def field_error(
+    form: forms.BaseForm, error: DomainError, *, whole_form: frozenset[str] = frozenset()
+) -> None:
+    """A service's error on the form field it names, or on the form as a whole when the form
+    has no such field (or the field is one of ``whole_form``: data the form shows as a set,
+    such as a project's budget lines)."""
+    field = error.field if error.field in form.fields and error.field not in whole_form else None
+    form.add_error(field, error.message)
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """One row of an already scoped queryset (an app's ``access`` entry point), else 404:
+    out of scope looks exactly like missing, and a malformed id is a 404 too, never a 500."""
+    try:
+        return queryset.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -21,18 +21,16 @@ from khuyencong.activities import access, indicators, services
 from khuyencong.activities.history import history_entries
 from khuyencong.activities.models import ConsultingContract
 from khuyencong.activities.pages import rows
-from khuyencong.activities.pages.common import (
-    chosen_province,
-    field_error,
-    nav_context,
-)
+from khuyencong.activities.pages.common import nav_context
 from khuyencong.activities.pages.forms import ActivityForm, FilterForm
 from khuyencong.activities.pages.kinds import Kind
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.formats import format_number, format_vnd
+from khuyencong.core.pages import field_error
 from khuyencong.core.querying import count_of
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
+from khuyencong.places.choosing import chosen_province
 from khuyencong.places.models import Province
 
 PAGE_SIZE = 25

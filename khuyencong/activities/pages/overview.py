@@ -16,9 +16,11 @@ from khuyencong.activities.models import (
     Showroom,
     Workshop,
 )
-from khuyencong.activities.pages.common import chosen_province, get_or_404, nav_context
+from khuyencong.activities.pages.common import nav_context
 from khuyencong.activities.pages.forms import FIRST_YEAR
 from khuyencong.activities.summary import year_summary
+from khuyencong.core.pages import get_or_404
+from khuyencong.places.choosing import chosen_province
 from khuyencong.places.models import Province
 from khuyencong.registry.access import establishments_for
 

@@ -24,7 +24,6 @@ from khuyencong.activities.models import (
     TrainingCourse,
     Workshop,
 )
-from khuyencong.activities.pages.common import get_or_404
 from khuyencong.activities.pages.forms import (
     ParticipationForm,
     ReceiptForm,
@@ -34,6 +33,7 @@ from khuyencong.activities.pages.forms import (
 from khuyencong.activities.pages.kinds import Kind
 from khuyencong.core.errors import DomainError
 from khuyencong.core.importing import FileRejected, ImportRejected
+from khuyencong.core.pages import get_or_404
 from khuyencong.core.text import normalise
 from khuyencong.registry.access import establishments_for
 

@@ -21,6 +21,7 @@ from khuyencong.activities import access, services
 from khuyencong.activities.errors import ActivityError
 from khuyencong.activities.models import MAX_COUNT
 from khuyencong.activities.pages.common import nav_context
+from khuyencong.core.pages import field_error
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Province
 
@@ -63,8 +64,7 @@ def staff_counts(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                 )
             except ActivityError as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, error.message)
+                field_error(form, error)
             else:
                 messages.success(request, _("The staff count was saved."))
                 return redirect("activities:staff-counts")

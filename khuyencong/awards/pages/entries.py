@@ -28,9 +28,9 @@ from khuyencong.awards.pages.forms import (
     ResolveForm,
     ScoreForm,
 )
-from khuyencong.awards.pages.rounds import field_error
 from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import format_number
+from khuyencong.core.pages import field_error
 from khuyencong.registry import access as registry_access
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Product

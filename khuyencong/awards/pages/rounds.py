@@ -30,15 +30,10 @@ from khuyencong.awards.pages.forms import (
 )
 from khuyencong.awards.workflow import WORKFLOW, allowed_steps
 from khuyencong.core.errors import DomainError, StaleEditError
-from khuyencong.core.pages import transition_page
+from khuyencong.core.pages import field_error, transition_page
 
 PAGE_SIZE = 25
 ENTRY_PAGE_SIZE = 50
-
-
-def field_error(form: Any, error: DomainError) -> None:
-    """A service error on the form field it names (or on the form as a whole)."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_GET

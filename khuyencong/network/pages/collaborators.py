@@ -17,41 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
-from khuyencong.core.scoping import can_write_place, is_admin, place_filter
+from khuyencong.core.pages import field_error
+from khuyencong.core.scoping import can_write_place, place_filter
 from khuyencong.network import access, services
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Collaborator
 from khuyencong.network.pages.forms import CollaboratorForm, RewardForm, TrainingForm
+from khuyencong.places.choosing import chosen_province
 from khuyencong.places.models import Commune, Province
-
-
-def get_or_404(queryset: Any, **lookup: Any) -> Any:
-    """One object of an already scoped queryset, else 404 (out of scope looks missing)."""
-    try:
-        return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def chosen_province(request: HttpRequest) -> Province | None:
-    """The province a page is about: a provincial user's own; for national users and
-    administrators the one picked with ``?province=`` (none: the national overview)."""
-    user = user_of(request)
-    if user.province_id is not None and not is_admin(user):
-        return user.province
-    code = request.GET.get("province") or request.POST.get("province") or ""
-    return Province.objects.filter(pk=code).first() if code else None
 
 
 def may_manage(user: Any, province_id: str | None) -> bool:
     return access.is_province_staff(user) and can_write_place(
         user, province_id=province_id, commune_id=None
     )
-
-
-def field_error(form: Any, error: DomainError) -> None:
-    """A service error on the form field it names (or on the form as a whole)."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_GET

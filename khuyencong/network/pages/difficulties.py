@@ -13,21 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.pages import field_error
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, services
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Difficulty
-from khuyencong.network.pages.collaborators import (
-    chosen_province,
-    field_error,
-    may_manage,
-)
+from khuyencong.network.pages.collaborators import may_manage
 from khuyencong.network.pages.forms import (
     DifficultyChangeForm,
     DifficultyFilterForm,
     DifficultyRecordForm,
 )
 from khuyencong.network.workflow import DIFFICULTY_WORKFLOW, change_difficulty
+from khuyencong.places.choosing import chosen_province
 
 PAGE_SIZE = 25
 

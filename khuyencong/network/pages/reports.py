@@ -18,12 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.forms import model_choice
-from khuyencong.core.pages import transition_page
+from khuyencong.core.pages import field_error, get_or_404, transition_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, deadlines, services
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Collaborator, Difficulty, QuarterlyReport
-from khuyencong.network.pages.collaborators import chosen_province, field_error, get_or_404
 from khuyencong.network.pages.forms import (
     DifficultyFormSet,
     ReportFilterForm,
@@ -34,6 +33,7 @@ from khuyencong.network.pages.forms import (
 )
 from khuyencong.network.quarters import parse_period
 from khuyencong.network.workflow import WORKFLOW, allowed_steps, transition_report
+from khuyencong.places.choosing import chosen_province
 from khuyencong.places.models import Province
 
 PAGE_SIZE = 25

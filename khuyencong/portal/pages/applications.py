@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.pages import field_error
 from khuyencong.core.ratelimit import allow, client_address
 from khuyencong.places.models import Commune
 from khuyencong.surveys import services
@@ -56,7 +57,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         try:
             application = services.submit_application(data=form.cleaned_data, channel="web")
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            field_error(form, exc)
         else:
             request.session["last_application"] = application.tracking_code
             return redirect("portal:application-sent", application.tracking_code)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
-from khuyencong.core.pages import list_page
+from khuyencong.core.pages import field_error, list_page
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune, Province
@@ -109,7 +109,7 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=form.service_data(), allow_duplicate=True
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            field_error(form, error)
         else:
             messages.success(request, _("The establishment was registered."))
             return redirect("registry:establishment-detail", pk=establishment.pk)
@@ -136,7 +136,7 @@ def establishment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEditError as error:
             messages.error(request, error.message)
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            field_error(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("registry:establishment-detail", pk=pk)

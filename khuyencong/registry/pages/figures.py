@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.pages import field_error
 from khuyencong.registry import services
 from khuyencong.registry.access import figure_for
 from khuyencong.registry.forms import YearlyFigureForm
@@ -31,7 +32,7 @@ def figure_edit(request: HttpRequest, pk: int, figure_pk: int | None = None) -> 
                 data=form.cleaned_data,
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            field_error(form, error)
         else:
             messages.success(request, _("The figures were saved."))
             return redirect("registry:establishment-detail", pk=pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.pages import field_error
 from khuyencong.core.scoping import can_write
 from khuyencong.registry import access as registry_access
 from khuyencong.registry import services as registry_services
@@ -77,7 +78,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     establishment_id=form.cleaned_data["establishment"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                field_error(form, exc)
             else:
                 messages.success(request, _("The application was updated."))
                 return redirect("surveys:application-detail", pk)

@@ -23,6 +23,7 @@ from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.forms import require_version
 from khuyencong.core.importing import FileRejected, ImportRejected
+from khuyencong.core.pages import field_error
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune, Province
@@ -121,7 +122,7 @@ def _campaign_form(request: HttpRequest, campaign: SurveyCampaign | None) -> Htt
         except StaleEditError as exc:
             form.add_error(None, exc.message)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            field_error(form, exc)
         else:
             messages.success(request, _("The campaign was saved."))
             return redirect("surveys:campaign-detail", campaign.pk)
