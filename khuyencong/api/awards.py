@@ -410,7 +410,7 @@ class AwardRoundViewSet(
     def get_queryset(self) -> QuerySet[AwardRound]:
         rounds = access.rounds_for(self.request.user)
         if self.action == "list" or self.action == "retrieve":
-            rounds = services.with_counts(rounds, self.request.user)
+            rounds = access.with_counts(rounds, self.request.user)
         return rounds.order_by("-year", "level", "province_id", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -436,7 +436,7 @@ class AwardRoundViewSet(
         return Response(self._read(updated))
 
     def _read(self, round: AwardRound) -> dict[str, Any]:
-        fresh = services.with_counts(AwardRound.objects.filter(pk=round.pk), self.request.user)
+        fresh = access.with_counts(AwardRound.objects.filter(pk=round.pk), self.request.user)
         return AwardRoundSerializer(fresh.get(), context=self.get_serializer_context()).data
 
     @extend_schema(methods=["GET"], responses=None, description="The round's steps, oldest first.")

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 
 from khuyencong.awards.models import AwardComplaint, AwardEntry, AwardRound, Level
 from khuyencong.core.access import Rule
+from khuyencong.core.querying import count_of
 from khuyencong.core.roles import PROVINCIAL_ROLES
 from khuyencong.core.scoping import can_write, is_admin, place_filter
 
@@ -158,4 +159,15 @@ def get_complaint(user: Any, pk: Any, *, write: bool = False) -> AwardComplaint:
         write=write,
         queryset=AwardComplaint.objects.select_related("entry", "round"),
         pk=pk,
+    )
+
+
+def with_counts(rounds: QuerySet[AwardRound], user: Any) -> QuerySet[AwardRound]:
+    """Each round with the number of its entries and of its certified entries that the user
+    may see (a province counts only its own entries of a region or national round):
+    correlated counts, so a page of rounds counts only its own entries."""
+    seen = place_filter(user) or Q()
+    return rounds.annotate(
+        entry_count=count_of(AwardEntry, "round", seen),
+        certified_count=count_of(AwardEntry, "round", seen & Q(certified=True)),
     )

@@ -43,8 +43,7 @@ from khuyencong.awards.models import (
 )
 from khuyencong.core.formats import format_number
 from khuyencong.core.locking import lock_current
-from khuyencong.core.querying import count_of
-from khuyencong.core.scoping import is_admin, place_filter
+from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
 from khuyencong.places.models import LegacyDistrict, Province, Region
 from khuyencong.registry.models import Establishment, Product
@@ -69,17 +68,6 @@ def today() -> datetime.date:
 
 
 # --- who sees what: awards/access.py -------------------------------------------------
-
-
-def with_counts(rounds: QuerySet[AwardRound], user: Any) -> QuerySet[AwardRound]:
-    """Each round with the number of its entries and of its certified entries that the user
-    may see (a province counts only its own entries of a region or national round):
-    correlated counts, so a page of rounds counts only its own entries."""
-    seen = place_filter(user) or Q()
-    return rounds.annotate(
-        entry_count=count_of(AwardEntry, "round", seen),
-        certified_count=count_of(AwardEntry, "round", seen & Q(certified=True)),
-    )
 
 
 # --- rounds -------------------------------------------------------------------------------

@@ -84,6 +84,12 @@ def place_filter(
     return nothing
 
 
+def sees_everywhere(user: Any) -> bool:
+    """Whether nothing restricts what the user reads by place (an administrator, a national
+    officer, an auditor bound to no province)."""
+    return user.is_authenticated and place_filter(user) is None
+
+
 def scope_queryset(
     user: Any,
     queryset: QuerySet[M],

@@ -49,7 +49,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 rounds = rounds.filter(**{name: data[name]})
     elif form.is_bound:
         rounds = rounds.none()
-    rounds = services.with_counts(rounds, user).order_by("-year", "level", "province_id", "id")
+    rounds = access.with_counts(rounds, user).order_by("-year", "level", "province_id", "id")
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

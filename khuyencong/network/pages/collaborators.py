@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.pages import field_error
-from khuyencong.core.scoping import can_write_place, place_filter
+from khuyencong.core.scoping import can_write_place, sees_everywhere
 from khuyencong.network import access, services
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Collaborator
@@ -41,7 +41,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         return redirect("network:report-list")
     province = chosen_province(request)
     if province is None:
-        if place_filter(user) is not None:
+        if not sees_everywhere(user):
             raise Http404  # only those who see every province get the national overview
         provinces = services.province_coverage(Province.objects.all())
         return render(request, "network/staff/roster.html", {"provinces": provinces})
