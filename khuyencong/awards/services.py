@@ -42,6 +42,7 @@ from khuyencong.awards.models import (
     ScoreSheet,
 )
 from khuyencong.core.formats import format_number
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
@@ -303,7 +304,7 @@ def create_round(*, actor: Any, data: dict[str, Any]) -> AwardRound:
     _place(round, data, actor)
     _apply_round(round, data, creating=True)
     _check_unique(round)
-    round._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(round, actor)
     try:
         with transaction.atomic():
             round.save()
@@ -358,7 +359,7 @@ def update_round(
             )
     _check_unique(current)
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(current, actor)
     current.save()
     return current
 
@@ -541,7 +542,7 @@ def create_entry(*, actor: Any, round: AwardRound, data: dict[str, Any]) -> Awar
             field="product" if product else "product_name",
         )
     entry.qualifying_entry = _lower_certificate(current, entry)
-    entry._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(entry, actor)
     entry.save()
     return entry
 
@@ -561,7 +562,7 @@ def withdraw_entry(*, actor: Any, entry: AwardEntry) -> None:
     )
     if not allowed:
         raise WorkflowError(_("You may not withdraw this entry."))
-    current._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(current, actor)
     current.delete()
 
 
@@ -618,7 +619,7 @@ def record_score_sheet(
         total=total,
         created_by=actor,
     )
-    sheet._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(sheet, actor)
     sheet.save()
     return sheet
 
@@ -633,7 +634,7 @@ def delete_score_sheet(*, actor: Any, sheet: ScoreSheet) -> None:
         raise Http404 from exc
     if round.status != S.SCORING:
         raise WorkflowError(_("Score sheets can be removed only while the council is scoring."))
-    sheet._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(sheet, actor)
     sheet.delete()
 
 
@@ -697,7 +698,7 @@ def record_complaint(
         due_on=add_working_days(day, round.resolution_days),
         created_by=actor,
     )
-    complaint._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(complaint, actor)
     complaint.save()
     return complaint
 

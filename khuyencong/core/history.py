@@ -41,6 +41,13 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
+def set_history_actor(obj: models.Model, actor: Any) -> None:
+    """Name the user the next history row of ``obj`` is written for (django-simple-history
+    reads ``_history_user`` when the object is saved): one place instead of an attribute
+    the model does not declare set, and excused to the type checker, at every save."""
+    obj._history_user = actor  # type: ignore[attr-defined]  # simple-history's documented hook
+
+
 def history_entries(
     instance: models.Model,
     limit: int = HISTORY_LIMIT,

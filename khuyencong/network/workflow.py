@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core.errors import StaleEditError, WorkflowError
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.roles import PROVINCIAL_ROLES, Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.workflow import Move, Step, Workflow, steps_of
@@ -292,7 +293,7 @@ class DifficultyWorkflow(Workflow[Difficulty]):
 
     def save(self, move: Move[Difficulty]) -> None:
         # A difficulty has no version: a stale form is told by its status (change_difficulty).
-        move.obj._history_user = move.actor  # type: ignore[attr-defined]  # read by simple_history
+        set_history_actor(move.obj, move.actor)
         move.obj.save()
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.roles import Role
 from khuyencong.core.workflow import Move, Step, Workflow, WorkflowError, steps_of
 from khuyencong.programmes import caps
@@ -804,7 +805,7 @@ class InspectionWorkflow(Workflow[Inspection]):
 
     def save(self, move: Move[Inspection]) -> None:
         # No version column: the history row names the actor.
-        move.obj._history_user = move.actor  # type: ignore[attr-defined]  # read by django-simple-history
+        set_history_actor(move.obj, move.actor)
         move.obj.save()
 
     def after(self, move: Move[Inspection]) -> None:

@@ -4,6 +4,7 @@ registry services so their history shows who registered and who edited them."""
 from __future__ import annotations
 
 from khuyencong.core.demokit import DemoContext
+from khuyencong.core.history import set_history_actor
 from khuyencong.places.models import Commune
 from khuyencong.registry import services
 from khuyencong.registry.models import CraftVillage, Establishment, Product, Sector, YearlyFigure
@@ -203,7 +204,7 @@ def seed(ctx: DemoContext) -> None:
             )
             for product_name in products[: rng.randint(1, 2)]:
                 product = Product(establishment=establishment, name=product_name)
-                product._history_user = author  # type: ignore[attr-defined]  # read by simple-history
+                set_history_actor(product, author)
                 product.save()
             workers = rng.randint(3, 120 if kind == Establishment.Kind.ENTERPRISE else 25)
             revenue = rng.randint(3, 400) * 100_000_000 // (4 if workers < 10 else 1)
@@ -217,7 +218,7 @@ def seed(ctx: DemoContext) -> None:
                     output_value=round(revenue * growth * 1.1 / 1_000_000) * 1_000_000,
                     capital=round(revenue * 0.6 / 1_000_000) * 1_000_000,
                 )
-                figure._history_user = author  # type: ignore[attr-defined]  # read by simple-history
+                set_history_actor(figure, author)
                 figure.save()
             if index % 7 == 3:
                 # A later correction by the provincial officer, so the history has an edit.

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.core.scoping import can_write_place
 from khuyencong.core.text import normalise
@@ -164,7 +165,7 @@ def create_establishment(
         )
         if duplicates:
             raise RegistryError(describe_duplicates(actor, duplicates), field="name")
-    establishment._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(establishment, actor)
     establishment.save()
     return establishment
 
@@ -185,7 +186,7 @@ def update_establishment(
     apply_changes(current, data)
     _check_place(actor, current)
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(current, actor)
     current.save()
     return current
 
@@ -199,7 +200,7 @@ def delete_establishment(*, actor: Any, establishment: Establishment) -> None:
     from khuyencong.core.errors import in_use_message
 
     current = lock_current(establishments_for(actor, write=True), establishment.pk, None)
-    current._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(current, actor)
     try:
         current.delete()
     except ProtectedError as exc:
@@ -236,7 +237,7 @@ def add_product(
 ) -> Product:
     establishment = _writable(actor, establishment)
     product = Product(establishment=establishment, name=name, description=description)
-    product._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(product, actor)
     product.save()
     if photo is not None:
         ProductPhoto.objects.create(product=product, image=photo)
@@ -246,7 +247,7 @@ def add_product(
 @transaction.atomic
 def delete_product(*, actor: Any, product: Product) -> None:
     _writable(actor, product.establishment)
-    product._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(product, actor)
     for photo in product.photos.all():
         photo.image.delete(save=False)
     product.delete()
@@ -330,7 +331,7 @@ def record_yearly_figure(
         if replace or cleaned[name] is not None:
             setattr(figure, name, cleaned[name])
     figure.source = source
-    figure._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(figure, actor)
     figure.save()
     return figure, created
 
@@ -358,7 +359,7 @@ def save_yearly_figure(
     for name in ("year", *FIGURE_FIELDS):
         setattr(figure, name, data.get(name))
     figure.source = YearlyFigure.Source.DECLARED
-    figure._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(figure, actor)
     figure.save()
     return figure
 
@@ -389,5 +390,5 @@ def figure_history(figure: YearlyFigure, limit: int = 50) -> list[dict[str, Any]
 @transaction.atomic
 def delete_yearly_figure(*, actor: Any, figure: YearlyFigure) -> None:
     _writable(actor, figure.establishment)
-    figure._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(figure, actor)
     figure.delete()

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.places.models import Commune, LegacyProvince, Province
 from khuyencong.reports import access
@@ -166,7 +167,7 @@ def save_agency(
             for name, value in cleaned.items():
                 setattr(current, name, value)
             current.updated_by = actor
-            current._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
+            set_history_actor(current, actor)
             current.save()
     except IntegrityError as exc:  # saved by someone else at the same moment
         raise StaleEditError() from exc

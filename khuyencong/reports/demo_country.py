@@ -23,6 +23,7 @@ from khuyencong.activities import services as activities
 from khuyencong.activities.models import TrainingCourse
 from khuyencong.awards import services as awards
 from khuyencong.core.demokit import DemoContext
+from khuyencong.core.history import set_history_actor
 from khuyencong.places.models import Commune, Province
 from khuyencong.programmes import services as programmes
 from khuyencong.programmes.models import ActivityCategory, ActivitySubtype, Project
@@ -77,7 +78,7 @@ def _establishments(admin: Any, province: Province, rng: Any) -> list[Any]:
             },
         )
         item = Product(establishment=establishment, name=f"{product} {province.short_name}")
-        item._history_user = admin  # type: ignore[attr-defined]  # simple-history reads it on save
+        set_history_actor(item, admin)
         item.save()
         made.append((establishment, item))
     return made

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from khuyencong.accounts.demo import DEMO_PROVINCES
 from khuyencong.core.demokit import DemoContext
+from khuyencong.core.history import set_history_actor
 from khuyencong.registry.models import YearlyFigure
 from khuyencong.reports import impact
 
@@ -78,7 +79,7 @@ def _unsupported(ctx: DemoContext, rng: Any, anchor_year: int) -> None:
                 capital=rng.randint(5, 50) * 10_000_000,
             )
             figure.output_value = round((figure.revenue or 0) * 1.1)
-            figure._history_user = officer  # type: ignore[attr-defined]  # simple-history reads it on save
+            set_history_actor(figure, officer)
             figure.save()
             ctx.establishments.append(establishment)
 
@@ -182,7 +183,7 @@ def seed(ctx: DemoContext) -> None:
             figure.workers = (figure.workers or 0) + round(jobs * weight * rng.uniform(0.5, 1.5))
     by_province = {e.pk: e.province_id for e in ctx.establishments}
     for figure in created + changed:
-        figure._history_user = officers.get(by_province[figure.establishment_id])  # type: ignore[attr-defined]  # simple-history reads it on save
+        set_history_actor(figure, officers.get(by_province[figure.establishment_id]))
     if created:
         bulk_create_with_history(created, YearlyFigure, batch_size=500)
     if changed:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.places.models import Commune, LegacyProvince, Province
 from khuyencong.reports.access import Writer, aggregates_for, may_enter
@@ -412,7 +413,7 @@ def enter_aggregates(
         else:
             value.version += 1
             counts["updated"] += 1
-        value._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
+        set_history_actor(value, actor)
         value.save()
         saved.append(value)
     return saved, counts
@@ -454,7 +455,7 @@ def update_aggregate(
             raise ReportsError(_("At most 300 characters."), field="source_note")
         current.source_note = note
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
+    set_history_actor(current, actor)
     current.save()
     return current
 
@@ -465,5 +466,5 @@ def delete_aggregate(
 ) -> None:
     """Remove a value entered by mistake; its history keeps who removed it."""
     current = lock_current(aggregates_for(actor, write=True), aggregate.pk, expected_version)
-    current._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it on save
+    set_history_actor(current, actor)
     current.delete()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.core.formats import percent
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.core.scoping import can_write_place
 from khuyencong.places.models import Commune
@@ -496,7 +497,7 @@ def _create_response(
         client_key=key,
         establishment_created=created,
     )
-    response._history_user = actor  # type: ignore[attr-defined]  # read by django-simple-history
+    set_history_actor(response, actor)
     response.save()
     Need.objects.bulk_create(
         Need(

@@ -35,6 +35,7 @@ from khuyencong.activities.services.common import (
     refuse_unless_may_record,
 )
 from khuyencong.core.formats import format_number
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.core.text import normalise
 from khuyencong.places.models import Commune, Province
@@ -266,7 +267,7 @@ def _set_links(record: Activity, data: dict[str, Any], *, created: bool) -> None
 
 def _save(record: Activity, actor: Any, *, created: bool) -> None:
     links = getattr(record, "_links", None)
-    record._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(record, actor)
     if links is not None and not created:
         record.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple_history flag
         try:

@@ -27,6 +27,7 @@ from khuyencong.activities.services.common import (
     not_before,
 )
 from khuyencong.core.formats import format_number
+from khuyencong.core.history import set_history_actor
 from khuyencong.registry.models import Establishment
 
 MAX_TRAINEES = 2_000
@@ -60,7 +61,7 @@ def add_participation(
     if unknown:
         raise ActivityError(_("Unknown field."), field=sorted(unknown)[0])
     clean_fields(participation)
-    participation._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(participation, actor)
     participation.save()
     return participation
 
@@ -68,7 +69,7 @@ def add_participation(
 @transaction.atomic
 def remove_participation(*, actor: Any, participation: FairParticipation) -> None:
     lock_parent(actor, Fair, participation.fair_id)
-    participation._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(participation, actor)
     participation.delete()
 
 
@@ -108,7 +109,7 @@ def _sync_course(course: TrainingCourse, actor: Any, *, listed: int, employed: i
         changed.append("employed_after")
     if changed:
         course.version += 1
-        course._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+        set_history_actor(course, actor)
         course.save()
 
 
@@ -129,7 +130,7 @@ def add_trainee(*, actor: Any, course: TrainingCourse, data: dict[str, Any]) -> 
             field="name",
         )
     trainee = _trainee(current, data)
-    trainee._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(trainee, actor)
     trainee.save()
     listed, employed = _list_figures(current)
     _sync_course(current, actor, listed=listed, employed=employed)
@@ -140,7 +141,7 @@ def add_trainee(*, actor: Any, course: TrainingCourse, data: dict[str, Any]) -> 
 def remove_trainee(*, actor: Any, trainee: Trainee) -> None:
     """Remove a name; the participants count stays (it may exceed the list)."""
     lock_parent(actor, TrainingCourse, trainee.course_id)
-    trainee._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(trainee, actor)
     trainee.delete()
 
 
@@ -163,7 +164,7 @@ def replace_trainees(
         old._history_user = actor  # read by simple_history
         old.delete()
     for trainee in trainees:
-        trainee._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+        set_history_actor(trainee, actor)
         trainee.save()
     outcomes = [t.employed_after for t in trainees]
     known = all(value is not None for value in outcomes)
@@ -209,7 +210,7 @@ def add_receipt(
             % {"amount": format_number(max(current.value - received, 0))},
             field="amount",
         )
-    receipt._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(receipt, actor)
     receipt.save()
     return receipt
 
@@ -217,5 +218,5 @@ def add_receipt(
 @transaction.atomic
 def remove_receipt(*, actor: Any, receipt: ConsultingReceipt) -> None:
     lock_parent(actor, ConsultingContract, receipt.contract_id)
-    receipt._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(receipt, actor)
     receipt.delete()

@@ -16,6 +16,7 @@ from khuyencong.activities.services.common import (
     fetch_by_key,
     refuse_unless_may_record,
 )
+from khuyencong.core.history import set_history_actor
 from khuyencong.places.models import Province
 
 
@@ -41,6 +42,6 @@ def record_staff_count(
     record.staff = staff
     record.note = note or ""
     clean_fields(record)
-    record._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(record, actor)
     record.save()
     return record

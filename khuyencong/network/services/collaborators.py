@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from khuyencong.core.formats import percent
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write_place
@@ -151,7 +152,7 @@ def create_collaborator(*, actor: Any, data: dict[str, Any]) -> Collaborator:
     collaborator = Collaborator(province_id=province_id)
     _apply_collaborator(collaborator, data)
     communes = _communes(province_id, data.get("communes"))
-    collaborator._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(collaborator, actor)
     collaborator.save()
     # Recorded by the history as a change of the communes covered, right after creation.
     collaborator.communes.set(communes)
@@ -182,7 +183,7 @@ def update_collaborator(
         )
     _apply_collaborator(current, data)
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(current, actor)
     if "communes" in data:
         communes = _communes(current.province_id, data["communes"])
         # The save below records the new communes with the other changes, in one entry.

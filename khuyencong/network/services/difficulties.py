@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.scoping import can_write_place
 from khuyencong.network.access import (
     is_province_staff,
@@ -56,7 +57,7 @@ def record_difficulty(
         topic=topic,
         text=clean_text(text, "text", max_length=MAX_TEXT, required=True),
     )
-    difficulty._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(difficulty, actor)
     difficulty.save()
     return difficulty
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong.core.errors import WorkflowError
 from khuyencong.core.formats import format_number
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.network.access import (
     may_file_for,
@@ -223,7 +224,7 @@ def _write_difficulties(actor: Any, report: QuarterlyReport, value: Any) -> None
         if row is not None:
             if row.commune_id != getattr(item["commune"], "pk", None):
                 row.commune = item["commune"]
-                row._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+                set_history_actor(row, actor)
                 row.save()
             continue
         row = Difficulty(
@@ -234,11 +235,11 @@ def _write_difficulties(actor: Any, report: QuarterlyReport, value: Any) -> None
             topic=item["topic"],
             text=item["text"],
         )
-        row._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+        set_history_actor(row, actor)
         row.save()
     for key, row in open_rows.items():
         if key not in keep:
-            row._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+            set_history_actor(row, actor)
             row.delete()
 
 
@@ -286,7 +287,7 @@ def create_report(
         created_by=actor,
     )
     lines = _apply_report(report, data, creating=True)
-    report._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(report, actor)
     report.save()
     _write_lines(report, lines)
     _write_difficulties(actor, report, data.get("difficulties"))
@@ -315,7 +316,7 @@ def update_report(
         )
     lines = _apply_report(current, data, creating=False)
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    set_history_actor(current, actor)
     current.save()
     _write_lines(current, lines)
     _write_difficulties(actor, current, data.get("difficulties"))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.programmes import access
 from khuyencong.programmes.errors import ProgrammeError, WorkflowError
@@ -85,7 +86,7 @@ def create_programme(
     _check_programme_rights(actor, programme.level, programme.province_id)
     if Programme.objects.filter(code=programme.code).exists():
         raise ProgrammeError(_("A programme with this code exists."), field="code")
-    programme._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(programme, actor)
     programme.save()
     _write_targets(programme, targets)
     return programme
@@ -107,7 +108,7 @@ def update_programme(
     if Programme.objects.filter(code=current.code).exclude(pk=current.pk).exists():
         raise ProgrammeError(_("A programme with this code exists."), field="code")
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(current, actor)
     current.save()
     _write_targets(current, targets)
     return current

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.programmes import access
 from khuyencong.programmes.access import projects_for
@@ -201,7 +202,7 @@ def create_project(*, actor: Any, data: dict[str, Any]) -> Project:
     if code and Project.objects.filter(code=code).exists():
         raise ProgrammeError(_("A project with this code exists."), field="code")
     project.code = code or _next_code(plan)
-    project._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(project, actor)
     project.save()
     _write_related(actor, project, data)
     return project
@@ -251,7 +252,7 @@ def update_project(
             raise ProgrammeError(_("A project with this code exists."), field="code")
         current.code = code
     current.version += 1
-    current._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(current, actor)
     current.save()
     _write_related(actor, current, data)
     return current
@@ -269,7 +270,7 @@ def delete_project(*, actor: Any, project: Project) -> None:
         raise WorkflowError(
             _("Only a draft that was never submitted can be deleted; cancel it instead.")
         )
-    current._history_user = actor  # type: ignore[attr-defined]
+    set_history_actor(current, actor)
     current.delete()
 
 
