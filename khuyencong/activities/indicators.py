@@ -27,6 +27,8 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 
@@ -135,6 +137,36 @@ def revenue_by_year(contracts: QuerySet[ConsultingContract]) -> list[dict[str, i
     ]
 
 
+_SCALAR = {
+    "count": "COUNT(*)",
+    "distinct": "COUNT(DISTINCT {t}.v)",
+    "sum": "COALESCE(SUM({t}.v), 0)",
+}
+
+
+def scalars(parts: dict[str, tuple[QuerySet[Any], str, str]]) -> dict[str, int]:
+    """Several single figures read in one statement of scalar subqueries, one round trip
+    instead of one per figure: ``{name: (queryset, how, field)}``, ``how`` being ``count``
+    (its rows), ``distinct`` (the distinct non-null values of ``field``) or ``sum`` (of
+    ``field``, 0 when there is none)."""
+    columns: list[str] = []
+    params: list[Any] = []
+    using = "default"
+    for i, (queryset, how, field_name) in enumerate(parts.values()):
+        using = queryset.db
+        try:
+            sql, part_params = queryset.order_by().values(v=F(field_name)).query.sql_with_params()
+        except EmptyResultSet:  # e.g. ``province__in=[]``: nothing to count
+            columns.append("0")
+            continue
+        columns.append(f"(SELECT {_SCALAR[how].format(t=f't{i}')} FROM ({sql}) t{i})")  # noqa: S608 (compiled SQL, bound parameters)
+        params.extend(part_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return {name: int(value or 0) for name, value in zip(parts, row, strict=True)}
+
+
 def values(
     *, start: datetime.date, end: datetime.date, provinces: Iterable[str] | None = None
 ) -> dict[str, int | float | None]:
@@ -143,37 +175,71 @@ def values(
     if provinces is not None:
         provinces = [str(code) for code in provinces]
     training = employment(TrainingCourse.objects.filter(_where("end_date", start, end, provinces)))
-    fairs = FairParticipation.objects.filter(
-        _where("start_date", start, end, provinces, prefix="fair__")
-    ).aggregate(rows=Count("pk"), establishments=Count("establishment", distinct=True))
     contracts = ConsultingContract.objects.all()
     if provinces is not None:
         contracts = contracts.filter(province__in=provinces)
-    workshops = (
-        Workshop.objects.filter(_where("date", start, end, provinces))
-        .exclude(kind__in=STUDY_TOURS)
-        .aggregate(n=Count("pk"), attendees=Coalesce(Sum("attendees"), 0))
+    signed = contracts.filter(_where("signed_on", start, end, None)).exclude(status=CANCELLED)
+    workshops = Workshop.objects.filter(_where("date", start, end, provinces)).exclude(
+        kind__in=STUDY_TOURS
+    )
+    # The other figures in one statement of scalar subqueries (same rules as
+    # ``consulting_revenue`` for the revenue).
+    found = scalars(
+        {
+            "fairs.participations": (
+                FairParticipation.objects.filter(
+                    _where("start_date", start, end, provinces, prefix="fair__")
+                ),
+                "count",
+                "pk",
+            ),
+            "fairs.establishments": (
+                FairParticipation.objects.filter(
+                    _where("start_date", start, end, provinces, prefix="fair__")
+                ),
+                "distinct",
+                "establishment_id",
+            ),
+            "showrooms.count": (
+                Showroom.objects.filter(_where("opened_on", start, end, provinces)),
+                "count",
+                "pk",
+            ),
+            "brands.count": (
+                BrandRegistration.objects.filter(_where("filed_on", start, end, provinces)),
+                "count",
+                "pk",
+            ),
+            "consulting.contracts": (signed, "count", "pk"),
+            "received": (
+                ConsultingReceipt.objects.filter(
+                    contract__in=contracts.values("pk"), date__gte=start, date__lte=end
+                ),
+                "sum",
+                "amount",
+            ),
+            "by_value": (signed.filter(receipts__isnull=True), "sum", "value"),
+            "workshops.count": (workshops, "count", "pk"),
+            "workshops.attendees": (workshops, "sum", "attendees"),
+            "communications.count": (
+                CommunicationItem.objects.filter(_where("date", start, end, provinces)),
+                "count",
+                "pk",
+            ),
+        }
     )
     return {
         "trainees.count": training["participants"],
         "trainees.employed_percent": training["employed_percent"],
-        "fairs.participations": fairs["rows"],
-        "fairs.establishments": fairs["establishments"],
-        "showrooms.count": Showroom.objects.filter(
-            _where("opened_on", start, end, provinces)
-        ).count(),
-        "brands.count": BrandRegistration.objects.filter(
-            _where("filed_on", start, end, provinces)
-        ).count(),
-        "consulting.contracts": contracts.filter(_where("signed_on", start, end, None))
-        .exclude(status=CANCELLED)
-        .count(),
-        "consulting.revenue": consulting_revenue(contracts, start, end),
-        "workshops.count": workshops["n"],
-        "workshops.attendees": workshops["attendees"],
-        "communications.count": CommunicationItem.objects.filter(
-            _where("date", start, end, provinces)
-        ).count(),
+        "fairs.participations": found["fairs.participations"],
+        "fairs.establishments": found["fairs.establishments"],
+        "showrooms.count": found["showrooms.count"],
+        "brands.count": found["brands.count"],
+        "consulting.contracts": found["consulting.contracts"],
+        "consulting.revenue": found["received"] + found["by_value"],
+        "workshops.count": found["workshops.count"],
+        "workshops.attendees": found["workshops.attendees"],
+        "communications.count": found["communications.count"],
     }
 
 
