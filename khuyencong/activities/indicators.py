@@ -27,8 +27,6 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 
@@ -47,6 +45,7 @@ from khuyencong.activities.models import (
     Workshop,
     percent,
 )
+from khuyencong.core.querying import scalars
 
 CODES = (
     "trainees.count",
@@ -137,36 +136,6 @@ def revenue_by_year(contracts: QuerySet[ConsultingContract]) -> list[dict[str, i
     ]
 
 
-_SCALAR = {
-    "count": "COUNT(*)",
-    "distinct": "COUNT(DISTINCT {t}.v)",
-    "sum": "COALESCE(SUM({t}.v), 0)",
-}
-
-
-def scalars(parts: dict[str, tuple[QuerySet[Any], str, str]]) -> dict[str, int]:
-    """Several single figures read in one statement of scalar subqueries, one round trip
-    instead of one per figure: ``{name: (queryset, how, field)}``, ``how`` being ``count``
-    (its rows), ``distinct`` (the distinct non-null values of ``field``) or ``sum`` (of
-    ``field``, 0 when there is none)."""
-    columns: list[str] = []
-    params: list[Any] = []
-    using = "default"
-    for i, (queryset, how, field_name) in enumerate(parts.values()):
-        using = queryset.db
-        try:
-            sql, part_params = queryset.order_by().values(v=F(field_name)).query.sql_with_params()
-        except EmptyResultSet:  # e.g. ``province__in=[]``: nothing to count
-            columns.append("0")
-            continue
-        columns.append(f"(SELECT {_SCALAR[how].format(t=f't{i}')} FROM ({sql}) t{i})")  # noqa: S608 (compiled SQL, bound parameters)
-        params.extend(part_params)
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
-        row = cursor.fetchone()
-    return {name: int(value or 0) for name, value in zip(parts, row, strict=True)}
-
-
 def values(
     *, start: datetime.date, end: datetime.date, provinces: Iterable[str] | None = None
 ) -> dict[str, int | float | None]:
@@ -174,7 +143,8 @@ def values(
     given province codes (all provinces when None)."""
     if provinces is not None:
         provinces = [str(code) for code in provinces]
-    training = employment(TrainingCourse.objects.filter(_where("end_date", start, end, provinces)))
+    courses = TrainingCourse.objects.filter(_where("end_date", start, end, provinces))
+    known = courses.filter(employed_after__isnull=False)
     contracts = ConsultingContract.objects.all()
     if provinces is not None:
         contracts = contracts.filter(province__in=provinces)
@@ -182,10 +152,14 @@ def values(
     workshops = Workshop.objects.filter(_where("date", start, end, provinces)).exclude(
         kind__in=STUDY_TOURS
     )
-    # The other figures in one statement of scalar subqueries (same rules as
-    # ``consulting_revenue`` for the revenue).
+    # Every figure in one statement of scalar subqueries (same rules as ``employment`` for
+    # the training figures and ``consulting_revenue`` for the revenue).
     found = scalars(
         {
+            "participants": (courses, "sum", "participants"),
+            "known_participants": (known, "sum", "participants"),
+            "employed": (known, "sum", "employed_after"),
+            "known_courses": (known, "count", "pk"),
             "fairs.participations": (
                 FairParticipation.objects.filter(
                     _where("start_date", start, end, provinces, prefix="fair__")
@@ -229,8 +203,12 @@ def values(
         }
     )
     return {
-        "trainees.count": training["participants"],
-        "trainees.employed_percent": training["employed_percent"],
+        "trainees.count": found["participants"],
+        "trainees.employed_percent": (
+            percent(found["employed"], found["known_participants"])
+            if found["known_courses"]
+            else None
+        ),
         "fairs.participations": found["fairs.participations"],
         "fairs.establishments": found["fairs.establishments"],
         "showrooms.count": found["showrooms.count"],

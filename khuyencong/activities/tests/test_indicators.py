@@ -167,8 +167,8 @@ def test_revenue_by_year_uses_receipts_then_signing(scenario):
 def test_indicators_take_a_fixed_number_of_queries(
     scenario, django_assert_max_num_queries, django_assert_num_queries
 ):
-    # The training figures, then every other figure in one statement.
-    with django_assert_num_queries(2):
+    # Every figure in one statement.
+    with django_assert_num_queries(1):
         indicators.values(start=START, end=END, provinces=["66", "79"])
     with django_assert_max_num_queries(1):
         Establishment.objects.filter(

@@ -345,8 +345,8 @@ def test_a_national_summary_has_a_fixed_number_of_queries(
     unit = resolve(Unit.parse("nation"))
     with django_assert_num_queries(len(before.captured_queries)):
         summary.build(unit, period)
-    # Two periods of grouped queries; the activity figures are two statements a period.
-    assert len(before.captured_queries) == 24
+    # Two periods of grouped queries; the activity figures are one statement a period.
+    assert len(before.captured_queries) == 22
 
 
 def test_a_stored_values_lookup_is_one_query(admin, merged, django_assert_num_queries):
