@@ -144,7 +144,6 @@ def values(
     if provinces is not None:
         provinces = [str(code) for code in provinces]
     courses = TrainingCourse.objects.filter(_where("end_date", start, end, provinces))
-    known = courses.filter(employed_after__isnull=False)
     contracts = ConsultingContract.objects.all()
     if provinces is not None:
         contracts = contracts.filter(province__in=provinces)
@@ -155,52 +154,53 @@ def values(
     # Every figure in one statement of scalar subqueries (same rules as ``employment`` for
     # the training figures and ``consulting_revenue`` for the revenue).
     found = scalars(
-        {
-            "participants": (courses, "sum", "participants"),
-            "known_participants": (known, "sum", "participants"),
-            "employed": (known, "sum", "employed_after"),
-            "known_courses": (known, "count", "pk"),
-            "fairs.participations": (
+        [
+            (
+                courses,
+                {
+                    "participants": ("sum", "participants"),
+                    "known_participants": (
+                        "sum",
+                        Case(When(employed_after__isnull=False, then=F("participants"))),
+                    ),
+                    "employed": ("sum", "employed_after"),
+                    "known_courses": ("count", "employed_after"),
+                },
+            ),
+            (
                 FairParticipation.objects.filter(
                     _where("start_date", start, end, provinces, prefix="fair__")
                 ),
-                "count",
-                "pk",
+                {
+                    "fairs.participations": ("rows", "pk"),
+                    "fairs.establishments": ("distinct", "establishment_id"),
+                },
             ),
-            "fairs.establishments": (
-                FairParticipation.objects.filter(
-                    _where("start_date", start, end, provinces, prefix="fair__")
-                ),
-                "distinct",
-                "establishment_id",
-            ),
-            "showrooms.count": (
+            (
                 Showroom.objects.filter(_where("opened_on", start, end, provinces)),
-                "count",
-                "pk",
+                {"showrooms.count": ("rows", "pk")},
             ),
-            "brands.count": (
+            (
                 BrandRegistration.objects.filter(_where("filed_on", start, end, provinces)),
-                "count",
-                "pk",
+                {"brands.count": ("rows", "pk")},
             ),
-            "consulting.contracts": (signed, "count", "pk"),
-            "received": (
+            (signed, {"consulting.contracts": ("rows", "pk")}),
+            (
                 ConsultingReceipt.objects.filter(
                     contract__in=contracts.values("pk"), date__gte=start, date__lte=end
                 ),
-                "sum",
-                "amount",
+                {"received": ("sum", "amount")},
             ),
-            "by_value": (signed.filter(receipts__isnull=True), "sum", "value"),
-            "workshops.count": (workshops, "count", "pk"),
-            "workshops.attendees": (workshops, "sum", "attendees"),
-            "communications.count": (
+            (signed.filter(receipts__isnull=True), {"by_value": ("sum", "value")}),
+            (
+                workshops,
+                {"workshops.count": ("rows", "pk"), "workshops.attendees": ("sum", "attendees")},
+            ),
+            (
                 CommunicationItem.objects.filter(_where("date", start, end, provinces)),
-                "count",
-                "pk",
+                {"communications.count": ("rows", "pk")},
             ),
-        }
+        ]
     )
     return {
         "trainees.count": found["participants"],

@@ -33,30 +33,39 @@ def count_of(model: Any, related_field: str, condition: Q | None = None) -> Coal
 
 
 _SCALAR = {
-    "count": "COUNT(*)",
-    "distinct": "COUNT(DISTINCT {t}.v)",
-    "sum": "COALESCE(SUM({t}.v), 0)",
+    "rows": "COUNT(*)",
+    "count": "COUNT({c})",
+    "distinct": "COUNT(DISTINCT {c})",
+    "sum": "COALESCE(SUM({c}), 0)",
 }
 
 
-def scalars(parts: dict[str, tuple[QuerySet[Any], str, str]]) -> dict[str, int]:
-    """Several single figures read in one statement of scalar subqueries, one round trip
-    instead of one per figure: ``{name: (queryset, how, field)}``, ``how`` being ``count``
-    (its rows), ``distinct`` (the distinct non-null values of ``field``) or ``sum`` (of
-    ``field``, 0 when there is none)."""
-    columns: list[str] = []
+def scalars(parts: list[tuple[QuerySet[Any], dict[str, tuple[str, Any]]]]) -> dict[str, int]:
+    """Several single figures read in one statement, one round trip instead of one per
+    figure, each queryset read once: ``[(queryset, {name: (how, field or expression)})]``,
+    ``how`` being ``rows`` (the queryset's rows), ``count`` (the non-null values),
+    ``distinct`` (the distinct non-null values) or ``sum`` (0 when there is none)."""
+    tables: list[str] = []
     params: list[Any] = []
     using = "default"
-    for i, (queryset, how, field_name) in enumerate(parts.values()):
+    for i, (queryset, figures) in enumerate(parts):
         using = queryset.db
+        fields = {
+            f"v{j}": F(value) if isinstance(value, str) else value
+            for j, (_how, value) in enumerate(figures.values())
+        }
         try:
-            sql, part_params = queryset.order_by().values(v=F(field_name)).query.sql_with_params()
+            sql, part_params = queryset.order_by().values(**fields).query.sql_with_params()
         except EmptyResultSet:  # e.g. ``province__in=[]``: nothing to count
-            columns.append("0")
+            tables.append(f"(SELECT {', '.join('0' for _f in figures)}) t{i}")
             continue
-        columns.append(f"(SELECT {_SCALAR[how].format(t=f't{i}')} FROM ({sql}) t{i})")  # noqa: S608 (compiled SQL, bound parameters)
+        columns = [
+            _SCALAR[how].format(c=f"p{i}.v{j}") for j, (how, _value) in enumerate(figures.values())
+        ]
+        tables.append(f"(SELECT {', '.join(columns)} FROM ({sql}) p{i}) t{i}")  # noqa: S608 (compiled SQL, bound parameters)
         params.extend(part_params)
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
+        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(tables), params)  # noqa: S608 (compiled SQL, bound parameters)
         row = cursor.fetchone()
-    return {name: int(value or 0) for name, value in zip(parts, row, strict=True)}
+    names = [name for _queryset, figures in parts for name in figures]
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
