@@ -21,10 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.core.querying import scalars
 from khuyencong.network import deadlines
 from khuyencong.network.models import Collaborator
 from khuyencong.network.quarters import Quarter, quarter_of
@@ -135,11 +136,17 @@ def funding_planned(scope: Scope, first_year: int, last_year: int) -> dict[str, 
     return _by_source("funding.planned", dict(rows))
 
 
+def disbursements(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Disbursement]:
+    """Advances and payments dated in the period."""
+    return Disbursement.objects.filter(_in("date", start, end)).filter(
+        scope.where("province", "project__commune")
+    )
+
+
 def funding_disbursed(scope: Scope, start: datetime.date, end: datetime.date) -> dict[str, int]:
     """Advances and payments dated in the period, by source: one grouped query."""
     rows = (
-        Disbursement.objects.filter(_in("date", start, end))
-        .filter(scope.where("province", "project__commune"))
+        disbursements(scope, start, end)
         .values_list("source")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -153,9 +160,13 @@ def _by_source(prefix: str, totals: dict[str, int | None]) -> dict[str, int]:
     return values
 
 
-def projects_approved(scope: Scope, start: datetime.date, end: datetime.date) -> int:
+def approved_projects(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[Project]:
     """Projects whose approval decision is dated in the period (whatever became of them)."""
-    return Project.objects.filter(_in("approved_on", start, end)).filter(_projects(scope)).count()
+    return Project.objects.filter(_in("approved_on", start, end)).filter(_projects(scope))
+
+
+def projects_approved(scope: Scope, start: datetime.date, end: datetime.date) -> int:
+    return approved_projects(scope, start, end).count()
 
 
 def establishments_supported(
@@ -319,10 +330,30 @@ def compute(scope: Scope, start: datetime.date, end: datetime.date, codes: set[s
     out = Computed()
     if any(c.startswith("funding.planned") for c in codes):
         out.values.update(funding_planned(scope, start.year, end.year))
+    # The money disbursed by source and the projects approved: one statement.
+    parts: list[tuple[QuerySet[Any], dict[str, tuple[str, Any]]]] = []
     if any(c.startswith("funding.disbursed") for c in codes):
-        out.values.update(funding_disbursed(scope, start, end))
+        parts.append(
+            (
+                disbursements(scope, start, end),
+                {
+                    f"funding.disbursed.{source}": (
+                        "sum",
+                        Case(When(source=source, then=F("amount"))),
+                    )
+                    for source in SOURCES
+                },
+            )
+        )
     if "projects.approved" in codes:
-        out.values["projects.approved"] = projects_approved(scope, start, end)
+        parts.append((approved_projects(scope, start, end), {"projects.approved": ("rows", "pk")}))
+    if parts:
+        found = scalars(parts)
+        if "projects.approved" in found:
+            out.values["projects.approved"] = found.pop("projects.approved")
+        if found:
+            out.values.update(found)
+            out.values["funding.disbursed"] = sum(found.values())
     if "establishments.supported" in codes:
         value, note = establishments_supported(scope, start, end)
         out.values["establishments.supported"] = value
