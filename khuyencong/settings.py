@@ -150,13 +150,13 @@ if env_str("DATABASE_REPLICA_URL"):
 REPLICA_READS = "replica" in DATABASES
 DATABASE_ROUTERS = ["khuyencong.core.routing.ReplicaRouter"]
 # The GET pages that read from the replica when there is one (core/routing.py): the report
-# pages whose every figure is an aggregate; never a page a user reads right after a change.
+# pages whose every figure is an aggregate, each GET only; never a page a user reads right
+# after a change (the agency settings page, a form, reads the primary).
 REPLICA_READ_VIEWS = frozenset(
     {
         "reports:summary",
         "reports:summary-file",
         "reports:forms",
-        "reports:agency",
         "reports:impact",
         "reports:quality",
     }
