@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -121,22 +121,39 @@ def list_page(
     page_size: int = PAGE_SIZE,
     prepare: Callable[[Any], None] | None = None,
     context: dict[str, Any] | None = None,
+    default: dict[str, str] | None = None,
+    invalid_lists_all: bool = False,
+    extra: Callable[[Any, Page[Any]], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """A list page: ``queryset`` (already scoped to the user) filtered by ``filterset_class``
     from the query string, ordered by ``order``, paginated by ``?page=``. ``prepare`` may
     narrow the filter form's choices before it is validated. The template gets ``filter``
-    and ``page`` besides ``context``."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    and ``page`` besides ``context``.
+
+    ``default`` gives the value of a filter the query string does not name (a list that
+    shows this year, or what is overdue, until asked otherwise). An invalid filter lists
+    nothing, or every row unfiltered when ``invalid_lists_all``. ``extra(filter, page)``
+    adds context computed from the filter and the page (``page.paginator.object_list`` is
+    every row listed): figures for the rows shown, a summary of the rows listed."""
+    data: QueryDict | None = request.GET or None
+    if default:
+        data = request.GET.copy()
+        for name, value in default.items():
+            data.setdefault(name, value)
+    filterset = filterset_class(data, queryset=queryset, request=request)
     if prepare is not None:
         prepare(filterset)
     if filterset.is_bound and not filterset.is_valid():
-        rows = queryset.none()
+        rows = queryset.all() if invalid_lists_all else queryset.none()
     else:
         rows = filterset.qs
-        if order:
-            rows = rows.order_by(*order)
+    if order:
+        rows = rows.order_by(*order)
     page = Paginator(rows, page_size).get_page(request.GET.get("page"))
-    return render(request, template, {"filter": filterset, "page": page, **(context or {})})
+    page_context = {"filter": filterset, "page": page, **(context or {})}
+    if extra is not None:
+        page_context.update(extra(filterset, page))
+    return render(request, template, page_context)
 
 
 def field_error(
