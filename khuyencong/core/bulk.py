@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, models
@@ -38,14 +38,17 @@ _PLAIN = (
 )
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
 def create_with_history(
-    objects: Sequence[models.Model],
-    model: type[models.Model],
+    objects: Sequence[_M],
+    model: type[_M],
     *,
     user: Any,
     reason: str,
     batch_size: int = 500,
-) -> list[models.Model]:
+) -> list[_M]:
     """Insert ``objects`` (new, without keys) and their "created" history rows."""
     objects = list(objects)
     if not objects:
@@ -88,7 +91,7 @@ def create_with_history(
     return objects
 
 
-def _reserve_keys(model: type[models.Model], objects: list[models.Model]) -> None:
+def _reserve_keys(model: type[models.Model], objects: Sequence[models.Model]) -> None:
     """Take the next keys of the table's sequence for the objects: one query."""
     pk = model._meta.pk
     assert pk is not None

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
@@ -709,6 +709,12 @@ class FieldChecker:
 # Importing ---------------------------------------------------------------------------------
 
 
+class Progress(Protocol):
+    """What an import reports the rows it has read to (``core.jobs.JobProgress``)."""
+
+    def advance(self, count: int = 1) -> None: ...
+
+
 class Importer:
     """Base of a file import. Subclasses declare ``columns`` and implement the three steps.
 
@@ -789,7 +795,7 @@ class Importer:
         """The job result once every batch is written."""
         raise NotImplementedError
 
-    def run_batches(self, table: Table, *, progress: Any = None) -> dict[str, Any]:
+    def run_batches(self, table: Table, *, progress: Progress | None = None) -> dict[str, Any]:
         """``run`` for large files: rows are read, checked and written ``batch_size`` at a
         time inside ONE transaction, so memory stays flat and the import is still all or
         nothing. After the first error nothing more is written, but every row is still
@@ -818,7 +824,7 @@ class Importer:
             if close is not None:
                 close()
 
-    def run(self, table: Table, *, progress: Any = None) -> dict[str, Any]:
+    def run(self, table: Table, *, progress: Progress | None = None) -> dict[str, Any]:
         errors = ErrorCollector(table, self.columns)
         cleaned: list[tuple[SourceRow, Any]] = []
         for row in table.rows:

@@ -22,13 +22,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from khuyencong.accounts.models import User
 from khuyencong.core.bulk import create_with_history
 from khuyencong.core.formats import format_number
 from khuyencong.core.importing import (
@@ -37,13 +39,14 @@ from khuyencong.core.importing import (
     FieldChecker,
     FileRejected,
     Importer,
+    Progress,
     SourceRow,
     Table,
     cell_text,
 )
 from khuyencong.core.scoping import can_write_place
 from khuyencong.core.text import normalise_name
-from khuyencong.places.conversion import Conversion
+from khuyencong.places.conversion import Conversion, LegacyResolver
 from khuyencong.places.models import Commune, LegacyCommune, Province
 from khuyencong.registry import services
 from khuyencong.registry.access import establishments_for
@@ -81,7 +84,12 @@ STATUS_ALIASES = {
 }
 
 
-def _accepted(labels: Mapping[str, str]) -> str:
+# A choice of the file (a kind or a status): the label and alias tables are keyed by it.
+_Choice = TypeVar("_Choice", bound=TextChoices)
+_T = TypeVar("_T")
+
+
+def _accepted(labels: Mapping[_Choice, str]) -> str:
     return ", ".join(f"{label} ({code})" for code, label in labels.items())
 
 
@@ -356,15 +364,15 @@ _RESOLVED_FIELDS = [
 
 
 def _choice_lookup(
-    choices: type[Kind] | type[Status],
-    labels: Mapping[str, str],
-    aliases: Mapping[str, Sequence[str]],
+    choices: type[_Choice],
+    labels: Mapping[_Choice, str],
+    aliases: Mapping[_Choice, Sequence[str]],
 ) -> dict[str, str]:
     """Every accepted spelling (reduced by ``normalise_name``) -> choice code: the code, the
     file's Vietnamese name, its aliases and the interface labels in both languages."""
     lookup: dict[str, str] = {}
     for code, label in labels.items():
-        names = [code, label, *aliases.get(code, ())]
+        names: list[str] = [code, label, *aliases.get(code, ())]
         for language in ("vi", "en"):
             with translation.override(language):
                 names.append(str(choices(code).label))
@@ -398,7 +406,7 @@ class Place:
 class Draft:
     establishment: Establishment
     place: Place
-    figures: dict[str, Any] | None = None
+    figures: dict[str, int | None] | None = None  # the yearly figures' fields, with "year"
 
 
 class PlaceIndex:
@@ -459,22 +467,24 @@ class LegacyConverter:
     loads each old province once and caches every answer, so queries do not grow with rows."""
 
     def __init__(self) -> None:
-        from khuyencong.places.conversion import LegacyResolver
-
         self._resolver = LegacyResolver()
 
-    def convert(self, *, province: str, district: str, commune: str) -> Any:
+    def convert(self, *, province: str, district: str, commune: str) -> Conversion:
         return self._resolver.convert(province=province, district=district, commune=commune)
 
-    def convert_text(self, text: str) -> Any:
+    def convert_text(self, text: str) -> Conversion:
         return self._resolver.convert_address(text)
 
 
 class EstablishmentImporter(Importer):
     columns = COLUMNS
 
-    def __init__(self, *, actor: Any) -> None:
+    def __init__(self, *, actor: User) -> None:
         self.actor = actor
+        # IMPORT_MAX_ROWS: a national list of 200,000 rows streams through; IMPORT_MAX_BYTES:
+        # 100,000 rows of the template are about 5 MB (settings).
+        self.max_rows = settings.IMPORT_MAX_ROWS
+        self.max_bytes = settings.IMPORT_MAX_BYTES
         self.places = PlaceIndex()
         self.legacy = LegacyConverter()
         self._kinds = _choice_lookup(Kind, KIND_LABELS, KIND_ALIASES)
@@ -488,19 +498,9 @@ class EstablishmentImporter(Importer):
         self._by_name: dict[tuple[str, str], int] = {}
         self._created = 0
         self._figures_created = 0
-        self._converted_rows: list[dict[str, Any]] = []
+        self._converted_rows: list[dict[str, int | str]] = []
 
-    @property
-    def max_rows(self) -> int:  # type: ignore[override]
-        """IMPORT_MAX_ROWS (settings): a national list of 200,000 rows streams through."""
-        return settings.IMPORT_MAX_ROWS
-
-    @property
-    def max_bytes(self) -> int:  # type: ignore[override]
-        """IMPORT_MAX_BYTES (settings): 100,000 rows of the template are about 5 MB."""
-        return settings.IMPORT_MAX_BYTES
-
-    def run(self, table: Table, *, progress: Any = None) -> dict[str, Any]:
+    def run(self, table: Table, *, progress: Progress | None = None) -> dict[str, Any]:
         # In batches: validated, checked for duplicates and inserted a batch at a time in
         # one transaction, so memory does not grow with the file and nothing is kept when
         # any row is wrong.
@@ -608,15 +608,15 @@ class EstablishmentImporter(Importer):
     def _sector(self, row: SourceRow, errors: ErrorCollector) -> Sector | None:
         if self._sectors is None:
             self._sectors = {}
-            for sector in Sector.objects.all():
-                self._sectors[sector.code] = sector
-                self._sectors.setdefault(normalise_name(sector.name), sector)
+            for known in Sector.objects.all():
+                self._sectors[known.code] = known
+                self._sectors.setdefault(normalise_name(known.name), known)
         value = row["sector"]
         if not value:
             errors.add(row, "sector", _("This column must be filled in."))
             return None
         match = _SECTOR_CODE.match(value)
-        sector = None
+        sector: Sector | None = None
         if match:
             letter = match.group(1).lower()
             sector = self._sectors.get("dd" if letter in ("đ", "dd") else letter)
@@ -649,7 +649,7 @@ class EstablishmentImporter(Importer):
             return None
         return year
 
-    def _figures(self, row: SourceRow, errors: ErrorCollector) -> dict[str, Any] | None:
+    def _figures(self, row: SourceRow, errors: ErrorCollector) -> dict[str, int | None] | None:
         """The optional yearly figures of the row: whole numbers of đồng or people, with
         the year they belong to."""
         values: dict[str, int | None] = {}
@@ -775,7 +775,7 @@ class EstablishmentImporter(Importer):
                 )
                 return None
         else:
-            province = getattr(self.actor, "province", None)
+            province = self.actor.province
             if province is None:
                 errors.add(row, "province", _("Fill in the province of the commune."))
                 return None
@@ -915,7 +915,8 @@ class EstablishmentImporter(Importer):
             for other in Establishment.objects.filter(tax_code__in=chunk).select_related(
                 "commune__province"
             ):
-                existing_tax.setdefault(other.tax_code, other)
+                if other.tax_code:  # always (found by it): a str, for the lookup below
+                    existing_tax.setdefault(other.tax_code, other)
         pairs = {(e.commune_id, e.search_name) for e in items}
         communes = sorted({commune for commune, _name in pairs})
         for chunk in _chunks(communes, 500):
@@ -933,13 +934,13 @@ class EstablishmentImporter(Importer):
         )
         for row, draft in cleaned:
             item = draft.establishment
-            other = existing_tax.get(item.tax_code) if item.tax_code else None
-            if other is not None:
-                errors.add(row, "tax_code", _already(other, visible, _("same tax code")))
-            other = existing_name.get((item.commune_id, item.search_name))
-            if other is not None:
+            same_tax = existing_tax.get(item.tax_code) if item.tax_code else None
+            if same_tax is not None:
+                errors.add(row, "tax_code", _already(same_tax, visible, _("same tax code")))
+            same_name = existing_name.get((item.commune_id, item.search_name))
+            if same_name is not None:
                 errors.add(
-                    row, "name", _already(other, visible, _("same name in the same commune"))
+                    row, "name", _already(same_name, visible, _("same name in the same commune"))
                 )
 
     # Saving ------------------------------------------------------------------------------
@@ -991,7 +992,7 @@ def _already(other: Establishment, visible: set[int], reason: str) -> str:
     ) % {"reason": reason}
 
 
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -1007,7 +1008,7 @@ def table_from_mappings(rows: Iterable[Mapping[str, Any]]) -> Table:
 
 
 def import_establishments(
-    *, actor: Any, rows: Table | Iterable[Mapping[str, Any]], progress: Any = None
+    *, actor: User, rows: Table | Iterable[Mapping[str, Any]], progress: Progress | None = None
 ) -> dict[str, Any]:
     """Create establishments from rows (a read file, or dicts keyed by column key).
 
