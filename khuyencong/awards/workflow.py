@@ -232,6 +232,7 @@ class ComplaintWorkflow(Workflow[AwardComplaint]):
     steps = COMPLAINT_STEPS
     input_error = AwardError
     note_field = "resolution"
+    says_why_not_open = True
 
     def writable(self, actor: Any) -> QuerySet[AwardComplaint]:
         return access.complaints_for(actor, write=True)

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -53,23 +53,27 @@ def transition_page(
     action: str,
     make_form: Callable[[QueryDict | None], forms.Form],
     back: str,
-    template: str,
+    template: str | None = None,
     context: dict[str, Any] | None = None,
     on_error: ErrorHook | None = None,
+    success_message: str | None = None,
+    on_record_page: bool = False,
 ) -> HttpResponse:
     """The confirm page of ``action`` on ``obj`` (fetched by the caller for writing; 404
     otherwise). A step that is not open to the user now goes back to ``back`` with a
-    message; a refusal with a field shows on the form, a conflict goes back with a message.
-    The form has ``note`` and a hidden ``version`` (optimistic locking) when it needs them."""
+    message (``Workflow.not_open``); a refusal with a field shows on the form, a conflict
+    goes back with a message. The form has ``note`` and a hidden ``version`` (optimistic
+    locking) when it needs them; ``success_message`` replaces "Done: <step>".
+
+    ``on_record_page``: the step's form sits on the record's page (``back``) and has no page
+    of its own: only a POST, and whatever is refused goes back there as messages."""
+    if on_record_page and request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     step = workflow.steps.get(action)
     if step is None:
         raise Http404
     if not workflow.offers(request.user, obj, step):
-        messages.error(
-            request,
-            _("The step “%(step)s” is not open now (%(status)s).")
-            % {"step": step.label, "status": workflow.status_label(obj)},
-        )
+        messages.error(request, workflow.not_open(request.user, obj, step))
         return redirect(back)
     # Bound on any POST, even an empty one (a step may need no field at all).
     form = make_form(request.POST if request.method == "POST" else None)
@@ -96,8 +100,17 @@ def transition_page(
             else:
                 form.add_error(_field_of(form, error, workflow), error.message)
         else:
-            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            messages.success(
+                request, success_message or _("Done: %(step)s.") % {"step": step.label}
+            )
             return redirect(back)
+    if on_record_page:
+        for texts in form.errors.values():
+            for text in texts:
+                messages.error(request, str(text))
+        return redirect(back)
+    if template is None:
+        raise ValueError("transition_page needs a template unless on_record_page")
     return render(request, template, page)
 
 

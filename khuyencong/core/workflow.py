@@ -28,7 +28,7 @@ and writes the transition row, all inside one transaction with the row locked; `
 runs last for follow-up work.
 
 Pages list ``allowed_steps`` (what the UI offers is what ``transition`` accepts) and share
-one confirm page (core.views.transition_page); the API takes the same data.
+one confirm page (core.pages.transition_page); the API takes the same data.
 """
 
 from __future__ import annotations
@@ -123,6 +123,9 @@ class Workflow(Generic[M]):
     note_max_length: ClassVar[int | None] = None
     # The transition row's column that keeps the note.
     note_column: ClassVar[str] = "note"
+    # Whether a confirm page says why a step is not open in the workflow's own words
+    # (``wrong_state``, ``role_refusal``) rather than naming the step and the state.
+    says_why_not_open: ClassVar[bool] = False
 
     def __init__(self) -> None:
         _REGISTRY[self.model] = self
@@ -159,6 +162,17 @@ class Workflow(Generic[M]):
 
     def wrong_state(self, obj: M, step: Step) -> str:
         return _("The step “%(step)s” is not possible from “%(status)s”.") % {
+            "step": step.label,
+            "status": self.status_label(obj),
+        }
+
+    def not_open(self, actor: Any, obj: M, step: Step) -> str:
+        """What a confirm page says when the step is not open to the actor now."""
+        if self.says_why_not_open:
+            if self.status(obj) not in step.sources:
+                return self.wrong_state(obj, step)
+            return self.role_refusal(actor, step, obj)
+        return _("The step “%(step)s” is not open now (%(status)s).") % {
             "step": step.label,
             "status": self.status_label(obj),
         }

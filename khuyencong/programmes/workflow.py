@@ -735,6 +735,7 @@ class InspectionWorkflow(Workflow[Inspection]):
     steps = INSPECTION_STEPS
     input_error = ProgrammeError
     status_field = "stage"
+    says_why_not_open = True
 
     def writable(self, actor: Any) -> QuerySet[Inspection]:
         return inspections_for(actor, write=True)

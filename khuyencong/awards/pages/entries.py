@@ -30,7 +30,7 @@ from khuyencong.awards.pages.forms import (
 )
 from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import format_number
-from khuyencong.core.pages import field_error
+from khuyencong.core.pages import field_error, transition_page
 from khuyencong.registry import access as registry_access
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Product
@@ -249,27 +249,21 @@ def complaint_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirm page of a complaint's resolution (``ComplaintWorkflow``, step
+    ``resolve``): the workflow kernel's one confirm page (core.pages.transition_page)."""
     complaint = access.get_complaint(request.user, pk)
     if not access.may_manage(request.user, complaint.round):
         raise Http404
-    form = ResolveForm(request.POST or None, complaint=complaint)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.resolve_complaint(actor=request.user, complaint=complaint, **form.cleaned_data)
-        except DomainError as error:
-            if getattr(error, "http_status", None) == 409:
-                messages.error(request, error.message)
-                return redirect("awards:entry-detail", pk=complaint.entry_id)
-            field_error(form, error)
-        else:
-            messages.success(request, _("The resolution was recorded."))
-            return redirect(
-                reverse("awards:entry-detail", args=[complaint.entry_id]) + "#complaints"
-            )
-    return render(
+    return transition_page(
         request,
-        "awards/staff/complaint_form.html",
-        {"form": form, "complaint": complaint, "overdue": complaint.overdue_on(services.today())},
+        workflow=workflow.COMPLAINT_WORKFLOW,
+        obj=complaint,
+        action="resolve",
+        make_form=lambda data: ResolveForm(data, complaint=complaint),
+        back=reverse("awards:entry-detail", args=[complaint.entry_id]) + "#complaints",
+        template="awards/staff/complaint_form.html",
+        context={"complaint": complaint, "overdue": complaint.overdue_on(services.today())},
+        success_message=_("The resolution was recorded."),
     )
 
 

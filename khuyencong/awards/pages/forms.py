@@ -320,3 +320,9 @@ class ResolveForm(forms.Form):
         kwargs.setdefault("initial", {"resolved_on": services.today()})
         super().__init__(*args, **kwargs)
         self.complaint = complaint
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The step's note (core.pages.transition_page reads ``note``) is the resolution.
+        cleaned["note"] = cleaned.get("resolution") or ""
+        return cleaned

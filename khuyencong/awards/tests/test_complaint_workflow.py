@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from khuyencong.api.exceptions import domain_error_status
 from khuyencong.awards import services, workflow
@@ -80,3 +81,40 @@ def test_the_resolution_page_sends_a_resolved_complaint_back_with_a_message(
         page.content.decode()
     )
     assert AwardComplaintTransition.objects.count() == 1
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_resolution_page_is_the_kernels_confirm_page(client_for, complaint, officer_a):
+    client = client_for(officer_a)
+    url = reverse("awards:complaint-resolve", args=[complaint.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "core/transition_confirm.html" in [t.name for t in page.templates]
+    assert 'data-testid="resolve-form"' in page.content.decode()
+    # A missing answer stays on the form, on its field; nothing is recorded.
+    refused = client.post(url, {"resolution": "", "resolved_on": "2026-10-09"})
+    assert refused.status_code == 200 and "resolution" in refused.context["form"].errors
+    early = client.post(url, {"resolution": "Giữ nguyên", "resolved_on": "2026-10-01"})
+    assert "resolved_on" in early.context["form"].errors
+    assert not AwardComplaintTransition.objects.exists()
+    done = client.post(url, {"resolution": "Giữ nguyên", "resolved_on": "2026-10-09"})
+    entry_page = reverse("awards:entry-detail", args=[complaint.entry_id]) + "#complaints"
+    assert done.status_code == 302 and done.url == entry_page
+    assert _messages(client.get(entry_page)) == [_("The resolution was recorded.")]
+    # Once resolved, the page itself sends the manager back with the workflow's words.
+    again = client.get(url)
+    assert again.status_code == 302 and again.url == entry_page
+    assert _messages(client.get(entry_page)) == [_("This complaint is already resolved.")]
+
+
+def test_only_the_rounds_managers_reach_the_resolution_page(
+    client_for, complaint, officer_b, national
+):
+    url = reverse("awards:complaint-resolve", args=[complaint.pk])
+    for user in (officer_b, national):
+        assert client_for(user).get(url).status_code == 404
+    assert client_for(national).post(url, {"resolution": "x"}).status_code == 404
+    assert not AwardComplaintTransition.objects.exists()

@@ -420,7 +420,13 @@ class InspectionForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DATE, initial=datetime.date.today)
+    # Its errors go back to the inspection's page as messages: one message for both.
+    done_on = forms.DateField(
+        label=_("Done on"),
+        widget=DATE,
+        initial=datetime.date.today,
+        error_messages={"required": _("Enter a valid date."), "invalid": _("Enter a valid date.")},
+    )
 
 
 class ProgrammeForm(VersionedFormMixin, forms.Form):

@@ -32,7 +32,9 @@ from khuyencong.programmes.models import (
     Project,
 )
 from khuyencong.programmes.pages.forms import FollowUpForm, InspectionForm, PlanDecisionForm
-from khuyencong.programmes.workflow import PLAN_WORKFLOW
+from khuyencong.programmes.workflow import INSPECTION_STEPS, INSPECTION_WORKFLOW, PLAN_WORKFLOW
+
+INSPECTION_TEMPLATE = "programmes/staff/inspection_form.html"
 
 S = Project.Status
 
@@ -312,33 +314,36 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspection's page: what is known of it and, for those who may record it, the
+    form of its step ``record`` (core.pages.transition_page, back to this page)."""
     inspection = _inspection(request, pk)
-    writable = access.may_record_inspection(request.user, inspection)
-    form = InspectionForm(request.POST or None, initial=_initial(inspection))
-    follow_form = FollowUpForm()
-    if request.method == "POST":
-        if not writable:
+    writable = access.may_record_inspection(
+        request.user, inspection
+    ) and INSPECTION_WORKFLOW.offers(request.user, inspection, INSPECTION_STEPS["record"])
+    page = {
+        "inspection": inspection,
+        "follow_form": FollowUpForm(),
+        "writable": writable,
+        "today": timezone.localdate(),
+    }
+    if not writable:
+        if request.method == "POST":
             raise Http404
-        if form.is_valid():
-            try:
-                inspections.record_inspection(
-                    actor=request.user, inspection=inspection, **form.cleaned_data
-                )
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(request, _("The inspection was recorded."))
-                return redirect("programmes:inspection-record", pk=pk)
-    return render(
+        return render(
+            request,
+            INSPECTION_TEMPLATE,
+            {**page, "form": InspectionForm(initial=_initial(inspection))},
+        )
+    return transition_page(
         request,
-        "programmes/staff/inspection_form.html",
-        {
-            "inspection": inspection,
-            "form": form,
-            "follow_form": follow_form,
-            "writable": writable,
-            "today": timezone.localdate(),
-        },
+        workflow=INSPECTION_WORKFLOW,
+        obj=inspection,
+        action="record",
+        make_form=lambda data: InspectionForm(data, initial=_initial(inspection)),
+        back=reverse("programmes:inspection-record", args=[pk]),
+        template=INSPECTION_TEMPLATE,
+        context=page,
+        success_message=_("The inspection was recorded."),
     )
 
 
@@ -369,22 +374,20 @@ def _initial(inspection: Inspection) -> dict[str, Any]:
 @require_http_methods(["POST"])
 @login_required
 def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """The step ``follow_up_done``, whose form sits on the inspection's page."""
     inspection = _inspection(request, pk)
     if not access.INSPECTIONS.may_change(request.user, inspection):
         raise Http404
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            inspections.complete_follow_up(
-                actor=request.user, inspection=inspection, done_on=form.cleaned_data["done_on"]
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The follow-up was recorded as done."))
-    else:
-        messages.error(request, _("Enter a valid date."))
-    return redirect("programmes:inspection-record", pk=pk)
+    return transition_page(
+        request,
+        workflow=INSPECTION_WORKFLOW,
+        obj=inspection,
+        action="follow_up_done",
+        make_form=FollowUpForm,
+        back=reverse("programmes:inspection-record", args=[pk]),
+        success_message=_("The follow-up was recorded as done."),
+        on_record_page=True,
+    )
 
 
 @require_http_methods(["GET", "POST"])

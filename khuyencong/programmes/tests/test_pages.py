@@ -10,11 +10,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from khuyencong.programmes import services
 from khuyencong.programmes.factories import advance, draft_project
-from khuyencong.programmes.models import Inspection, Project, ProjectTransition
+from khuyencong.programmes.models import (
+    Inspection,
+    InspectionTransition,
+    Project,
+    ProjectTransition,
+)
 from khuyencong.programmes.workflow import transition_project
 from khuyencong.registry.factories import EstablishmentFactory
 from khuyencong.registry.models import Establishment
@@ -521,3 +527,60 @@ def test_an_output_counted_in_dong_is_typed_as_money_and_a_count_as_a_number():
     assert machines.unit != "đồng" and indicator_field(machines, 10**12).clean("12") == 12
     with pytest.raises(ValidationError):
         indicator_field(machines, 10**12).clean("1,5 tỷ")
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_inspection_steps_go_through_the_kernels_confirm_page(
+    client_for, make, officer_a, auditor_a, collaborator_a1
+):
+    project = make(S.ACCEPTED)
+    inspection = Inspection.objects.get(project=project)
+    client = client_for(officer_a)
+    record, follow_up = (
+        url("inspection-record", inspection.pk),
+        url("inspection-follow-up", inspection.pk),
+    )
+    # No follow-up action yet: refused in the workflow's words, back on the page.
+    refused = client.post(follow_up, {"done_on": timezone.localdate().isoformat()})
+    assert refused.status_code == 302 and refused.url == record
+    assert _messages(client.get(record)) == [_("This inspection has no follow-up action.")]
+    today = timezone.localdate()
+    done = client.post(
+        record,
+        {
+            "done_on": today.isoformat(),
+            "finding": "idle",
+            "follow_up": "Yêu cầu đưa máy vào sử dụng",
+            "follow_up_due": (today + datetime.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert done.status_code == 302 and done.url == record
+    page = client.get(record)
+    assert _messages(page) == [_("The inspection was recorded.")]
+    assert page.context["writable"] and "follow_form" in page.context
+    # The follow-up form sits on the inspection's page: its errors come back as messages.
+    assert client.get(follow_up).status_code == 405
+    assert client.post(follow_up, {"done_on": ""}).url == record
+    assert _messages(client.get(record)) == [_("Enter a valid date.")]
+    future = (today + datetime.timedelta(days=2)).isoformat()
+    client.post(follow_up, {"done_on": future})
+    assert _messages(client.get(record)) == [_("Enter a date that is not in the future.")]
+    assert client.post(follow_up, {"done_on": today.isoformat()}).url == record
+    assert _messages(client.get(record)) == [_("The follow-up was recorded as done.")]
+    inspection.refresh_from_db()
+    assert inspection.follow_up_done_on == today and inspection.stage == Inspection.Stage.DONE
+    assert list(
+        InspectionTransition.objects.filter(inspection=inspection)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["record", "follow_up_done"]
+    # Read-only users see the page without its form and may not post to it.
+    for user in (auditor_a, collaborator_a1):
+        other = client_for(user)
+        shown = other.get(record)
+        assert shown.status_code == 200 and not shown.context["writable"]
+        assert "<form" not in shown.content.decode().split("<main", 1)[-1]
+        assert other.post(record, {"done_on": today.isoformat()}).status_code == 404
