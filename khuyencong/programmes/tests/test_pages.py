@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from khuyencong.programmes import services
@@ -546,7 +546,7 @@ def test_the_inspection_steps_go_through_the_kernels_confirm_page(
     # No follow-up action yet: refused in the workflow's words, back on the page.
     refused = client.post(follow_up, {"done_on": timezone.localdate().isoformat()})
     assert refused.status_code == 302 and refused.url == record
-    assert _messages(client.get(record)) == [_("This inspection has no follow-up action.")]
+    assert _messages(client.get(record)) == [gettext("This inspection has no follow-up action.")]
     today = timezone.localdate()
     done = client.post(
         record,
@@ -559,17 +559,17 @@ def test_the_inspection_steps_go_through_the_kernels_confirm_page(
     )
     assert done.status_code == 302 and done.url == record
     page = client.get(record)
-    assert _messages(page) == [_("The inspection was recorded.")]
+    assert _messages(page) == [gettext("The inspection was recorded.")]
     assert page.context["writable"] and "follow_form" in page.context
     # The follow-up form sits on the inspection's page: its errors come back as messages.
     assert client.get(follow_up).status_code == 405
     assert client.post(follow_up, {"done_on": ""}).url == record
-    assert _messages(client.get(record)) == [_("Enter a valid date.")]
+    assert _messages(client.get(record)) == [gettext("Enter a valid date.")]
     future = (today + datetime.timedelta(days=2)).isoformat()
     client.post(follow_up, {"done_on": future})
-    assert _messages(client.get(record)) == [_("Enter a date that is not in the future.")]
+    assert _messages(client.get(record)) == [gettext("Enter a date that is not in the future.")]
     assert client.post(follow_up, {"done_on": today.isoformat()}).url == record
-    assert _messages(client.get(record)) == [_("The follow-up was recorded as done.")]
+    assert _messages(client.get(record)) == [gettext("The follow-up was recorded as done.")]
     inspection.refresh_from_db()
     assert inspection.follow_up_done_on == today and inspection.stage == Inspection.Stage.DONE
     assert list(
