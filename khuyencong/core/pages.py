@@ -7,11 +7,17 @@ through the workflow kernel and goes back to the record with a message.
 ``list_page`` is the list of a page: the rows the user may see, narrowed by a django-filter
 ``FilterSet`` read from the query string (an invalid filter lists nothing), in a fixed
 order, one page of at most ``page_size`` rows.
+
+``edit_page`` is the form page that saves a record with optimistic locking: the form carries
+the record's hidden ``version``, the service compares it with the stored one under a row lock
+(core/locking.py) and refuses a stale edit, which the page says without saving anything.
+
+``confirm_delete`` is the confirm-then-delete page (STYLE.md 8): GET asks, only POST deletes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django import forms
@@ -23,10 +29,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
 from khuyencong.core.workflow import Step, Workflow
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 #: Rows on one page of a list, unless the page says otherwise.
 PAGE_SIZE = 25
@@ -177,6 +184,84 @@ def field_error(
     such as a project's budget lines)."""
     field = error.field if error.field in form.fields and error.field not in whole_form else None
     form.add_error(field, error.message)
+
+
+def edit_page(
+    request: HttpRequest,
+    *,
+    form: forms.BaseForm,
+    save: Callable[[int | None], R],
+    saved: str,
+    done: Callable[[R], HttpResponse],
+    template: str,
+    context: Mapping[str, Any],
+    also_valid: Sequence[forms.BaseForm | forms.BaseFormSet] = (),
+    on_error: Callable[[DomainError], HttpResponse | None] | None = None,
+    stale_on_form: bool = False,
+) -> HttpResponse:
+    """A form page that saves with optimistic locking: on a valid POST (``form``, then each of
+    ``also_valid``, a formset beside it), ``save(expected_version)`` calls the app's service
+    with the ``version`` the form carried; the service compares it with the stored one and
+    raises ``StaleEditError`` when someone saved in between. Then:
+
+    - saved: the ``saved`` message, and ``done(what save returned)`` (a redirect);
+    - stale: nothing saved, the form again with the refusal as a message (or, with
+      ``stale_on_form``, at the top of the form);
+    - another ``DomainError``: ``on_error(error)`` when given (a response it returns is the
+      answer, e.g. back to the record with a message), else the error on the field it names
+      (``field_error``) and the form again.
+
+    Otherwise (GET, invalid form) the form is shown: ``template`` with ``form`` and ``context``.
+    """
+    if request.method == "POST" and all(part.is_valid() for part in (form, *also_valid)):
+        try:
+            result = save(form.cleaned_data.get("version"))
+        except StaleEditError as error:
+            if stale_on_form:
+                form.add_error(None, error.message)
+            else:
+                messages.error(request, error.message)
+        except DomainError as error:
+            if on_error is None:
+                field_error(form, error)
+            elif (answer := on_error(error)) is not None:
+                return answer
+        else:
+            messages.success(request, saved)
+            return done(result)
+    return render(request, template, {"form": form, **context})
+
+
+def confirm_delete(
+    request: HttpRequest,
+    *,
+    delete: Callable[[], object],
+    deleted: str,
+    done: str,
+    back: str,
+    template: str,
+    context: Mapping[str, Any],
+    conflict_on_page: bool = False,
+) -> HttpResponse:
+    """A confirm-then-delete page: GET shows ``template`` with ``context`` (the question, what
+    happens, the button, the way back) and deletes nothing; POST calls ``delete()`` (the app's
+    service) and goes to ``done`` with the ``deleted`` message. A ``DomainError`` refusing the
+    delete goes to ``back`` with its message; with ``conflict_on_page``, a ``ConflictError``
+    (still in use…) shows the page again with the refusal as ``error``, answered 409.
+    ``done`` and ``back`` are URLs."""
+    error_message, status = None, 200
+    if request.method == "POST":
+        try:
+            delete()
+        except DomainError as error:
+            if not (conflict_on_page and isinstance(error, ConflictError)):
+                messages.error(request, error.message)
+                return redirect(back)
+            error_message, status = error.message, error.http_status
+        else:
+            messages.success(request, deleted)
+            return redirect(done)
+    return render(request, template, {**context, "error": error_message}, status=status)
 
 
 def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:

@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.accounts.requests import user_of
-from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
-from khuyencong.core.pages import field_error, list_page
+from khuyencong.core.errors import DomainError
+from khuyencong.core.pages import confirm_delete, edit_page, field_error, list_page
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune, Province
@@ -125,25 +126,19 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
 def establishment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     establishment = get_establishment(request, pk, write=True)
     form = EstablishmentForm(request.POST or None, instance=establishment, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_establishment(
-                actor=request.user,
-                establishment=establishment,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-        except DomainError as error:
-            field_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("registry:establishment-detail", pk=pk)
-    return render(
+    return edit_page(
         request,
-        "registry/establishment_form.html",
-        {"form": form, "establishment": establishment},
+        form=form,
+        save=lambda version: services.update_establishment(
+            actor=request.user,
+            establishment=establishment,
+            data=form.service_data(),
+            expected_version=version,
+        ),
+        saved=_("The changes were saved."),
+        done=lambda _saved: redirect("registry:establishment-detail", pk=pk),
+        template="registry/establishment_form.html",
+        context={"establishment": establishment},
     )
 
 
@@ -151,29 +146,21 @@ def establishment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def establishment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     establishment = get_establishment(request, pk, write=True)
-    if request.method == "POST":
-        try:
-            services.delete_establishment(actor=request.user, establishment=establishment)
-        except ConflictError as error:
-            # Still used by other records: 409, the page naming them (nothing deleted).
-            error_message, status = error.message, error.http_status
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("registry:establishment-detail", pk=pk)
-        else:
-            messages.success(request, _("%(name)s was deleted.") % {"name": establishment.name})
-            return redirect("registry:establishment-list")
-    else:
-        error_message, status = None, 200
-    return render(
+    # Still used by other records: 409, the page naming them (nothing deleted).
+    return confirm_delete(
         request,
-        "registry/confirm.html",
-        {
+        delete=lambda: services.delete_establishment(
+            actor=request.user, establishment=establishment
+        ),
+        deleted=_("%(name)s was deleted.") % {"name": establishment.name},
+        done=reverse("registry:establishment-list"),
+        back=reverse("registry:establishment-detail", args=[pk]),
+        template="registry/confirm.html",
+        context={
             "title": _("Delete %(name)s?") % {"name": establishment.name},
             "text": _("The establishment leaves the registry; its history is kept."),
             "button": _("Delete"),
             "back": establishment,
-            "error": error_message,
         },
-        status=status,
+        conflict_on_page=True,
     )

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.files import serve_file
+from khuyencong.core.pages import confirm_delete
 from khuyencong.registry import services
 from khuyencong.registry.access import photo_for, product_for
 from khuyencong.registry.forms import ProductForm
@@ -44,14 +46,14 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
 def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
     establishment = get_establishment(request, pk, write=True)
     product = product_for(request.user, establishment, product_pk, write=True)
-    if request.method == "POST":
-        services.delete_product(actor=request.user, product=product)
-        messages.success(request, _("The product was removed."))
-        return redirect("registry:establishment-detail", pk=pk)
-    return render(
+    return confirm_delete(
         request,
-        "registry/confirm.html",
-        {
+        delete=lambda: services.delete_product(actor=request.user, product=product),
+        deleted=_("The product was removed."),
+        done=reverse("registry:establishment-detail", args=[pk]),
+        back=reverse("registry:establishment-detail", args=[pk]),
+        template="registry/confirm.html",
+        context={
             "title": _("Remove the product %(name)s?") % {"name": product.name},
             "text": _("The product and its photos are removed; the history keeps a record."),
             "button": _("Remove"),
