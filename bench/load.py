@@ -5,15 +5,25 @@ Starts gunicorn with deploy/gunicorn.conf.py (DEBUG off, static files collected,
 settings as `make serve`) on a free port of 127.0.0.1 against the benchmark database that the
 other bench scripts filled (DATABASE_URL, default var/bench.sqlite3), then sends the requests
 people make most — the establishment list, a search, a detail page, the plan board, the
-project list, the API list, the national annual report page and its API — from 1 client and
-from BENCH_CLIENTS (20) clients at once, each client its own keep-alive connection and
-logged-in session. Prints p50 and p95 in milliseconds of each case for each number of
-clients, and ends with one JSON line: ``<case>_p95_ms`` with BENCH_CLIENTS clients and
-``<case>_p95_1_ms`` with one (``list``, ``search``, ``detail``, ``plan_board``,
-``project_list``, ``api_list``, ``report_page``, ``report_api``).
+project list, the API list, the national annual report page and its API — in three passes,
+each client with its own connection and logged-in session and no pause between requests:
+
+- ``one``: 1 client sending every case, shuffled;
+- ``mixed``: BENCH_CLIENTS (20) clients at once, each sending every case, shuffled (a light
+  page then waits behind report requests);
+- ``case``: for each case in turn, BENCH_CLIENTS clients at once all sending that case (the
+  case's own figure with 20 requests always in flight).
+
+Prints p50 and p95 in milliseconds of each case for each pass, and ends with one JSON line:
+``<case>_p95_ms`` and ``<case>_p50_ms`` from the per-case pass, ``mixed_<case>_p95_ms`` and
+``mixed_<case>_p50_ms`` from the mixed pass, ``<case>_p95_1_ms`` with one client (``list``,
+``search``, ``detail``, ``plan_board``, ``project_list``, ``api_list``, ``report_page``,
+``report_api``).
 
     BENCH_LOAD_ROUNDS   requests of each case per client (default 10)
-    BENCH_CLIENTS       concurrent clients of the second pass (default 20)
+    BENCH_CLIENTS       concurrent clients of the mixed and per-case passes (default 20)
+    BENCH_LOAD_PASSES   the passes to run, of one, mixed, case (default all three)
+    BENCH_LOAD_CASES    the cases to send, by key (default all)
     WEB_CONCURRENCY     gunicorn workers (default deploy/gunicorn.conf.py's: 2 x cores + 1)
 
 Two-factor authentication is turned off for the benchmark's server (REQUIRE_2FA=0): the
@@ -64,6 +74,7 @@ from khuyencong.registry.models import Establishment  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
+PASSES = ("one", "mixed", "case")
 HEADLINES = {
     "list": "establishment list, province",
     "search": "establishment search, national",
@@ -102,8 +113,11 @@ def _users() -> tuple[User, User, User]:
     return officer, manager, national
 
 
-def _cases() -> list[tuple[str, str, str]]:
-    """(label, session cookie, path) of each case."""
+Case = tuple[str, str, str]  # (key, session cookie, path)
+
+
+def _cases() -> list[Case]:
+    """(key, session cookie, path) of each case."""
     if not Establishment.objects.filter(commune__province="66").exists():
         raise SystemExit(
             "The benchmark database has no establishments: run `make bench-quick` (or the "
@@ -120,24 +134,30 @@ def _cases() -> list[tuple[str, str, str]]:
         or AnnualPlan.objects.order_by("-year").values("pk").first()
     )
     cases = [
-        (HEADLINES["list"], as_officer, "/establishments/"),
-        (HEADLINES["search"], as_national, "/establishments/?q=gom+su+thanh+dat"),
-        (HEADLINES["detail"], as_officer, f"/establishments/{establishment['pk']}/"),
-        (HEADLINES["project_list"], as_national, "/programmes/projects/"),
-        (HEADLINES["api_list"], as_officer, "/api/v1/establishments/"),
+        ("list", as_officer, "/establishments/"),
+        ("search", as_national, "/establishments/?q=gom+su+thanh+dat"),
+        ("detail", as_officer, f"/establishments/{establishment['pk']}/"),
+        ("project_list", as_national, "/programmes/projects/"),
+        ("api_list", as_officer, "/api/v1/establishments/"),
         (
-            HEADLINES["report_page"],
+            "report_page",
             as_national,
             f"/reports/?unit=nation&kind=year&year={year - 1}",
         ),
         (
-            HEADLINES["report_api"],
+            "report_api",
             as_national,
             f"/api/v1/reports/summary/?unit=nation&start={year - 1}-01-01&end={year - 1}-12-31",
         ),
     ]
     if plan:
-        cases.insert(3, (HEADLINES["plan_board"], as_manager, f"/programmes/plans/{plan['pk']}/"))
+        cases.insert(3, ("plan_board", as_manager, f"/programmes/plans/{plan['pk']}/"))
+    chosen = os.environ.get("BENCH_LOAD_CASES")
+    if chosen:
+        keys = {key.strip() for key in chosen.split(",")}
+        if keys - HEADLINES.keys():
+            raise SystemExit(f"BENCH_LOAD_CASES: no case {sorted(keys - HEADLINES.keys())}")
+        cases = [case for case in cases if case[0] in keys]
     return cases
 
 
@@ -170,24 +190,24 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def _client(port: int, cases: list[tuple[str, str, str]], out: dict[str, list[float]]) -> None:
+def _client(port: int, cases: list[Case], out: dict[str, list[float]]) -> None:
     """One user: a keep-alive connection sending ROUNDS requests of each case, shuffled."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     work = [case for case in cases for _ in range(ROUNDS)]
     random.shuffle(work)
-    for label, session, path in work:
+    for key, session, path in work:
         started = time.perf_counter()
         connection.request("GET", path, headers={"Cookie": f"sessionid={session}"})
         response = connection.getresponse()
         response.read()
         elapsed = (time.perf_counter() - started) * 1000
         if response.status != 200:
-            raise SystemExit(f"{label}: {path} answered {response.status}")
-        out.setdefault(label, []).append(elapsed)
+            raise SystemExit(f"{HEADLINES[key]}: {path} answered {response.status}")
+        out.setdefault(key, []).append(elapsed)
     connection.close()
 
 
-def _pass(port: int, cases: list[tuple[str, str, str]], clients: int) -> dict[str, list[float]]:
+def _pass(port: int, cases: list[Case], clients: int) -> dict[str, list[float]]:
     results: list[dict[str, list[float]]] = [{} for _ in range(clients)]
     threads = [
         threading.Thread(target=_client, args=(port, cases, results[i])) for i in range(clients)
@@ -208,20 +228,39 @@ def _percentile(times: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _passes() -> list[str]:
+    chosen = os.environ.get("BENCH_LOAD_PASSES")
+    if not chosen:
+        return list(PASSES)
+    passes = [name.strip() for name in chosen.split(",")]
+    unknown = set(passes) - set(PASSES)
+    if unknown:
+        raise SystemExit(f"BENCH_LOAD_PASSES: no pass {sorted(unknown)} (one, mixed, case)")
+    return [name for name in PASSES if name in passes]
+
+
+def _figures(merged: dict[str, list[float]]) -> dict[str, tuple[float, float]]:
+    return {
+        key: (statistics.median(times), _percentile(times, 0.95)) for key, times in merged.items()
+    }
+
+
 def main() -> None:
+    passes = _passes()
     call_command("collectstatic", interactive=False, verbosity=0)
     cases = _cases()
     port = _free_port()
     server = _start_server(port)
+    table: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in passes}
     try:
         _pass(port, cases, 1)  # warm every worker's caches and connections
-        table: dict[int, dict[str, tuple[float, float]]] = {}
-        for clients in (1, CLIENTS):
-            merged = _pass(port, cases, clients)
-            table[clients] = {
-                label: (statistics.median(times), _percentile(times, 0.95))
-                for label, times in merged.items()
-            }
+        if "one" in passes:
+            table["one"] = _figures(_pass(port, cases, 1))
+        if "mixed" in passes:
+            table["mixed"] = _figures(_pass(port, cases, CLIENTS))
+        if "case" in passes:
+            for case in cases:
+                table["case"].update(_figures(_pass(port, [case], CLIENTS)))
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -229,18 +268,35 @@ def main() -> None:
     print(
         f"{Establishment.objects.count():,} establishments, {vendor}, gunicorn "
         f"(WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'default')}), {ROUNDS} requests "
-        f"of each case per client, {os.cpu_count()} cores"
+        f"of each case per client, {os.cpu_count()} cores, load average "
+        + " ".join(f"{load:.1f}" for load in os.getloadavg())
     )
-    print(f"{'case':<34} {'p50 1':>8} {'p95 1':>8} {f'p50 {CLIENTS}':>8} {f'p95 {CLIENTS}':>8}")
-    for label, _session_id, _path in cases:
-        one, many = table[1][label], table[CLIENTS][label]
-        print(f"{label:<34} {one[0]:>8.1f} {one[1]:>8.1f} {many[0]:>8.1f} {many[1]:>8.1f}")
+    titles = {"one": "1", "mixed": f"{CLIENTS} mixed", "case": f"{CLIENTS} same"}
+    header = "".join(f" {f'p50 {titles[n]}':>12} {f'p95 {titles[n]}':>12}" for n in passes)
+    print(f"{'case':<34}{header}")
+    for key, _session_id, _path in cases:
+        row = "".join(
+            f" {table[name][key][0]:>12.1f} {table[name][key][1]:>12.1f}" for name in passes
+        )
+        print(f"{HEADLINES[key]:<34}{row}")
     figures: dict[str, object] = {}
-    for key, label in HEADLINES.items():
-        if label in table[1]:
-            figures[f"{key}_p95_ms"] = round(table[CLIENTS][label][1], 1)
-            figures[f"{key}_p95_1_ms"] = round(table[1][label][1], 1)
-    figures.update({"clients": CLIENTS, "database": vendor, "cores": os.cpu_count()})
+    prefixes = {"case": "", "mixed": "mixed_"}
+    for key, _session_id, _path in cases:
+        for name in passes:
+            p50, p95 = table[name][key]
+            if name == "one":
+                figures[f"{key}_p95_1_ms"] = round(p95, 1)
+            else:
+                figures[f"{prefixes[name]}{key}_p50_ms"] = round(p50, 1)
+                figures[f"{prefixes[name]}{key}_p95_ms"] = round(p95, 1)
+    figures.update(
+        {
+            "clients": CLIENTS,
+            "database": vendor,
+            "cores": os.cpu_count(),
+            "load_average": [round(load, 1) for load in os.getloadavg()],
+        }
+    )
     print(json.dumps(figures))
 
 

@@ -10,13 +10,15 @@ unless DATABASE_URL is set.
 
 First bench/generate.py fills what is missing and times each part (``generate_s``, 0 when the
 database was already filled; ``generate_parts``), then each script's table is printed as it
-runs, then bench/import.py and bench/load.py (p50/p95 through gunicorn with 1 and 20 clients
-at once). The last line is JSON: the median milliseconds of the headline cases (one client,
-median of BENCH_RUNS), the national annual report's service and page seconds against
-hand-written SQL of the same figures (``report_national_s``, ``report_page_s``,
-``report_sql_s``, ``report_vs_sql``, from bench/reports.py), the p95 of each case with 20
-clients (``*_p95_ms``, bench/load.py), the import rate and peak memory (bench/import.py),
-``generate_s`` and the total time.
+runs, then bench/import.py and bench/load.py (p50/p95 through gunicorn with 1 client, 20
+clients sending every case and 20 clients sending the same case). The last line is JSON: the
+median milliseconds of the headline cases (one client, median of BENCH_RUNS), the national
+annual report's service and page seconds against hand-written SQL of the same figures
+(``report_national_s``, ``report_page_s``, ``report_sql_s``, ``report_vs_sql``, from
+bench/reports.py), the p95 of each case with 20 clients all sending that case
+(``<case>_p95_ms``) and with 20 clients sending every case (``mixed_<case>_p95_ms``, both
+from bench/load.py), the import rate and peak memory (bench/import.py), ``generate_s`` and the
+total time.
 """
 
 from __future__ import annotations
@@ -130,7 +132,8 @@ def main() -> None:
             "projects": generated.get("projects"),
             "scale": "national" if national else "quick",
             "statistic": f"median of {env['BENCH_RUNS']}, one client",
-            # Through gunicorn, p95 with BENCH_CLIENTS (20) clients at once (bench/load.py).
+            # Through gunicorn, p95 with BENCH_CLIENTS (20) clients at once (bench/load.py):
+            # <case>_p95_ms all sending the same case, mixed_<case>_p95_ms every case.
             **{key: value for key, value in load.items() if key.endswith("_p95_ms")},
             "clients": load.get("clients"),
             "total_s": round(time.perf_counter() - started),
