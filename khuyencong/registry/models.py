@@ -101,12 +101,22 @@ class Establishment(VersionedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # No index of its own (nor its varchar_pattern_ops twin): est_commune_name_idx leads with
+    # it. The same for the province (est_province_name_idx, est_prov_sector_idx, …).
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     # Denormalised from the commune for fast scoping and reports (DESIGN.md, Places).
     province = models.ForeignKey(
-        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     legacy_address = models.CharField(
         _("pre-2025 address"),
@@ -121,12 +131,21 @@ class Establishment(VersionedModel):
         null=True,
         blank=True,
         related_name="+",
+        # No query looks establishments up by their pre-2025 commune (only deleting one,
+        # which the places never do, would scan).
+        db_index=False,
     )
     vsic_code = models.CharField(
         _("VSIC 2018 code"), max_length=5, blank=True, validators=[validate_vsic]
     )
+    # Its own index is est_sector_idx (Meta): Django's would add a varchar_pattern_ops twin
+    # that no query uses.
     sector = models.ForeignKey(
-        Sector, verbose_name=_("khuyến công sector"), on_delete=models.PROTECT, related_name="+"
+        Sector,
+        verbose_name=_("khuyến công sector"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     craft_village = models.ForeignKey(
         CraftVillage,
@@ -174,6 +193,9 @@ class Establishment(VersionedModel):
             # Filters on the list combined with the province.
             models.Index(fields=["province", "sector", "status"], name="est_prov_sector_idx"),
             models.Index(fields=["province", "kind"], name="est_prov_kind_idx"),
+            # A national filter by sector counts its seventh of the table (twice as fast as
+            # through est_prov_sector_idx).
+            models.Index(fields=["sector"], name="est_sector_idx"),
         ]
 
     def __str__(self) -> str:
