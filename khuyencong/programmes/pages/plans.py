@@ -129,6 +129,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for s in deadlines.plan_steps(AnnualPlan.objects.filter(pk=pk))
             ],
             "versions": versions,
+            "transitions": plan.transitions.select_related("actor").order_by("at", "id"),
             "can_register": "register" in offered,
             "can_approve": "approve" in offered,
             "can_adjust": "adjust" in offered,
@@ -325,6 +326,7 @@ def inspection_record(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_form": FollowUpForm(),
         "writable": writable,
         "today": timezone.localdate(),
+        "transitions": inspection.transitions.select_related("actor").order_by("at", "id"),
     }
     if not writable:
         if request.method == "POST":

@@ -8,11 +8,14 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
+from khuyencong.core.workflow import transition
 from khuyencong.programmes import services
 from khuyencong.programmes.factories import advance, draft_project
 from khuyencong.programmes.models import (
@@ -584,3 +587,55 @@ def test_the_inspection_steps_go_through_the_kernels_confirm_page(
         assert shown.status_code == 200 and not shown.context["writable"]
         assert "<form" not in shown.content.decode().split("<main", 1)[-1]
         assert other.post(record, {"done_on": today.isoformat()}).status_code == 404
+
+
+def _timeline(page):
+    """How many step rows the page's one timeline shows."""
+    html = page.content.decode()
+    assert html.count('data-testid="timeline"') == 1
+    return (
+        html.split('data-testid="timeline"', 1)[1]
+        .split("</ol>", 1)[0]
+        .count('data-testid="transition"')
+    )
+
+
+def test_the_plan_page_shows_its_steps_in_the_shared_timeline(
+    client_for, make, manager_a, auditor_a
+):
+    plan = make(S.APPRAISED).plan
+    client = client_for(auditor_a)
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url("plan-detail", plan.pk))
+    assert "core/transitions.html" in [t.name for t in page.templates]
+    assert _timeline(page) == 0
+    transition(plan, "register", manager_a, note="Đăng ký kế hoạch")
+    transition(
+        plan, "approve", manager_a, decision_number="12/QĐ", decision_date=timezone.localdate()
+    )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url("plan-detail", plan.pk))
+    assert _timeline(page) == 2
+    html = page.content.decode()
+    assert "Đăng ký kế hoạch" in html
+    assert (manager_a.get_full_name() or manager_a.username) in html
+    # One query for the rows and their actors, whatever their number.
+    assert len(after) == len(before)
+
+
+def test_the_inspection_page_shows_its_steps_in_the_shared_timeline(
+    client_for, make, officer_a, manager_a
+):
+    inspection = Inspection.objects.get(project=make(S.ACCEPTED))
+    client = client_for(manager_a)
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url("inspection-record", inspection.pk))
+    assert _timeline(page) == 0 and gettext("No step taken yet.") in page.content.decode()
+    today = timezone.localdate()
+    for _n in range(3):  # recorded, then corrected twice
+        transition(inspection, "record", officer_a, done_on=today, finding="in_use")
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url("inspection-record", inspection.pk))
+    assert _timeline(page) == 3
+    assert (officer_a.get_full_name() or officer_a.username) in page.content.decode()
+    assert len(after) == len(before)
