@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError
-from khuyencong.core.pages import transition_page
+from khuyencong.core.pages import edit_page, transition_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.programmes import access, deadlines, inspections, money, services
 from khuyencong.programmes.access import may_draft
@@ -395,7 +395,6 @@ def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    from khuyencong.core.errors import StaleEditError
     from khuyencong.programmes.pages.forms import ProgrammeForm
 
     if not access.may_record_programmes(request.user):
@@ -406,28 +405,26 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if access.programme_refusal(request.user, programme.level, programme.province_id):
             raise Http404
     form = ProgrammeForm(request.POST or None, user=request.user, programme=programme)
-    if request.method == "POST" and form.is_valid():
+
+    def save(version: int | None) -> Programme:
         data, targets = form.service_data()
-        try:
-            if programme is None:
-                programme = services.create_programme(
-                    actor=request.user, data=data, targets=targets
-                )
-            else:
-                services.update_programme(
-                    actor=request.user,
-                    programme=programme,
-                    data=data,
-                    targets=targets,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("The programme was saved."))
-            return redirect("programmes:programme-detail", pk=programme.pk)
-    return render(
-        request, "programmes/staff/programme_form.html", {"form": form, "programme": programme}
+        if programme is None:
+            return services.create_programme(actor=request.user, data=data, targets=targets)
+        services.update_programme(
+            actor=request.user,
+            programme=programme,
+            data=data,
+            targets=targets,
+            expected_version=version,
+        )
+        return programme
+
+    return edit_page(
+        request,
+        form=form,
+        save=save,
+        saved=_("The programme was saved."),
+        done=lambda saved: redirect("programmes:programme-detail", pk=saved.pk),
+        template="programmes/staff/programme_form.html",
+        context={"programme": programme},
     )

@@ -12,14 +12,15 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.requests import user_of
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import DomainError
 from khuyencong.core.files import serve_file
-from khuyencong.core.pages import transition_page
+from khuyencong.core.pages import confirm_delete, edit_page, field_error, transition_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
 from khuyencong.programmes import caps, money, services
@@ -180,10 +181,8 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 def _field_error(form: Any, error: DomainError) -> None:
-    field = error.field
-    if field == "budget_lines" or field == "outputs":
-        field = None
-    form.add_error(field if field in form.fields else None, error.message)
+    # A project's budget lines and outputs are shown as a set: their errors go on the form.
+    field_error(form, error, whole_form=frozenset({"budget_lines", "outputs"}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,40 +193,32 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A submitted project is no longer edited directly."))
         return redirect("programmes:project-detail", pk=pk)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_project(
-                actor=request.user,
-                project=project,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-        except DomainError as error:
-            _field_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("programmes:project-detail", pk=pk)
-    return render(request, "programmes/staff/project_form.html", {"form": form, "project": project})
+    return edit_page(
+        request,
+        form=form,
+        save=lambda version: services.update_project(
+            actor=request.user, project=project, data=form.service_data(), expected_version=version
+        ),
+        saved=_("The changes were saved."),
+        done=lambda _saved: redirect("programmes:project-detail", pk=pk),
+        template="programmes/staff/project_form.html",
+        context={"project": project},
+        on_error=lambda error: _field_error(form, error),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get(request, pk, write=True)
-    if request.method == "POST":
-        try:
-            services.delete_project(actor=request.user, project=project)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("programmes:project-detail", pk=pk)
-        messages.success(request, _("The draft %(code)s was deleted.") % {"code": project.code})
-        return redirect("programmes:project-list")
-    return render(
+    return confirm_delete(
         request,
-        "programmes/staff/confirm.html",
-        {
+        delete=lambda: services.delete_project(actor=request.user, project=project),
+        deleted=_("The draft %(code)s was deleted.") % {"code": project.code},
+        done=reverse("programmes:project-list"),
+        back=reverse("programmes:project-detail", args=[pk]),
+        template="programmes/staff/confirm.html",
+        context={
             "title": _("Delete the draft %(code)s?") % {"code": project.code},
             "text": _("Only a draft that was never submitted can be deleted."),
             "button": _("Delete"),
