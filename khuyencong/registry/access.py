@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from khuyencong.core.access import Rule
+from khuyencong.core.roles import Role
+from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Commune
 from khuyencong.registry.models import Establishment, Product, ProductPhoto, YearlyFigure
 
@@ -93,3 +95,16 @@ def communes_for(user: Any, *, write: bool = False) -> QuerySet[Commune]:
     """The communes whose establishments the user may see (or, with ``write=True``, where
     they may register or import establishments)."""
     return COMMUNES.visible(user, write=write)
+
+
+def area_communes(user: Any) -> QuerySet[Commune]:
+    """The communes of the user's own area, which the establishment form offers: every commune
+    for an administrator, a collaborator's own communes, and for anyone else the communes of
+    the province they are bound to: an officer's, and an auditor's too, who sees them though
+    ``communes_for(write=True)`` gives them none (their role never saves the form). None for
+    someone bound to no province (a national officer). One query when listed."""
+    if is_admin(user) or user.role == Role.COLLABORATOR:
+        return COMMUNES.visible(user)
+    if user.province_id:
+        return COMMUNES.base().filter(province_id=user.province_id)
+    return COMMUNES.base().none()

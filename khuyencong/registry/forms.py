@@ -9,27 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.core.forms import MoneyField, VersionedFormMixin, VersionField, require_version
-from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.uploads import ImageUploadField
 from khuyencong.places.models import Commune, Province
 from khuyencong.registry import services
+from khuyencong.registry.access import area_communes
 from khuyencong.registry.models import CraftVillage, Establishment, YearlyFigure
 from khuyencong.registry.validators import normalise_tax_code
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-
-def writable_communes(user: Any):
-    """The communes where the user may register establishments (one query when listed)."""
-    if is_admin(user):
-        return Commune.objects.all()
-    if user.role == Role.COLLABORATOR:
-        return user.communes.all()
-    if user.province_id:
-        return Commune.objects.filter(province_id=user.province_id)
-    return Commune.objects.none()
 
 
 class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
@@ -71,7 +60,7 @@ class EstablishmentForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.duplicates: list[services.Duplicate] = []
-        communes = writable_communes(user).select_related("province")
+        communes = area_communes(user).select_related("province")
         commune_field = cast(forms.ModelChoiceField, self.fields["commune"])
         commune_field.queryset = communes
         commune_field.required = False  # a pre-2025 address may stand in for it (clean)
