@@ -169,7 +169,7 @@ def list_page(
         rows = filterset.qs
     if order:
         rows = rows.order_by(*order)
-    page = Paginator(rows, page_size).get_page(request.GET.get("page"))
+    page = page_of(request, rows, page_size)
     page_context = {"filter": filterset, "page": page, **(context or {})}
     if extra is not None:
         page_context.update(extra(filterset, page))
@@ -271,3 +271,12 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def page_of(
+    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], page_size: int = PAGE_SIZE
+) -> Page[Any]:
+    """The page ``?page=`` of ``rows`` (of a list page, or of a list without filters: a
+    history, the late reports): the last page for a number past the end, the first for
+    one that is not a number."""
+    return Paginator(rows, page_size).get_page(request.GET.get("page"))

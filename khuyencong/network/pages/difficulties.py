@@ -3,9 +3,11 @@ difficulty's page with its history and the form recording how it is handled."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,19 +15,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
-from khuyencong.core.pages import field_error
+from khuyencong.core.filters import drop_filters
+from khuyencong.core.forms import label_choices, model_choice
+from khuyencong.core.pages import field_error, list_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, services
+from khuyencong.network.filters import DifficultyFilter
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Difficulty
 from khuyencong.network.pages.collaborators import may_manage
 from khuyencong.network.pages.forms import (
     DifficultyChangeForm,
-    DifficultyFilterForm,
     DifficultyRecordForm,
 )
 from khuyencong.network.workflow import DIFFICULTY_WORKFLOW, change_difficulty
 from khuyencong.places.choosing import chosen_province
+from khuyencong.places.models import Commune
 
 PAGE_SIZE = 25
 
@@ -34,40 +39,44 @@ PAGE_SIZE = 25
 @login_required
 def difficulty_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    province = None if access.is_collaborator_user(user) else chosen_province(request)
-    form = DifficultyFilterForm(request.GET or None, province_id=province.pk if province else None)
-    if not (is_admin(user) or user.province_id is None):
-        del form.fields["province"]
-    if province is None:
-        del form.fields["commune"]
-    difficulties = access.difficulties_for(user)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        for name in ("status", "topic", "commune", "province"):
-            if data.get(name) not in (None, ""):
-                difficulties = difficulties.filter(**{name: data[name]})
-    elif form.is_bound:
-        difficulties = difficulties.none()
-    page = Paginator(
-        difficulties.select_related(
-            "commune", "province", "handler", "report__collaborator"
-        ).order_by("-created_at", "-id"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    own = access.is_collaborator_user(user)
+    province = None if own else chosen_province(request)
+
+    def prepare(filterset: DifficultyFilter) -> None:
+        if not (is_admin(user) or user.province_id is None):
+            drop_filters(filterset, "province")
+        if province is None:
+            drop_filters(filterset, "commune")
+        else:
+            communes = model_choice(filterset.form, "commune")
+            communes.queryset = Commune.objects.filter(province_id=province.pk).order_by("name")
+            label_choices(communes, lambda commune: commune.name)
+
     record_form = None
     if province is not None and may_manage(user, province.pk):
         record_form = DifficultyRecordForm(user=user, province_id=province.pk)
-    return render(
+    return list_page(
         request,
+        access.difficulties_for(user).select_related(
+            "commune", "province", "handler", "report__collaborator"
+        ),
+        DifficultyFilter,
         "network/staff/difficulty_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rollup": services.difficulty_rollup(difficulties),
+        order=("-created_at", "-id"),
+        page_size=PAGE_SIZE,
+        prepare=prepare,
+        # The counts are of every difficulty listed, not only of the page shown.
+        extra=lambda filterset, page: {
+            "form": filterset.form,
+            "rollup": services.difficulty_rollup(
+                cast("QuerySet[Difficulty]", page.paginator.object_list)
+            ),
+        },
+        context={
             "statuses": Difficulty.Status.choices,
             "record_form": record_form,
             "province": province,
-            "own": access.is_collaborator_user(user),
+            "own": own,
         },
     )
 

@@ -304,29 +304,6 @@ def difficulty_items(formset: Any) -> list[dict[str, Any]]:
     ]
 
 
-class ReportFilterForm(forms.Form):
-    period = forms.ChoiceField(label=_("Quarter"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *QuarterlyReport.Status.choices]
-    )
-    collaborator = forms.ModelChoiceField(
-        label=_("Collaborator"), required=False, queryset=Collaborator.objects.none()
-    )
-    province = forms.ModelChoiceField(
-        label=_("Province"), required=False, queryset=Province.objects.all()
-    )
-
-    def __init__(self, *args: Any, collaborators: Any, today: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice(self, "collaborator").queryset = collaborators
-        periods = [quarter_of(today), *reversed(finished_quarters(today, 8))]
-        choice(self, "period").choices = [("", "—"), *((p.period, p.label) for p in periods)]
-
-    def clean_period(self) -> Quarter | None:
-        value = self.cleaned_data.get("period")
-        return parse_period(value) if value else None
-
-
 class TransitionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
@@ -342,27 +319,6 @@ class TransitionForm(forms.Form):
         if action == "return":
             self.fields["note"].label = _("Reason for return")
             self.fields["note"].required = True
-
-
-class DifficultyFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *Difficulty.Status.choices]
-    )
-    topic = forms.ChoiceField(
-        label=_("Topic"), required=False, choices=[("", "—"), *Difficulty.Topic.choices]
-    )
-    commune = forms.ModelChoiceField(
-        label=_("Commune"), required=False, queryset=Commune.objects.none()
-    )
-    province = forms.ModelChoiceField(
-        label=_("Province"), required=False, queryset=Province.objects.all()
-    )
-
-    def __init__(self, *args: Any, province_id: str | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = model_choice(self, "commune")
-        field.queryset = Commune.objects.filter(province_id=province_id or "-").order_by("name")
-        label_choices(field, lambda commune: commune.name)
 
 
 def province_staff(province_id: str | None):

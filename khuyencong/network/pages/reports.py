@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,15 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.filters import drop_filters
 from khuyencong.core.forms import model_choice
-from khuyencong.core.pages import field_error, get_or_404, transition_page
+from khuyencong.core.pages import field_error, get_or_404, list_page, page_of, transition_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, deadlines, services
+from khuyencong.network.filters import ReportFilter
 from khuyencong.network.history import history_entries
 from khuyencong.network.models import Collaborator, Difficulty, QuarterlyReport
 from khuyencong.network.pages.forms import (
     DifficultyFormSet,
-    ReportFilterForm,
     ReportForm,
     TransitionForm,
     difficulty_items,
@@ -69,46 +70,41 @@ def report_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     today = services.today()
     own = access.is_collaborator_user(user)
-    form = ReportFilterForm(
-        request.GET or None,
-        collaborators=Collaborator.objects.none(),
-        today=today,
-    )
     national = is_admin(user) or user.province_id is None
-    if not national or own:
-        del form.fields["province"]
     province = None if own else chosen_province(request)
-    if own or province is None:
-        # Nationally, thousands of collaborators: pick a province first.
-        del form.fields["collaborator"]
-    else:
-        model_choice(form, "collaborator").queryset = access.collaborators_for(user).filter(
-            province=province
-        )
-    reports = access.reports_for(user).select_related("collaborator", "province")
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("period"):
-            reports = reports.filter(year=data["period"].year, quarter=data["period"].quarter)
-        for name in ("status", "collaborator", "province"):
-            if data.get(name) not in (None, ""):
-                reports = reports.filter(**{name: data[name]})
-    elif form.is_bound:
-        reports = reports.none()
+
+    def prepare(filterset: ReportFilter) -> None:
+        if not national or own:
+            drop_filters(filterset, "province")
+        if own or province is None:
+            # Nationally, thousands of collaborators: pick a province first.
+            drop_filters(filterset, "collaborator")
+        else:
+            model_choice(filterset.form, "collaborator").queryset = access.collaborators_for(
+                user
+            ).filter(province=province)
+        filterset.offer_quarters(today)
+
+    def timeliness(filterset: ReportFilter, page: Page[QuarterlyReport]) -> dict[str, Any]:
+        deadlines.mark_timeliness(list(page.object_list), today)
+        return {"form": filterset.form}
+
     order: tuple[str, ...]
     if province is None and not own:
         # The whole country: an order the ``report_national_order_idx`` index serves.
         order = ("-year", "-quarter", "province_id", "collaborator_id", "id")
     else:
         order = ("-year", "-quarter", "collaborator__full_name", "id")
-    page = Paginator(reports.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
-    deadlines.mark_timeliness(list(page.object_list), today)
-    return render(
+    return list_page(
         request,
+        access.reports_for(user).select_related("collaborator", "province"),
+        ReportFilter,
         "network/staff/report_list.html",
-        {
-            "form": form,
-            "page": page,
+        order=order,
+        page_size=PAGE_SIZE,
+        prepare=prepare,
+        extra=timeliness,
+        context={
             "own": own,
             "to_file": _to_file(user, today) if own else [],
             "has_record": own and access.collaborators_for(user).exists(),
@@ -132,10 +128,11 @@ def report_late(request: HttpRequest) -> HttpResponse:
         "network/staff/late_list.html",
         {
             # Nationally thousands of rows: counted and read a page at a time, in SQL.
-            "page": Paginator(
+            "page": page_of(
+                request,
                 deadlines.LateList(scope, today, deadlines.LOOKBACK),  # type: ignore[arg-type]  # sliced and counted like a queryset
                 LATE_PAGE_SIZE,
-            ).get_page(request.GET.get("page")),
+            ),
             "province": province,
             "provinces": None
             if user.province_id and not is_admin(user)
