@@ -17,8 +17,10 @@ from khuyencong.core.roles import Role
 from khuyencong.places.models import Commune
 
 # What the account services change and record (accounts.services.update_user); the admin
-# saves the other fields (names, staff flags, groups) itself.
-RECORDED_FIELDS = ("role", "province", "communes", "is_active")
+# saves the other fields (names, groups, permissions) itself.
+RECORDED_FIELDS = ("role", "province", "communes", "is_active", "is_staff", "is_superuser")
+# The recorded fields kept on the user row itself (``communes`` is a relation).
+RECORDED_COLUMNS = ("role", "province", "is_active", "is_staff", "is_superuser")
 
 
 class UserForm(UserChangeForm):
@@ -43,7 +45,8 @@ class UserForm(UserChangeForm):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """Accounts are created and changed through accounts.services, so each creation, change
-    of role or places and (de)activation is in the security log."""
+    of role or places, of staff or superuser status and (de)activation is in the security
+    log."""
 
     form = UserForm
     list_display = ["username", "last_name", "first_name", "role", "province", "is_active"]
@@ -70,14 +73,14 @@ class UserAdmin(BaseUserAdmin):
         # The recorded fields are changed by the service, which compares them with what is
         # saved: the form's values go back to the saved ones until it applies them.
         before = User.objects.get(pk=obj.pk)
-        for name in ("role", "province", "is_active"):
+        for name in RECORDED_COLUMNS:
             setattr(obj, name, getattr(before, name))
         data = {
             name: form.cleaned_data[name]
             for name in RECORDED_FIELDS
             if name in form.changed_data and name in form.cleaned_data
         }
-        # The service saves the other fields of the form too (names, e-mail, staff status).
+        # The service saves the other fields of the form too (names, e-mail).
         services.update_user(actor=user_of(request), user=obj, data=data, request=request)
 
 

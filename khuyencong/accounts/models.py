@@ -116,6 +116,7 @@ class SecurityEvent(models.Model):
         ROLE_CHANGED = "role_changed", _("Role or places changed")
         DEACTIVATED = "deactivated", _("Account deactivated")
         REACTIVATED = "reactivated", _("Account reactivated")
+        ADMIN_RIGHTS_CHANGED = "admin_rights_changed", _("Staff or superuser status changed")
 
     user = models.ForeignKey(
         User,

@@ -6,6 +6,8 @@ recorded in the security log (``SecurityEvent``, shown on /account/security/):
 - ``change_role``: another role, province or communes (``ROLE_CHANGED``, old → new);
 - ``deactivate_user`` / ``reactivate_user``: the account stops (its API tokens are revoked,
   its sessions are refused) or works again (``DEACTIVATED`` / ``REACTIVATED``);
+- ``change_admin_rights``: the staff status (the Django admin) or the superuser status
+  (every permission) given or taken (``ADMIN_RIGHTS_CHANGED``, old → new);
 - ``update_user``: an edit of several fields at once, calling the above for what changed.
 
 The rules of a role's places are ``check_places``': a provincial role or a collaborator
@@ -145,6 +147,43 @@ def change_role(
     return user
 
 
+def _rights_text(user: User) -> str:
+    """'staff, superuser', 'staff' or '-': the administration rights the log keeps."""
+    rights = [
+        name for name, on in (("staff", user.is_staff), ("superuser", user.is_superuser)) if on
+    ]
+    return ", ".join(rights) or "-"
+
+
+@transaction.atomic
+def change_admin_rights(
+    *,
+    actor: User | None,
+    user: User,
+    is_staff: bool | None = None,
+    is_superuser: bool | None = None,
+    request: Any = None,
+) -> User:
+    """Give or take the staff status or the superuser status (None: unchanged). Nothing is
+    recorded when nothing changes."""
+    before = _rights_text(user)
+    if is_staff is not None:
+        user.is_staff = bool(is_staff)
+    if is_superuser is not None:
+        user.is_superuser = bool(is_superuser)
+    after = _rights_text(user)
+    if after != before:
+        user.save(update_fields=["is_staff", "is_superuser"])
+        record(
+            Kind.ADMIN_RIGHTS_CHANGED,
+            request=request,
+            user=user,
+            detail=f"{before} → {after}",
+            actor=actor,
+        )
+    return user
+
+
 @transaction.atomic
 def deactivate_user(*, actor: User | None, user: User, request: Any = None) -> User:
     """Stop the account: its logins and sessions are refused (Django refuses an inactive
@@ -177,9 +216,9 @@ def update_user(
 ) -> User:
     """Apply an edit of several fields (the API's PATCH, the admin's form): the profile
     fields, then ``role``/``province``/``communes`` through ``change_role``, ``password``
-    (its rules checked; the user's API tokens revoked) and ``is_active`` through
-    ``deactivate_user``/``reactivate_user``. Everything is checked before anything is
-    saved."""
+    (its rules checked; the user's API tokens revoked), ``is_active`` through
+    ``deactivate_user``/``reactivate_user`` and ``is_staff``/``is_superuser`` through
+    ``change_admin_rights``. Everything is checked before anything is saved."""
     role = data.get("role", user.role)
     province = data.get("province", user.province)
     places_given = any(name in data for name in ("role", "province", "communes"))
@@ -206,6 +245,14 @@ def update_user(
             role=role,
             province=province,
             communes=communes,
+            request=request,
+        )
+    if "is_staff" in data or "is_superuser" in data:
+        change_admin_rights(
+            actor=actor,
+            user=user,
+            is_staff=data.get("is_staff"),
+            is_superuser=data.get("is_superuser"),
             request=request,
         )
     if "is_active" in data and not data["is_active"]:

@@ -217,3 +217,44 @@ def test_an_admin_edit_of_the_profile_alone_is_saved_by_the_service_and_logs_not
     assert not SecurityEvent.objects.filter(
         user=officer_a, kind__in=[Kind.ROLE_CHANGED, Kind.DEACTIVATED, Kind.REACTIVATED]
     ).exists()
+
+
+def test_giving_and_taking_admin_rights_is_logged_with_who_did_it(admin, officer_a):
+    services.change_admin_rights(actor=admin, user=officer_a, is_staff=True)
+    services.change_admin_rights(actor=admin, user=officer_a, is_staff=True)  # no change
+    services.update_user(
+        actor=admin, user=officer_a, data={"is_staff": False, "is_superuser": True}
+    )
+
+    officer_a.refresh_from_db()
+    assert (officer_a.is_staff, officer_a.is_superuser) == (False, True)
+    events = sorted(_events(officer_a, Kind.ADMIN_RIGHTS_CHANGED), key=lambda e: e.pk)
+    assert [(e.actor, e.detail) for e in events] == [
+        (admin, "- → staff"),
+        (admin, "staff → superuser"),
+    ]
+
+
+def test_admin_rights_changed_in_the_admin_are_in_the_security_log(client_for, admin, officer_a):
+    client = client_for(admin)
+    change = f"/admin/accounts/user/{officer_a.pk}/change/"
+    data = _admin_form_data(client, change)
+    data.update(is_staff="on", is_superuser="on")
+
+    changed = client.post(change, data)
+
+    assert changed.status_code == 302, changed.context["adminform"].form.errors
+    officer_a.refresh_from_db()
+    assert officer_a.is_staff and officer_a.is_superuser
+    [event] = _events(officer_a, Kind.ADMIN_RIGHTS_CHANGED)
+    assert (event.actor, event.detail) == (admin, "- → staff, superuser")
+
+    data = _admin_form_data(client, change)
+    data.pop("is_superuser")
+    data.pop("is_active")
+    assert client.post(change, data).status_code == 302
+    officer_a.refresh_from_db()
+    assert officer_a.is_staff and not officer_a.is_superuser and not officer_a.is_active
+    events = sorted(_events(officer_a, Kind.ADMIN_RIGHTS_CHANGED), key=lambda e: e.pk)
+    assert [e.detail for e in events] == ["- → staff, superuser", "staff, superuser → staff"]
+    assert [e.actor for e in _events(officer_a, Kind.DEACTIVATED)] == [admin]
