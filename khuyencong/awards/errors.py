@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from khuyencong.core.errors import DomainError, WorkflowError
-
-__all__ = ["AwardError", "WorkflowError"]
+from khuyencong.core.errors import DomainError
 
 
 class AwardError(DomainError):

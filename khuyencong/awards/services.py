@@ -32,7 +32,7 @@ from khuyencong.awards.access import (
     rounds_for,
 )
 from khuyencong.awards.dates import add_working_days
-from khuyencong.awards.errors import AwardError, WorkflowError
+from khuyencong.awards.errors import AwardError
 from khuyencong.awards.models import (
     AwardComplaint,
     AwardEntry,
@@ -41,6 +41,7 @@ from khuyencong.awards.models import (
     ProductGroup,
     ScoreSheet,
 )
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.formats import format_number
 from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current

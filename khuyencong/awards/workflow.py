@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.awards import access, scoring, services
-from khuyencong.awards.errors import AwardError, WorkflowError
+from khuyencong.awards.errors import AwardError
 from khuyencong.awards.models import (
     AwardComplaint,
     AwardComplaintTransition,
@@ -33,6 +33,7 @@ from khuyencong.awards.models import (
     AwardRoundTransition,
     ScoreSheet,
 )
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.workflow import Move, Step, Workflow, steps_of
 
 S = AwardRound.Status

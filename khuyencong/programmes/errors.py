@@ -6,8 +6,6 @@ from typing import Any
 
 from khuyencong.core.errors import DomainError, WorkflowError
 
-__all__ = ["ProgrammeError", "RulesRefused", "WorkflowError"]
-
 
 class ProgrammeError(DomainError):
     """Invalid input for a programme, plan or project (API: 400 on ``field``). A step or a

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from khuyencong.core.errors import DomainError, WorkflowError
-
-__all__ = ["SurveyError", "WorkflowError"]
+from khuyencong.core.errors import DomainError
 
 
 class SurveyError(DomainError):

@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.formats import percent
 from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
@@ -38,7 +39,7 @@ from khuyencong.surveys.access import (
     needs_for,
     responses_for,
 )
-from khuyencong.surveys.errors import SurveyError, WorkflowError
+from khuyencong.surveys.errors import SurveyError
 from khuyencong.surveys.models import Application, Need, Priority, SurveyCampaign, SurveyResponse
 
 S = Project.Status

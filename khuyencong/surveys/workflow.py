@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.workflow import Move, Step, Workflow, steps_of
 from khuyencong.surveys import access, services
-from khuyencong.surveys.errors import SurveyError, WorkflowError
+from khuyencong.surveys.errors import SurveyError
 from khuyencong.surveys.models import Application, ApplicationTransition, Need, Priority
 
 A = Application.Status

@@ -10,10 +10,11 @@ import pytest
 
 from khuyencong.awards import access, certificates, indicators, services, workflow
 from khuyencong.awards.dates import add_working_days
-from khuyencong.awards.errors import AwardError, WorkflowError
+from khuyencong.awards.errors import AwardError
 from khuyencong.awards.factories import score_and_close
 from khuyencong.awards.models import AwardComplaint, AwardEntry
 from khuyencong.awards.tests.conftest import enter, round_data
+from khuyencong.core.errors import WorkflowError
 
 
 @pytest.fixture

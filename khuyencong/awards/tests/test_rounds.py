@@ -11,11 +11,11 @@ from django.http import Http404
 from django.utils import translation
 
 from khuyencong.awards import access, services, workflow
-from khuyencong.awards.errors import AwardError, WorkflowError
+from khuyencong.awards.errors import AwardError
 from khuyencong.awards.factories import JUDGES, points_for
 from khuyencong.awards.models import AwardEntry, AwardRound, AwardRoundTransition
 from khuyencong.awards.tests.conftest import enter, round_data
-from khuyencong.core.errors import StaleEditError
+from khuyencong.core.errors import StaleEditError, WorkflowError
 
 S = AwardRound.Status
 

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from khuyencong.awards import scoring, services, workflow
 from khuyencong.awards.dates import certificate_valid_until
-from khuyencong.awards.errors import AwardError, WorkflowError
+from khuyencong.awards.errors import AwardError
 from khuyencong.awards.factories import JUDGES, points_for, score_and_close
 from khuyencong.awards.models import AwardEntry, ScoreSheet
 from khuyencong.awards.tests.conftest import enter
+from khuyencong.core.errors import WorkflowError
 
 CRITERIA = [
     {"code": "market", "name": "", "max_points": 40},

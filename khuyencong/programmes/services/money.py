@@ -10,11 +10,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.formats import format_vnd
 from khuyencong.core.locking import lock_current
 from khuyencong.programmes import access
 from khuyencong.programmes.access import projects_for
-from khuyencong.programmes.errors import ProgrammeError, WorkflowError
+from khuyencong.programmes.errors import ProgrammeError
 from khuyencong.programmes.models import (
     Disbursement,
     Project,

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
 from khuyencong.programmes import access
-from khuyencong.programmes.errors import ProgrammeError, WorkflowError
+from khuyencong.programmes.errors import ProgrammeError
 from khuyencong.programmes.models import (
     FundingLevel,
     Indicator,

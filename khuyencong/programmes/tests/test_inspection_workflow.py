@@ -7,8 +7,8 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.workflow import transition
-from khuyencong.programmes.errors import WorkflowError
 from khuyencong.programmes.factories import advance, draft_project
 from khuyencong.programmes.models import Inspection, InspectionTransition, Project
 from khuyencong.programmes.workflow import INSPECTION_WORKFLOW

@@ -10,9 +10,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from khuyencong.accounts.factories import UserFactory
+from khuyencong.core.errors import WorkflowError
 from khuyencong.core.roles import Role
 from khuyencong.core.workflow import transition
-from khuyencong.programmes.errors import ProgrammeError, WorkflowError
+from khuyencong.programmes.errors import ProgrammeError
 from khuyencong.programmes.factories import advance, draft_project
 from khuyencong.programmes.models import AnnualPlan, PlanTransition, PlanVersion, Project
 from khuyencong.programmes.workflow import PLAN_WORKFLOW

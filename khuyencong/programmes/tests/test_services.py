@@ -9,9 +9,9 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from khuyencong.core.errors import StaleEditError
+from khuyencong.core.errors import StaleEditError, WorkflowError
 from khuyencong.programmes import access, deadlines, inspections, money, services
-from khuyencong.programmes.errors import ProgrammeError, WorkflowError
+from khuyencong.programmes.errors import ProgrammeError
 from khuyencong.programmes.factories import advance, days_ago, draft_project, step_params
 from khuyencong.programmes.inspections import add_months
 from khuyencong.programmes.models import (

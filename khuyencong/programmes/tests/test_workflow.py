@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from khuyencong.programmes.errors import ProgrammeError, WorkflowError
+from khuyencong.core.errors import WorkflowError
+from khuyencong.programmes.errors import ProgrammeError
 from khuyencong.programmes.factories import PATH, advance, draft_project, step_params
 from khuyencong.programmes.models import Project, ProjectTransition
 from khuyencong.programmes.workflow import STEPS, allowed_steps, transition_project

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from khuyencong.core.errors import WorkflowError
 from khuyencong.programmes.factories import advance, step_params
 from khuyencong.programmes.models import Project
 from khuyencong.programmes.workflow import transition_project
 from khuyencong.registry.models import Establishment
 from khuyencong.surveys import services, workflow
-from khuyencong.surveys.errors import WorkflowError
 from khuyencong.surveys.models import Application, Need, SurveyResponse
 from khuyencong.surveys.tests.conftest import MILLION, response_data
 
