@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.activities import services
@@ -22,7 +21,6 @@ from khuyencong.core.forms import (
     MoneyField,
     VersionedFormMixin,
     VersionField,
-    choice,
     label_choices,
     model_choice,
     require_version,
@@ -33,8 +31,6 @@ from khuyencong.registry.models import Establishment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBER = {"inputmode": "numeric", "step": "1", "min": "0"}
-# The oldest year offered in the lists' year filter.
-FIRST_YEAR = 2012
 
 
 class EstablishmentPicker(forms.Widget):
@@ -141,46 +137,6 @@ class ActivityForm(VersionedFormMixin, forms.Form):
         if "establishments" in data:
             data["establishments"] = list(data["establishments"] or [])
         return data
-
-
-class FilterForm(forms.Form):
-    """Filters of a kind's list: year, province (for those who see several), project, the
-    kind's choice fields and a search in the names."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    province = forms.ModelChoiceField(
-        label=_("Province"), required=False, queryset=Province.objects.all()
-    )
-
-    def __init__(self, *args: Any, kind: Kind, province: Province | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        this_year = timezone.localdate().year
-        choice(self, "year").choices = [
-            ("", "—"),
-            *((y, str(y)) for y in range(this_year + 1, FIRST_YEAR - 1, -1)),
-        ]
-        for name in kind.choice_filters:
-            # A column with choices (a status, a topic) of the kind's model.
-            model_field: Any = kind.model._meta.get_field(name)
-            self.fields[name] = forms.ChoiceField(
-                label=model_field.verbose_name.capitalize(),
-                required=False,
-                choices=[("", "—"), *model_field.choices],
-            )
-        if province is not None:
-            # The projects of the year filtered on (this year when none): a province has
-            # thousands over ten years, too many for one list.
-            try:
-                year = int(self.data.get("year") or this_year)
-            except (TypeError, ValueError):
-                year = this_year
-            self.fields["project"] = forms.ModelChoiceField(
-                label=_("Project"),
-                required=False,
-                queryset=services.projects_of(province.pk).filter(year=year),
-                help_text=_("Projects of the year chosen (this year when none is)."),
-            )
 
 
 class ParticipationForm(forms.Form):

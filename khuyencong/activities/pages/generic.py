@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,18 +19,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.activities import access, indicators, services
+from khuyencong.activities.filters import ActivityFilter, activity_filter
 from khuyencong.activities.history import history_entries
 from khuyencong.activities.models import ConsultingContract
 from khuyencong.activities.pages import rows
 from khuyencong.activities.pages.common import nav_context
-from khuyencong.activities.pages.forms import ActivityForm, FilterForm
+from khuyencong.activities.pages.forms import ActivityForm
 from khuyencong.activities.pages.kinds import Kind
 from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.filters import drop_filters
 from khuyencong.core.formats import format_number, format_vnd
-from khuyencong.core.pages import field_error
+from khuyencong.core.pages import field_error, list_page
 from khuyencong.core.querying import count_of
 from khuyencong.core.scoping import is_admin
-from khuyencong.core.text import normalise
 from khuyencong.places.choosing import chosen_province
 from khuyencong.places.models import Province
 
@@ -112,33 +114,12 @@ def facts(record: Any) -> list[tuple[str, str]]:
 # --- views ---------------------------------------------------------------------------------
 
 
-def filtered(request: HttpRequest, kind: Kind, province: Province | None) -> tuple[Any, Any]:
-    """The kind's records the user sees, narrowed by the list's filters."""
-    user = user_of(request)
-    form = FilterForm(request.GET or None, kind=kind, province=province)
-    if not (is_admin(user) or user.province_id is None):
-        del form.fields["province"]
-    queryset = access.records_for(user, kind.model)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            queryset = queryset.filter(search_text__contains=normalise(data["q"]))
-        if data.get("year"):
-            queryset = queryset.filter(**{f"{kind.date_field}__year": data["year"]})
-        for name in ("province", "project", *kind.choice_filters):
-            if data.get(name) not in (None, ""):
-                queryset = queryset.filter(**{name: data[name]})
-    elif form.is_bound:
-        queryset = queryset.none()
-    return form, queryset
-
-
 @require_GET
 @login_required
 def list_view(request: HttpRequest, kind: Kind) -> HttpResponse:
+    user = user_of(request)
     province = chosen_province(request)
-    form, queryset = filtered(request, kind, province)
-    queryset = queryset.select_related(*kind.related)
+    queryset = access.records_for(user, kind.model).select_related(*kind.related)
     for annotation, related in kind.counts:
         # A correlated count: only the page's rows are counted (DESIGN.md, speed).
         # A reverse foreign key of the kind (a course's trainees).
@@ -146,21 +127,34 @@ def list_view(request: HttpRequest, kind: Kind) -> HttpResponse:
         queryset = queryset.annotate(
             **{annotation: count_of(field.related_model, field.remote_field.name)}
         )
-    page = Paginator(queryset.order_by(f"-{kind.date_field}", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    revenue = None
-    if kind.model is ConsultingContract:
-        revenue = indicators.revenue_by_year(queryset)
-    return render(
-        request,
-        "activities/staff/list.html",
-        {
-            "kind": kind,
-            "form": form,
-            "page": page,
+
+    def prepare(filterset: ActivityFilter) -> None:
+        if not (is_admin(user) or user.province_id is None):
+            drop_filters(filterset, "province")
+        filterset.offer_projects(province)
+
+    def shown(filterset: ActivityFilter, page: Page[Any]) -> dict[str, Any]:
+        revenue = None
+        if kind.model is ConsultingContract:
+            # Of every contract listed, not only of the page shown.
+            revenue = indicators.revenue_by_year(cast("QuerySet[Any]", page.paginator.object_list))
+        return {
+            "form": filterset.form,
             "rows": [(record, cells(kind, record)) for record in page.object_list],
             "revenue": revenue,
+        }
+
+    return list_page(
+        request,
+        queryset,
+        activity_filter(kind.model, kind.choice_filters),
+        "activities/staff/list.html",
+        order=(f"-{kind.date_field}", "-id"),
+        page_size=PAGE_SIZE,
+        prepare=prepare,
+        extra=shown,
+        context={
+            "kind": kind,
             "can_create": access.may_record_somewhere(request.user)
             and (province is None or access.may_record(request.user, province.pk)),
             **nav_context(kind, province),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.activities import access
+from khuyencong.activities.filters import FIRST_YEAR
 from khuyencong.activities.models import (
     BrandRegistration,
     ConsultingContract,
@@ -17,7 +18,6 @@ from khuyencong.activities.models import (
     Workshop,
 )
 from khuyencong.activities.pages.common import nav_context
-from khuyencong.activities.pages.forms import FIRST_YEAR
 from khuyencong.activities.summary import year_summary
 from khuyencong.core.pages import get_or_404
 from khuyencong.places.choosing import chosen_province
