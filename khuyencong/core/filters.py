@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 
 
 def drop_filters(filterset: django_filters.FilterSet, *names: str) -> None:
@@ -10,3 +11,10 @@ def drop_filters(filterset: django_filters.FilterSet, *names: str) -> None:
     one): not offered, and ignored when the query string names them anyway."""
     for name in names:
         del filterset.filters[name]
+
+
+class IntegerFilter(django_filters.Filter):
+    """A whole number (a year) typed in a number box; django-filter's ``NumberFilter`` takes
+    decimals."""
+
+    field_class = forms.IntegerField

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +29,7 @@ from khuyencong.awards.pages.forms import (
 )
 from khuyencong.core.errors import DomainError
 from khuyencong.core.formats import format_number
-from khuyencong.core.pages import field_error, transition_page
+from khuyencong.core.pages import field_error, page_of, transition_page
 from khuyencong.registry import access as registry_access
 from khuyencong.registry import services as registry
 from khuyencong.registry.models import Establishment, Product
@@ -267,10 +266,6 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _history_page(request: HttpRequest, rows: Any) -> Any:
-    return Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 @require_GET
 @login_required
 def establishment_history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -284,7 +279,7 @@ def establishment_history(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "establishment": establishment,
             "product": None,
-            "page": _history_page(request, rows),
+            "page": page_of(request, rows, HISTORY_PAGE_SIZE),
             "today": services.today(),
             "products": establishment.products.order_by("name"),
         },
@@ -308,7 +303,7 @@ def product_history(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "establishment": product.establishment,
             "product": product,
-            "page": _history_page(request, rows),
+            "page": page_of(request, rows, HISTORY_PAGE_SIZE),
             "today": services.today(),
         },
     )

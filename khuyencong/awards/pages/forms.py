@@ -33,31 +33,6 @@ class DistrictChoiceField(forms.ModelChoiceField[LegacyDistrict]):
         return f"{obj.name}, {obj.province.short_name}"
 
 
-class RoundFilterForm(forms.Form):
-    level = forms.ChoiceField(
-        label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices]
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    province = NamedChoiceField(
-        label=_("Province"),
-        required=False,
-        queryset=Province.objects.all(),
-        empty_label=_("All provinces"),
-        to_field_name="code",
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *AwardRound.Status.choices],
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not is_admin(user) and user.province_id is not None:
-            # A province's staff see their own rounds and the region and national ones.
-            del self.fields["province"]
-
-
 class RoundForm(VersionedFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

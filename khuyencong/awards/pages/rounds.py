@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,12 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.accounts.requests import user_of
 from khuyencong.awards import access, scoring, services
+from khuyencong.awards.filters import RoundFilter
 from khuyencong.awards.history import history_entries
 from khuyencong.awards.models import AwardComplaint, AwardRound
 from khuyencong.awards.pages.forms import (
     CriterionFormSet,
-    RoundFilterForm,
     RoundForm,
     TransitionForm,
     criteria_initial,
@@ -30,7 +30,9 @@ from khuyencong.awards.pages.forms import (
 )
 from khuyencong.awards.workflow import WORKFLOW, allowed_steps
 from khuyencong.core.errors import DomainError, StaleEditError
-from khuyencong.core.pages import field_error, transition_page
+from khuyencong.core.filters import drop_filters
+from khuyencong.core.pages import field_error, list_page, page_of, transition_page
+from khuyencong.core.scoping import is_admin
 
 PAGE_SIZE = 25
 ENTRY_PAGE_SIZE = 50
@@ -39,22 +41,24 @@ ENTRY_PAGE_SIZE = 50
 @require_GET
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = RoundFilterForm(request.GET or None, user=user)
-    rounds = access.rounds_for(user).select_related("province", "region", "legacy_district")
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        for name in ("level", "year", "province", "status"):
-            if data.get(name) not in (None, ""):
-                rounds = rounds.filter(**{name: data[name]})
-    elif form.is_bound:
-        rounds = rounds.none()
-    rounds = access.with_counts(rounds, user).order_by("-year", "level", "province_id", "id")
-    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    user = user_of(request)
+
+    def prepare(filterset: RoundFilter) -> None:
+        if not is_admin(user) and user.province_id is not None:
+            drop_filters(filterset, "province")
+
+    return list_page(
         request,
+        access.with_counts(
+            access.rounds_for(user).select_related("province", "region", "legacy_district"), user
+        ),
+        RoundFilter,
         "awards/staff/round_list.html",
-        {"form": form, "page": page, "can_create": access.may_create_round(user)},
+        order=("-year", "level", "province_id", "id"),
+        page_size=PAGE_SIZE,
+        prepare=prepare,
+        extra=lambda filterset, _page: {"form": filterset.form},
+        context={"can_create": access.may_create_round(user)},
     )
 
 
@@ -156,7 +160,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(live_sheets=Count("sheets"))
         .order_by("-certified", "-average", "product_name", "id")
     )
-    page = Paginator(entries, ENTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, entries, ENTRY_PAGE_SIZE)
     complaints = (
         access.complaints_for(user)
         .filter(round=round)
