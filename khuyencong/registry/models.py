@@ -188,8 +188,12 @@ class Establishment(VersionedModel):
             models.Index(fields=["province", "search_name"], name="est_province_name_idx"),
             # Collaborators' lists and the duplicate check (same name in the same commune).
             models.Index(fields=["commune", "search_name"], name="est_commune_name_idx"),
-            # Duplicate check on tax code; lookups by tax code from imports and the API.
-            models.Index(fields=["tax_code"], name="est_tax_code_idx"),
+            # Duplicate check on tax code; lookups by tax code from imports and the API; the
+            # search by the start of a tax code (``LIKE '0100%'``, which a plain index cannot
+            # serve under a collation other than C).
+            models.Index(
+                fields=["tax_code"], name="est_tax_code_idx", opclasses=["varchar_pattern_ops"]
+            ),
             # Filters on the list combined with the province.
             models.Index(fields=["province", "sector", "status"], name="est_prov_sector_idx"),
             models.Index(fields=["province", "kind"], name="est_prov_kind_idx"),
