@@ -196,7 +196,8 @@ def edit_page(
     template: str,
     context: Mapping[str, Any],
     also_valid: Sequence[forms.BaseForm | forms.BaseFormSet] = (),
-    on_error: Callable[[DomainError], HttpResponse | None] | None = None,
+    on_error: Callable[[DomainError], None] | None = None,
+    conflict_back: str | None = None,
     stale_on_form: bool = False,
 ) -> HttpResponse:
     """A form page that saves with optimistic locking: on a valid POST (``form``, then each of
@@ -207,9 +208,10 @@ def edit_page(
     - saved: the ``saved`` message, and ``done(what save returned)`` (a redirect);
     - stale: nothing saved, the form again with the refusal as a message (or, with
       ``stale_on_form``, at the top of the form);
-    - another ``DomainError``: ``on_error(error)`` when given (a response it returns is the
-      answer, e.g. back to the record with a message), else the error on the field it names
-      (``field_error``) and the form again.
+    - another conflict (409: the record has gone on, e.g. submitted meanwhile), when
+      ``conflict_back`` is given: back to that URL with the refusal as a message;
+    - another ``DomainError``: on the field it names (``field_error``), or where
+      ``on_error(error)`` puts it (a formset's row…), and the form again.
 
     Otherwise (GET, invalid form) the form is shown: ``template`` with ``form`` and ``context``.
     """
@@ -222,10 +224,13 @@ def edit_page(
             else:
                 messages.error(request, error.message)
         except DomainError as error:
+            if conflict_back is not None and error.http_status == 409:
+                messages.error(request, error.message)
+                return redirect(conflict_back)
             if on_error is None:
                 field_error(form, error)
-            elif (answer := on_error(error)) is not None:
-                return answer
+            else:
+                on_error(error)
         else:
             messages.success(request, saved)
             return done(result)

@@ -139,19 +139,33 @@ def test_a_domain_error_lands_on_the_field_it_names():
     assert form.non_field_errors() == ["Unknown commune."]
 
 
-def test_on_error_may_answer_instead_of_the_form():
+def test_a_conflict_goes_back_with_its_message_when_asked():
     def refuse(version):
-        raise ConflictError("Not now.")
+        raise ConflictError("Submitted meanwhile.")
 
-    back = HttpResponse("back", status=302)
     request = _request("post", data={"name": "X", "version": "3"})
     form = _Form(request.POST)
-    response, _context = _edit(request, form, refuse, on_error=lambda error: back)
-    assert response is back and form.errors == {}
-    # An on_error that answers nothing leaves the form page shown.
+    response, _context = _edit(request, form, refuse, conflict_back="/record/")
+    assert response.status_code == 302 and response.url == "/record/"
+    assert form.errors == {} and _messages(request) == [("error", "Submitted meanwhile.")]
+    # Without conflict_back, a conflict is an error of the form like any other.
+    request = _request("post", data={"name": "X", "version": "3"})
     form = _Form(request.POST)
-    response, context = _edit(request, form, refuse, on_error=lambda error: None)
+    response, context = _edit(request, form, refuse)
+    assert context["form"] is form
+    assert response.status_code == 200 and form.non_field_errors() == ["Submitted meanwhile."]
+
+
+def test_on_error_puts_the_error_where_the_page_shows_it():
+    def refuse(version):
+        raise DomainError("Line 2 is wrong.", field="lines")
+
+    request = _request("post", data={"name": "X", "version": "3"})
+    form = _Form(request.POST)
+    seen = []
+    response, context = _edit(request, form, refuse, on_error=seen.append)
     assert response.status_code == 200 and context["form"] is form
+    assert [error.message for error in seen] == ["Line 2 is wrong."] and form.errors == {}
 
 
 def test_get_and_invalid_posts_only_show_the_form():

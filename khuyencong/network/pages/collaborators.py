@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khuyencong.accounts.requests import user_of
-from khuyencong.core.errors import DomainError, StaleEditError
-from khuyencong.core.pages import field_error
+from khuyencong.core.errors import DomainError
+from khuyencong.core.pages import edit_page, field_error
 from khuyencong.core.scoping import can_write_place, sees_everywhere
 from khuyencong.network import access, services
 from khuyencong.network.history import history_entries
@@ -149,25 +149,19 @@ def collaborator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         province_id=collaborator.province_id,
         instance=collaborator,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_collaborator(
-                actor=request.user,
-                collaborator=collaborator,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-        except DomainError as error:
-            field_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("network:collaborator-detail", pk=pk)
-    return render(
+    return edit_page(
         request,
-        "network/staff/collaborator_form.html",
-        {"form": form, "collaborator": collaborator, "province": collaborator.province},
+        form=form,
+        save=lambda version: services.update_collaborator(
+            actor=request.user,
+            collaborator=collaborator,
+            data=form.service_data(),
+            expected_version=version,
+        ),
+        saved=_("The changes were saved."),
+        done=lambda _saved: redirect("network:collaborator-detail", pk=pk),
+        template="network/staff/collaborator_form.html",
+        context={"collaborator": collaborator, "province": collaborator.province},
     )
 
 

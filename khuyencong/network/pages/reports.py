@@ -16,10 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.accounts.requests import user_of
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import DomainError
 from khuyencong.core.filters import drop_filters
 from khuyencong.core.forms import model_choice
-from khuyencong.core.pages import field_error, get_or_404, list_page, page_of, transition_page
+from khuyencong.core.pages import (
+    edit_page,
+    field_error,
+    get_or_404,
+    list_page,
+    page_of,
+    transition_page,
+)
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, deadlines, services
 from khuyencong.network.filters import ReportFilter
@@ -266,38 +273,35 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         report=report,
     )
     formset = _difficulty_formset(request, report.collaborator, report)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+
+    def save(version: int | None) -> QuarterlyReport:
         data = form.service_data()
         data["difficulties"] = difficulty_items(formset)
-        try:
-            updated = services.update_report(
-                actor=request.user,
-                report=report,
-                data=data,
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-        except DomainError as error:
-            if getattr(error, "http_status", None) == 409:
-                messages.error(request, error.message)
-                return redirect("network:report-detail", pk=pk)
-            _report_error(form, formset, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            if "submit" in request.POST:
-                _submit_now(request, updated)
-            return redirect("network:report-detail", pk=pk)
-    return render(
+        return services.update_report(
+            actor=request.user, report=report, data=data, expected_version=version
+        )
+
+    def done(updated: QuarterlyReport) -> HttpResponse:
+        if "submit" in request.POST:
+            _submit_now(request, updated)
+        return redirect("network:report-detail", pk=pk)
+
+    return edit_page(
         request,
-        "network/staff/report_form.html",
-        {
-            "form": form,
+        form=form,
+        also_valid=[formset],
+        save=save,
+        saved=_("The changes were saved."),
+        done=done,
+        template="network/staff/report_form.html",
+        context={
             "formset": formset,
             "collaborator": report.collaborator,
             "report": report,
             "handled": report.difficulties.exclude(status=Difficulty.Status.OPEN).order_by("id"),
         },
+        conflict_back=reverse("network:report-detail", args=[pk]),
+        on_error=lambda error: _report_error(form, formset, error),
     )
 
 
