@@ -205,23 +205,6 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         return data
 
 
-class ProjectFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *Project.Status.choices]
-    )
-    funding_level = forms.ChoiceField(
-        label=_("Funding level"), required=False, choices=[("", "—"), *FundingLevel.choices]
-    )
-    category = forms.ModelChoiceField(
-        label=_("Activity category"), required=False, queryset=ActivityCategory.objects.all()
-    )
-    province = forms.ModelChoiceField(
-        label=_("Province"), required=False, queryset=Province.objects.all()
-    )
-
-
 class TransitionForm(forms.Form):
     """The fields a workflow step needs; the view keeps only those of the chosen step."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError
-from khuyencong.core.pages import edit_page, transition_page
+from khuyencong.core.pages import edit_page, list_page, transition_page
 from khuyencong.core.scoping import is_admin
-from khuyencong.programmes import access, deadlines, inspections, money, services
+from khuyencong.programmes import access, deadlines, money, services
 from khuyencong.programmes.access import may_draft
 from khuyencong.programmes.errors import RulesRefused
+from khuyencong.programmes.filters import InspectionFilter, PlanFilter, lenient_year
 from khuyencong.programmes.models import (
     AnnualPlan,
     BudgetLine,
@@ -39,22 +40,32 @@ INSPECTION_TEMPLATE = "programmes/staff/inspection_form.html"
 S = Project.Status
 
 
-def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
-
-
 @require_GET
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = access.plans_for(request.user)
-    year = _year(request)
-    if year:
-        plans = plans.filter(year=year)
-    plans = plans.select_related("province").order_by("-year", "province_id", "funding_level")
-    page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    # Counts and money for the plans shown only: grouping every plan of the country before
-    # paginating cost ~300 ms at national scale (bench/programmes.py).
+    today = timezone.localdate()
+    recent = deadlines.plan_steps(access.plans_for(request.user).filter(year__gte=today.year - 1))
+    return list_page(
+        request,
+        access.plans_for(request.user).select_related("province"),
+        PlanFilter,
+        "programmes/staff/plan_list.html",
+        order=("-year", "province_id", "funding_level"),
+        page_size=50,
+        extra=_plan_figures,
+        context={
+            "overdue": deadlines.overdue_steps(recent, today)[:50],
+            "late": [s for s in recent if s.late][:50],
+            "today": today,
+            "can_create": may_draft(request.user),
+        },
+    )
+
+
+def _plan_figures(filterset: PlanFilter, page: Page[AnnualPlan]) -> dict[str, Any]:
+    """The year asked for, and each plan's projects and planned money, for the plans shown
+    only: grouping every plan of the country before paginating cost ~300 ms at national
+    scale (bench/programmes.py)."""
     shown = [plan.pk for plan in page]
     counts = dict(
         Project.objects.filter(plan__in=shown)
@@ -74,20 +85,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         # Read by the template in place of an annotation; not model fields.
         plan.project_count = counts.get(plan.pk, 0)  # type: ignore[attr-defined]
         plan.planned = planned.get(plan.pk)  # type: ignore[attr-defined]
-    today = timezone.localdate()
-    recent = deadlines.plan_steps(access.plans_for(request.user).filter(year__gte=today.year - 1))
-    return render(
-        request,
-        "programmes/staff/plan_list.html",
-        {
-            "page": page,
-            "year": year,
-            "overdue": deadlines.overdue_steps(recent, today)[:50],
-            "late": [s for s in recent if s.late][:50],
-            "today": today,
-            "can_create": may_draft(request.user),
-        },
-    )
+    return {"year": lenient_year(filterset.data.get("year"))}
 
 
 def _plan(request: HttpRequest, pk: int) -> AnnualPlan:
@@ -224,7 +222,7 @@ def money_view(request: HttpRequest) -> HttpResponse:
     for a province."""
     from khuyencong.places.models import Province
 
-    year = _year(request) or timezone.localdate().year
+    year = lenient_year(request.GET.get("year")) or timezone.localdate().year
     projects = access.projects_for(request.user).filter(
         year=year, status__in=services.PLANNED_STATES
     )
@@ -293,22 +291,15 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    queryset = access.inspections_for(request.user).select_related(
-        "project", "establishment__commune"
-    )
-    show = request.GET.get("show", "overdue")
-    today = timezone.localdate()
-    if show == "overdue":
-        queryset = inspections.overdue(queryset, today=today)
-    elif show == "due":
-        queryset = queryset.filter(done_on__isnull=True)
-    elif show == "done":
-        queryset = queryset.filter(done_on__isnull=False)
-    page = Paginator(queryset.order_by("due_date", "id"), 25).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
+        access.inspections_for(request.user).select_related("project", "establishment__commune"),
+        InspectionFilter,
         "programmes/staff/inspection_list.html",
-        {"page": page, "show": show, "today": today},
+        order=("due_date", "id"),
+        default=InspectionFilter.DEFAULT,
+        extra=lambda filterset, page: {"show": filterset.data["show"]},
+        context={"today": timezone.localdate()},
     )
 
 

@@ -7,8 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,55 +18,51 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError
 from khuyencong.core.files import serve_file
-from khuyencong.core.pages import confirm_delete, edit_page, field_error, transition_page
+from khuyencong.core.pages import (
+    confirm_delete,
+    edit_page,
+    field_error,
+    list_page,
+    transition_page,
+)
 from khuyencong.core.scoping import is_admin
 from khuyencong.core.text import normalise
 from khuyencong.programmes import caps, money, services
 from khuyencong.programmes.access import PROJECTS, may_draft, projects_for
 from khuyencong.programmes.errors import RulesRefused
+from khuyencong.programmes.filters import ProjectFilter
 from khuyencong.programmes.models import Project, ProjectDocument, ProjectRevision, Source
 from khuyencong.programmes.pages.forms import (
     DisbursementForm,
     DocumentForm,
-    ProjectFilterForm,
     ProjectForm,
     TransitionForm,
 )
 from khuyencong.programmes.workflow import WORKFLOW, allowed_steps
 from khuyencong.registry.models import Establishment
 
-PAGE_SIZE = 25
-
 
 @require_GET
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    form = ProjectFilterForm(request.GET or None)
-    queryset = (
-        projects_for(request.user)
-        .select_related("category", "province")
-        .annotate(total=money.budget_total())
-    )
-    if not (is_admin(request.user) or user_of(request).province_id is None):
-        del form.fields["province"]
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            term = data["q"].strip()
-            queryset = queryset.filter(Q(code__icontains=term) | Q(title__icontains=term))
-        for name in ("year", "status", "funding_level", "category", "province"):
-            if data.get(name) not in (None, ""):
-                queryset = queryset.filter(**{name: data[name]})
-    elif form.is_bound:
-        queryset = queryset.none()
-    page = Paginator(queryset.order_by("-year", "code"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    user = user_of(request)
+    return list_page(
         request,
+        projects_for(user)
+        .select_related("category", "province")
+        .annotate(total=money.budget_total()),
+        ProjectFilter,
         "programmes/staff/project_list.html",
-        {"form": form, "page": page, "can_create": may_draft(request.user)},
+        order=("-year", "code"),
+        prepare=lambda filterset: _limit_filter_fields(filterset, user),
+        context={"can_create": may_draft(user)},
     )
+
+
+def _limit_filter_fields(filterset: ProjectFilter, user: Any) -> None:
+    """A provincial user lists their province's projects: no province to pick."""
+    if not (is_admin(user) or user.province_id is None):
+        del filterset.form.fields["province"]
 
 
 def _get(request: HttpRequest, pk: int, *, write: bool = False) -> Project:

@@ -19,6 +19,7 @@ from khuyencong.core.workflow import transition
 from khuyencong.programmes import services
 from khuyencong.programmes.factories import advance, draft_project
 from khuyencong.programmes.models import (
+    AnnualPlan,
     Inspection,
     InspectionTransition,
     Project,
@@ -639,3 +640,144 @@ def test_the_inspection_page_shows_its_steps_in_the_shared_timeline(
     assert _timeline(page) == 3
     assert (officer_a.get_full_name() or officer_a.username) in page.content.decode()
     assert len(after) == len(before)
+
+
+# --- the lists (core.pages.list_page) -------------------------------------------------------
+
+
+def test_project_list_filters_and_paginates(
+    client_for, make, officer_a, national, django_assert_max_num_queries
+):
+    year = timezone.localdate().year
+    for n in range(25):
+        make(title=f"Máy sấy số {n}")
+    approved = make(S.IN_PROGRESS, title="Lò hơi")
+    make(title="Máy sấy năm sau", year=year + 1)
+    client = client_for(officer_a)
+    with django_assert_max_num_queries(12):
+        first = client.get(url("project-list"), {"q": "máy sấy", "year": year})
+    assert first.context["page"].paginator.count == 25
+    assert len(first.context["page"].object_list) == 25
+    with django_assert_max_num_queries(12):
+        everything = client.get(url("project-list"), {"page": 2})
+    assert everything.context["page"].paginator.count == 27
+    codes = list(Project.objects.order_by("-year", "code").values_list("code", flat=True))
+    assert [p.code for p in everything.context["page"]] == codes[25:]
+    assert codes[0] == Project.objects.get(year=year + 1).code
+    status = client.get(url("project-list"), {"status": S.IN_PROGRESS})
+    assert list(status.context["page"].object_list) == [approved]
+    assert client.get(url("project-list"), {"q": "lò"}).context["page"].paginator.count == 1
+
+
+def test_project_list_form_keeps_its_choices_and_refuses_a_bad_year(
+    client_for, make, officer_a, national
+):
+    make()
+    page = client_for(officer_a).get(url("project-list"))
+    html = page.content.decode()
+    # The empty choice of status and funding level is a dash, as the form always showed.
+    assert html.count('<option value="" selected>—</option>') == 2
+    # A provincial user lists their own province: no province to pick.
+    assert 'name="province"' not in html
+    assert 'name="province"' in client_for(national).get(url("project-list")).content.decode()
+    for year in ("1999", "2101", "năm"):
+        refused = client_for(officer_a).get(url("project-list"), {"year": year})
+        assert refused.context["page"].paginator.count == 0
+        assert refused.context["filter"].errors["year"]
+
+
+def test_project_list_ignores_the_province_of_a_provincial_user(
+    client_for, make, officer_a, province_b
+):
+    project = make()
+    page = client_for(officer_a).get(url("project-list"), {"province": province_b.pk})
+    assert list(page.context["page"].object_list) == [project]
+
+
+def test_plan_list_filters_by_year_and_ignores_what_it_cannot_read(
+    client_for, manager_a, province_a, django_assert_max_num_queries
+):
+    AnnualPlan.objects.bulk_create(
+        AnnualPlan(province=province_a, year=year, funding_level=level)
+        for year in range(2030, 2056)
+        for level in ("national", "local")
+    )
+    client = client_for(manager_a)
+    with django_assert_max_num_queries(12):
+        listed = client.get(url("plan-list"), {"year": "2031"})
+    assert {(p.year, p.funding_level) for p in listed.context["page"]} == {
+        (2031, "national"),
+        (2031, "local"),
+    }
+    assert listed.context["year"] == 2031
+    for year in ("1999", "2101", "hai", ""):
+        ignored = client.get(url("plan-list"), {"year": year})
+        assert ignored.context["page"].paginator.count == 52
+        assert ignored.context["year"] is None
+    # 50 plans a page, newest year first.
+    last = client.get(url("plan-list"), {"page": 2})
+    assert [(p.year, p.funding_level) for p in last.context["page"]] == [
+        (2030, "local"),
+        (2030, "national"),
+    ]
+
+
+def test_plan_list_counts_the_projects_of_the_plans_shown(
+    client_for, make, manager_a, province_a, django_assert_max_num_queries
+):
+    project = make(S.IN_PROGRESS)
+    AnnualPlan.objects.bulk_create(
+        AnnualPlan(province=province_a, year=year, funding_level="local")
+        for year in range(2050, 2100)
+    )
+    client = client_for(manager_a)
+    with django_assert_max_num_queries(12):
+        first = client.get(url("plan-list"))
+    assert len(first.context["page"]) == 50
+    assert {p.project_count for p in first.context["page"]} == {0}
+    assert project.plan not in list(first.context["page"])
+    with django_assert_max_num_queries(12):
+        second = client.get(url("plan-list"), {"page": 2})
+    (plan,) = second.context["page"]
+    assert plan == project.plan
+    assert plan.project_count == 1
+    assert plan.planned == 500 * MILLION
+
+
+def test_inspection_list_shows_the_overdue_unless_asked(
+    client_for, make, officer_a, commune_a1, province_a, django_assert_max_num_queries
+):
+    project = make(S.ACCEPTED)
+    Inspection.objects.filter(project=project).delete()
+    today = timezone.localdate()
+    late = today - datetime.timedelta(days=3)
+    establishments = EstablishmentFactory.create_batch(30, commune=commune_a1)
+    Inspection.objects.bulk_create(
+        Inspection(
+            project=project,
+            establishment=establishments[n],
+            province=province_a,
+            due_date=late if n % 2 else today + datetime.timedelta(days=n),
+            done_on=today if n % 3 == 0 else None,
+        )
+        for n in range(30)
+    )
+    overdue = Inspection.objects.filter(done_on__isnull=True, due_date__lt=today)
+    client = client_for(officer_a)
+    with django_assert_max_num_queries(12):
+        default = client.get(url("inspection-list"))
+    assert default.context["show"] == "overdue"
+    assert default.context["page"].paginator.count == overdue.count() == 10
+    counts = {
+        show: client.get(url("inspection-list"), {"show": show}).context["page"].paginator.count
+        for show in ("due", "done", "all", "", "no-such-view")
+    }
+    assert counts == {"due": 20, "done": 10, "all": 30, "": 30, "no-such-view": 30}
+    unknown = client.get(url("inspection-list"), {"show": "no-such-view"})
+    assert unknown.status_code == 200 and unknown.context["show"] == "no-such-view"
+    with django_assert_max_num_queries(12):
+        second = client.get(url("inspection-list"), {"show": "all", "page": 2})
+    assert len(second.context["page"]) == 5
+    assert 'class="button primary" href="?show=all"' in second.content.decode()
+    # Paging keeps the default: page 2 of the overdue, not of everything.
+    assert client.get(url("inspection-list"), {"page": 2}).context["page"].paginator.count == 10
