@@ -218,24 +218,6 @@ class KoboUploadForm(forms.Form):
     file = SpreadsheetField(label=_("Kobo / ODK export (XLSX or CSV)"))
 
 
-class NeedFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    category = forms.ModelChoiceField(
-        label=_("Activity category"), required=False, queryset=ActivityCategory.objects.all()
-    )
-    commune = CommuneField(label=_("Commune"), required=False, queryset=Commune.objects.none())
-    state = forms.ChoiceField(
-        label=_("Show"),
-        required=False,
-        choices=[
-            ("", _("All needs")),
-            ("open", _("Not yet in a project")),
-            ("drafted", _("In a project")),
-            ("met", _("Met (project accepted)")),
-        ],
-    )
-
-
 class NeedsToProjectForm(forms.Form):
     needs = forms.CharField(widget=forms.HiddenInput, required=False)
     year = forms.IntegerField(label=_("Plan year"), min_value=2000, max_value=2100)

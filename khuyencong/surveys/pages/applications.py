@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.errors import DomainError
-from khuyencong.core.pages import field_error
+from khuyencong.core.pages import field_error, list_page
 from khuyencong.core.scoping import can_write
 from khuyencong.registry import access as registry_access
 from khuyencong.registry import services as registry_services
 from khuyencong.surveys import access, workflow
+from khuyencong.surveys.filters import ApplicationFilter
 from khuyencong.surveys.forms import (
     TriageForm,
 )
@@ -30,26 +30,22 @@ from khuyencong.surveys.pages import PAGE_SIZE
 @require_GET
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = access.applications_for(request.user).select_related("commune", "category")
-    status = request.GET.get("status", "")
-    if status in Application.Status.values:
-        applications = applications.filter(status=status)
     counts = dict(
         access.applications_for(request.user)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    page = Paginator(applications.order_by("-submitted_at"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    return list_page(
         request,
+        access.applications_for(request.user).select_related("commune", "category"),
+        ApplicationFilter,
         "surveys/application_list.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": [(v, label, counts.get(v, 0)) for v, label in Application.Status.choices],
+        order=("-submitted_at",),
+        page_size=PAGE_SIZE,
+        extra=lambda filterset, page: {"status": filterset.data.get("status", "")},
+        context={
+            "statuses": [(v, label, counts.get(v, 0)) for v, label in Application.Status.choices]
         },
     )
 

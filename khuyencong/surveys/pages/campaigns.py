@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,13 +16,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_filters import FilterSet
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.forms import require_version
 from khuyencong.core.importing import FileRejected, ImportRejected
-from khuyencong.core.pages import field_error
+from khuyencong.core.pages import field_error, list_page
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune, Province
@@ -53,17 +53,16 @@ def writable_communes(user: Any, campaign: SurveyCampaign) -> Any:
 @require_GET
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = (
+    return list_page(
+        request,
         access.campaigns_for(request.user)
         .select_related("province")
-        .annotate(response_count=Count("responses"))
-        .order_by("-year", "title")
-    )
-    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
+        .annotate(response_count=Count("responses")),
+        FilterSet,  # no filter: every campaign the user sees
         "surveys/campaign_list.html",
-        {"page": page, "can_create": access.may_manage_campaigns(request.user)},
+        order=("-year", "title"),
+        page_size=PAGE_SIZE,
+        context={"can_create": access.may_manage_campaigns(request.user)},
     )
 
 
@@ -133,21 +132,19 @@ def _campaign_form(request: HttpRequest, campaign: SurveyCampaign | None) -> Htt
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_of(request, pk)
-    responses = (
+    needs = access.needs_for(request.user).filter(response__campaign=campaign)
+    return list_page(
+        request,
         access.responses_for(request.user)
         .filter(campaign=campaign)
         .select_related("establishment", "commune", "collected_by")
-        .annotate(need_count=Count("needs"))
-        .order_by("-collected_on", "-id")
-    )
-    page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
-    needs = access.needs_for(request.user).filter(response__campaign=campaign)
-    return render(
-        request,
+        .annotate(need_count=Count("needs")),
+        FilterSet,  # no filter: the campaign's responses the user sees
         "surveys/campaign_detail.html",
-        {
+        order=("-collected_on", "-id"),
+        page_size=PAGE_SIZE,
+        context={
             "campaign": campaign,
-            "page": page,
             "share": services.met_share(needs),
             "by_category": services.needs_summary(needs, "category"),
             "can_respond": can_write(request.user)

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError
+from khuyencong.core.pages import list_page
 from khuyencong.places.models import Commune
 from khuyencong.surveys import access, services
+from khuyencong.surveys.filters import NeedFilter
 from khuyencong.surveys.forms import (
-    NeedFilterForm,
     NeedsToProjectForm,
 )
+from khuyencong.surveys.models import Need
 
 # --- needs ---------------------------------------------------------------------------------------
 
@@ -31,49 +33,45 @@ from khuyencong.surveys.forms import (
 @require_GET
 @login_required
 def need_list(request: HttpRequest) -> HttpResponse:
-    needs = access.needs_for(request.user)
-    # Without a filter the page shows this year's needs; an empty year means all years.
-    query = request.GET.copy()
-    if "year" not in query:
-        query["year"] = str(timezone.localdate().year)
-    form = NeedFilterForm(query)
     province_id = user_of(request).province_id
-    if province_id:
-        cast(forms.ModelChoiceField, form.fields["commune"]).queryset = Commune.objects.filter(
-            province_id=province_id
-        ).order_by("name")
-    if form.is_valid():
-        data = form.cleaned_data
-        for name in ("year", "category", "commune"):
-            if data.get(name) not in (None, ""):
-                needs = needs.filter(**{name: data[name]})
-        state = data.get("state")
-        if state == "open":
-            needs = needs.filter(Q(project__isnull=True) | Q(project__status="cancelled"))
-        elif state == "drafted":
-            needs = needs.filter(project__isnull=False).exclude(project__status="cancelled")
-        elif state == "met":
-            needs = needs.filter(project__status__in=services.MET_STATES)
     by = request.GET.get("by") or "commune"
     if by not in services.SUMMARY_GROUPS:
         by = "commune"
-    page = Paginator(
-        needs.select_related("establishment", "commune", "category", "project", "sector"),
-        50,
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "surveys/need_list.html",
-        {
-            "form": form,
-            "page": page,
-            "by": by,
+
+    def summary(filterset: NeedFilter, page: Page[Need]) -> dict[str, Any]:
+        needs = cast(QuerySet[Need], page.paginator.object_list)  # every need listed
+        return {
             "summary": services.needs_summary(needs, by, limit=100),
             "share": services.met_share(needs),
+        }
+
+    return list_page(
+        request,
+        access.needs_for(request.user).select_related(
+            "establishment", "commune", "category", "project", "sector"
+        ),
+        NeedFilter,
+        "surveys/need_list.html",
+        page_size=50,
+        prepare=lambda filterset: _limit_communes(filterset, province_id),
+        # Without a filter the page shows this year's needs; an empty year means all years.
+        default={"year": str(timezone.localdate().year)},
+        # A filter it cannot read leaves the needs unfiltered, its error on the form.
+        invalid_lists_all=True,
+        extra=summary,
+        context={
+            "by": by,
             "plan_form": NeedsToProjectForm(initial={"year": timezone.localdate().year + 1}),
             "can_plan": access.may_plan(request.user),
         },
     )
+
+
+def _limit_communes(filterset: NeedFilter, province_id: str | None) -> None:
+    """The communes of the user's province (a national user has none to pick)."""
+    commune = cast(forms.ModelChoiceField, filterset.form.fields["commune"])
+    if province_id:
+        commune.queryset = Commune.objects.filter(province_id=province_id).order_by("name")
 
 
 @require_POST

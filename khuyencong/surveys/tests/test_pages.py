@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from khuyencong.programmes.models import Project
 from khuyencong.surveys import services
@@ -237,3 +238,132 @@ def test_a_collaborator_editing_a_campaign_gets_404_not_a_server_error(
 ):
     for pk in (campaign.pk, 987654321):
         assert client_for(collaborator_a1).get(f"/surveys/campaigns/{pk}/edit/").status_code == 404
+
+
+# --- the lists (core.pages.list_page) -------------------------------------------------------
+
+
+def _copies(need, n, **changes):
+    """``n`` copies of a need (same response, establishment, category), with ``changes``."""
+    copies = []
+    for _ in range(n):
+        copy = Need.objects.get(pk=need.pk)
+        copy.pk = None
+        for name, value in changes.items():
+            setattr(copy, name, value)
+        copies.append(copy)
+    return Need.objects.bulk_create(copies)
+
+
+def test_need_list_shows_this_year_until_asked_and_pages_by_50(
+    client_for, respond, manager_a, national, django_assert_max_num_queries
+):
+    respond()
+    need = Need.objects.get()
+    year = need.year
+    _copies(need, 50)
+    _copies(need, 3, year=year - 1)
+    client = client_for(manager_a)
+    with django_assert_max_num_queries(12):
+        first = client.get(url("need-list"))
+    assert first.context["page"].paginator.count == 51
+    assert len(first.context["page"]) == 50
+    assert first.context["share"]["needs"] == 51
+    assert first.context["filter"].form["year"].value() == str(year)
+    with django_assert_max_num_queries(12):
+        second = client.get(url("need-list"), {"page": 2})
+    assert len(second.context["page"]) == 1  # page 2 of this year's needs
+    assert client.get(url("need-list"), {"year": ""}).context["page"].paginator.count == 54
+    last_year = client.get(url("need-list"), {"year": year - 1})
+    assert last_year.context["page"].paginator.count == 3
+    assert last_year.context["summary"][0]["needs"] == 3
+    # A filter the page cannot read lists every need, unfiltered, and says why.
+    for query in ({"year": "1999"}, {"state": "no-such-state"}, {"year": "2101", "state": "met"}):
+        unread = client.get(url("need-list"), query)
+        assert unread.context["page"].paginator.count == 54
+        assert unread.context["share"]["needs"] == 54
+        assert unread.context["filter"].errors
+    html = client.get(url("need-list")).content.decode()
+    assert '<option value="" selected>' + gettext("All needs") + "</option>" in html
+    # A national user has no commune to pick: naming one is a filter it cannot read.
+    national_page = client_for(national).get(
+        url("need-list"), {"commune": need.commune_id, "year": year - 1}
+    )
+    assert national_page.context["page"].paginator.count == 54
+
+
+def test_need_list_filters_by_commune_and_category(
+    client_for, respond, manager_a, commune_a1, commune_a2
+):
+    respond()
+    need = Need.objects.get()
+    _copies(need, 2, commune=commune_a2)
+    client = client_for(manager_a)
+    in_a2 = client.get(url("need-list"), {"commune": commune_a2.pk})
+    assert in_a2.context["page"].paginator.count == 2
+    assert f">{commune_a2.name}</option>" in in_a2.content.decode()
+    other = client.get(url("need-list"), {"category": "01"})
+    assert other.context["page"].paginator.count == 0
+    assert other.context["share"]["needs"] == 0
+    assert client.get(url("need-list"), {"category": "03"}).context["share"]["needs"] == 3
+
+
+def test_application_list_by_status_and_page(
+    client_for, commune_a1, officer_a, django_assert_max_num_queries
+):
+    for n in range(26):
+        services.submit_application(
+            data=application_data(commune_a1, establishment_name=f"Cơ sở {n}"), channel="web"
+        )
+    Application.objects.filter(establishment_name="Cơ sở 0").update(
+        status=Application.Status.REJECTED
+    )
+    client = client_for(officer_a)
+    with django_assert_max_num_queries(12):
+        first = client.get(url("application-list"))
+    assert first.context["page"].paginator.count == 26 and len(first.context["page"]) == 25
+    newest = list(Application.objects.order_by("-submitted_at").values_list("pk", flat=True))
+    with django_assert_max_num_queries(12):
+        second = client.get(url("application-list"), {"page": 2})
+    assert [a.pk for a in second.context["page"]] == newest[25:]
+    rejected = client.get(url("application-list"), {"status": "rejected"})
+    assert [a.establishment_name for a in rejected.context["page"]] == ["Cơ sở 0"]
+    assert rejected.context["status"] == "rejected"
+    assert ("rejected", Application.Status.REJECTED.label, 1) in rejected.context["statuses"]
+    # A status that is not one lists every application, as "All" does.
+    unknown = client.get(url("application-list"), {"status": "lost"})
+    assert unknown.status_code == 200 and unknown.context["page"].paginator.count == 26
+    assert unknown.context["status"] == "lost"
+
+
+def test_campaign_list_and_responses_page(
+    client_for, campaign, respond, manager_a, province_a, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    SurveyCampaign.objects.bulk_create(
+        SurveyCampaign(
+            province=province_a,
+            year=2000 + n,
+            title=f"Khảo sát {n}",
+            opens_on=today,
+            closes_on=today,
+            questions=[],
+        )
+        for n in range(25)
+    )
+    client = client_for(manager_a)
+    with django_assert_max_num_queries(12):
+        first = client.get(url("campaign-list"))
+    assert first.context["page"].paginator.count == 26
+    assert first.context["page"][0] == campaign  # newest year first
+    with django_assert_max_num_queries(12):
+        second = client.get(url("campaign-list"), {"page": 2})
+    assert [c.title for c in second.context["page"]] == ["Khảo sát 0"]
+    for n in range(3):
+        respond(establishment_details={"name": f"Cơ sở {n}", "kind": "household", "sector": "a"})
+    client.get(url("campaign-detail", campaign.pk))
+    with django_assert_max_num_queries(25):
+        detail = client.get(url("campaign-detail", campaign.pk))
+    responses = list(detail.context["page"])
+    assert len(responses) == 3 and {r.need_count for r in responses} == {1}
+    assert detail.context["campaign"] == campaign and detail.context["share"]["needs"] == 3
