@@ -36,11 +36,12 @@ from rest_framework.routers import SimpleRouter
 from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
+from khuyencong.api.report_schema import SOURCE_HELP, indicator_fields, period_fields
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.steps import take_step
 from khuyencong.reports import access, consolidation, submissions
 from khuyencong.reports.forms import FORMS, FormError
-from khuyencong.reports.models import Indicator, ReportSubmission, SubmissionTransition
+from khuyencong.reports.models import ReportSubmission, SubmissionTransition
 from khuyencong.reports.periods import Period
 
 STATUSES = [submissions.ON_TIME, submissions.LATE, submissions.MISSING, submissions.PENDING]
@@ -51,26 +52,13 @@ def _snapshot_schema() -> Any:
     return inline_serializer(
         "SubmissionSnapshot",
         {
-            "unit": serializers.CharField(),
-            "unit_label": serializers.CharField(),
-            "start": serializers.DateField(),
-            "end": serializers.DateField(),
-            "period_label": serializers.CharField(),
+            **period_fields(),
             "indicators": inline_serializer(
                 "SubmissionSnapshotIndicator",
                 many=True,
                 fields={
-                    "code": serializers.CharField(),
-                    "name": serializers.CharField(),
-                    "unit": serializers.ChoiceField(choices=Indicator.Unit.choices),
-                    "value": serializers.FloatField(allow_null=True),
-                    "plan": serializers.FloatField(allow_null=True),
-                    "percent_of_plan": serializers.FloatField(allow_null=True),
-                    "previous": serializers.FloatField(allow_null=True),
-                    "change_percent": serializers.FloatField(allow_null=True),
-                    "source": serializers.CharField(
-                        help_text="`records`, `aggregates`, `mixed` or `none`."
-                    ),
+                    **indicator_fields(),
+                    "source": serializers.CharField(help_text=SOURCE_HELP),
                     "note": serializers.CharField(),
                 },
             ),
@@ -285,11 +273,7 @@ def _consolidation_schema() -> Any:
     return inline_serializer(
         "ReportConsolidation",
         {
-            "unit": serializers.CharField(),
-            "unit_label": serializers.CharField(),
-            "start": serializers.DateField(),
-            "end": serializers.DateField(),
-            "period_label": serializers.CharField(),
+            **period_fields(),
             "kind": serializers.CharField(help_text=KIND_HELP),
             "due": serializers.DateField(help_text="The day the reports were due."),
             "submitted": serializers.IntegerField(help_text="How many provinces submitted."),
@@ -327,14 +311,7 @@ def _consolidation_schema() -> Any:
                 "ConsolidationIndicator",
                 many=True,
                 fields={
-                    "code": serializers.CharField(),
-                    "name": serializers.CharField(),
-                    "unit": serializers.ChoiceField(choices=Indicator.Unit.choices),
-                    "value": serializers.FloatField(allow_null=True),
-                    "plan": serializers.FloatField(allow_null=True),
-                    "percent_of_plan": serializers.FloatField(allow_null=True),
-                    "previous": serializers.FloatField(allow_null=True),
-                    "change_percent": serializers.FloatField(allow_null=True),
+                    **indicator_fields(),
                     "provinces": serializers.IntegerField(
                         help_text="Submitted reports giving this figure."
                     ),

@@ -27,9 +27,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from khuyencong.api.permissions import WritingRole
+from khuyencong.api.report_schema import SOURCES, indicator_fields, period_fields
 from khuyencong.api.schema import AutoSchema
 from khuyencong.reports import access, exporting, impact, impact_report, quality, summary
-from khuyencong.reports.models import Indicator
 from khuyencong.reports.periods import Period
 
 # --- reports ----------------------------------------------------------------------------------
@@ -47,15 +47,8 @@ def _summary_rows() -> Any:
         "SummaryIndicator",
         many=True,
         fields={
-            "code": serializers.CharField(),
-            "name": serializers.CharField(),
-            "unit": serializers.ChoiceField(choices=Indicator.Unit.choices),
-            "value": serializers.FloatField(allow_null=True),
-            "plan": serializers.FloatField(allow_null=True),
-            "percent_of_plan": serializers.FloatField(allow_null=True),
-            "previous": serializers.FloatField(allow_null=True),
-            "change_percent": serializers.FloatField(allow_null=True),
-            "source": serializers.ChoiceField(choices=["records", "aggregates", "mixed", "none"]),
+            **indicator_fields(),
+            "source": serializers.ChoiceField(choices=SOURCES),
             "note": serializers.CharField(help_text="Why a value is missing, when it is."),
             "completeness": inline_serializer(
                 "SummaryCompleteness",
@@ -183,11 +176,7 @@ class SummaryView(APIView):
             (200, "application/json"): inline_serializer(
                 "ReportSummary",
                 {
-                    "unit": serializers.CharField(),
-                    "unit_label": serializers.CharField(),
-                    "start": serializers.DateField(),
-                    "end": serializers.DateField(),
-                    "period_label": serializers.CharField(),
+                    **period_fields(),
                     "indicators": _summary_rows(),
                     "narrative": serializers.CharField(),
                 },

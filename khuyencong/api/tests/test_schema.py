@@ -74,3 +74,38 @@ def test_the_docs_use_only_local_assets(client, db):
             assert served["Content-Type"].startswith("application/javascript")
             assert "/api/schema/" in served.content.decode()
         b"".join(served.streaming_content if served.streaming else [served.content])
+
+
+def test_the_report_responses_describe_periods_and_indicator_rows_alike(client, db):
+    """One definition (api/report_schema.py) for the summary, a submitted snapshot and a
+    consolidation: the same leading fields, in the same order, then each one's own."""
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+
+    def fields(name):
+        return list(components[name]["properties"].items())
+
+    row = fields("SummaryIndicator")[:8]
+    assert [name for name, _field in row] == [
+        "code", "name", "unit", "value", "plan", "percent_of_plan", "previous", "change_percent",
+    ]  # fmt: skip
+    for name, own in (
+        ("SummaryIndicator", ["source", "note", "completeness", "comparable",
+                              "comparable_note", "previous_source"]),
+        ("SubmissionSnapshotIndicator", ["source", "note"]),
+        ("ConsolidationIndicator", ["provinces", "note"]),
+    ):  # fmt: skip
+        assert fields(name)[:8] == row
+        assert [key for key, _field in fields(name)[8:]] == own
+    period = fields("ReportSummary")[:5]
+    assert [name for name, _field in period] == [
+        "unit",
+        "unit_label",
+        "start",
+        "end",
+        "period_label",
+    ]
+    for name in ("SubmissionSnapshot", "ReportConsolidation"):
+        assert fields(name)[:5] == period
+    source = components["SubmissionSnapshotIndicator"]["properties"]["source"]["description"]
+    assert source == "`records`, `aggregates`, `mixed` or `none`."
