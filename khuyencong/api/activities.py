@@ -43,7 +43,7 @@ from khuyencong.activities.models import (
 )
 from khuyencong.api.params import ID_BOUNDS, YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
-from khuyencong.api.permissions import WritingRole
+from khuyencong.api.permissions import WritingRole, writes
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.core.querying import count_of
@@ -66,10 +66,6 @@ COMMON = [
     "updated_at",
 ]
 STALE = "Someone saved the record after the `version` you sent."
-
-
-def _write(request: Request) -> bool:
-    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def _establishment_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
@@ -381,7 +377,7 @@ class ActivityViewSet(
     def get_queryset(self) -> QuerySet[Any]:
         model = self.model
         return (
-            access.records_for(self.request.user, model, write=_write(self.request))
+            access.records_for(self.request.user, model, write=writes(self.request))
             .select_related(*self.related)
             .order_by(f"-{model.PERIOD_FIELD}", "-id")
         )
@@ -623,7 +619,7 @@ class StaffCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[StaffCount]:
-        return access.staff_counts_for(self.request.user, write=_write(self.request)).order_by(
+        return access.staff_counts_for(self.request.user, write=writes(self.request)).order_by(
             "province_id", "-year"
         )
 

@@ -28,7 +28,7 @@ from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole
 from khuyencong.api.schema import AutoSchema
-from khuyencong.api.steps import step_rows, take_step
+from khuyencong.api.steps import TransitionsMixin
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.awards import access, services
 from khuyencong.awards.models import (
@@ -44,10 +44,6 @@ from khuyencong.places.models import Commune, LegacyDistrict, Province, Region
 from khuyencong.registry.models import Establishment, Product
 
 MAX_INT = 2_147_483_647
-
-
-def _write(request: Request) -> bool:
-    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def _score(options: dict[str, Any]) -> serializers.DecimalField:
@@ -385,9 +381,26 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "begun the criteria, pass mark and council are fixed; a closed round is final (409)."
         )
     ),
+    transitions=[
+        extend_schema(
+            methods=["POST"],
+            request=RoundTransitionSerializer,
+            responses=AwardRoundSerializer,
+            description=(
+                'Take a workflow step: `{"action": "start_scoring"|"reopen"|"close", "note", '
+                '"closing_date"}`. `close` computes the results: each entry then shows '
+                "`average`, `certified`, `certificate_number` and `valid_until`. A step not "
+                "allowed from the round's status answers 409."
+            ),
+        ),
+        extend_schema(
+            methods=["GET"], responses=None, description="The round's steps, oldest first."
+        ),
+    ],
 )
 @extend_schema(tags=["awards"])
 class AwardRoundViewSet(
+    TransitionsMixin,
     VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -396,6 +409,7 @@ class AwardRoundViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = AwardRoundSerializer
+    transition_serializer = RoundTransitionSerializer
     parser_classes = PARSERS
     schema = AutoSchema()
     permission_classes = [WritingRole]
@@ -435,32 +449,13 @@ class AwardRoundViewSet(
         )
         return Response(self._read(updated))
 
+    def check_step(self, request: Request, obj: AwardRound) -> None:
+        if not access.may_manage(request.user, obj):
+            raise PermissionDenied(_("You may not take the steps of this round."))
+
     def _read(self, round: AwardRound) -> dict[str, Any]:
         fresh = access.with_counts(AwardRound.objects.filter(pk=round.pk), self.request.user)
         return AwardRoundSerializer(fresh.get(), context=self.get_serializer_context()).data
-
-    @extend_schema(methods=["GET"], responses=None, description="The round's steps, oldest first.")
-    @extend_schema(
-        methods=["POST"],
-        request=RoundTransitionSerializer,
-        responses=AwardRoundSerializer,
-        description=(
-            'Take a workflow step: `{"action": "start_scoring"|"reopen"|"close", "note", '
-            '"closing_date"}`. `close` computes the results: each entry then shows '
-            "`average`, `certified`, `certificate_number` and `valid_until`. A step not "
-            "allowed from the round's status answers 409."
-        ),
-    )
-    @action(detail=True, methods=["get", "post"])
-    def transitions(self, request: Request, pk: str | None = None) -> Response:
-        round = self.get_object()
-        if request.method == "GET":
-            return Response(step_rows(round))
-        if not access.may_manage(request.user, round):
-            raise PermissionDenied(_("You may not take the steps of this round."))
-        serializer = RoundTransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(self._read(take_step(request, round, serializer.validated_data)))
 
     @extend_schema(
         methods=["GET"],

@@ -17,7 +17,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,9 +24,9 @@ from rest_framework.response import Response
 from khuyencong.accounts.requests import user_of
 from khuyencong.api.fields import related_field
 from khuyencong.api.parsers import PARSERS
-from khuyencong.api.permissions import WritingRole
+from khuyencong.api.permissions import WritingRole, writes
 from khuyencong.api.schema import AutoSchema
-from khuyencong.api.steps import step_rows, take_step
+from khuyencong.api.steps import TransitionsMixin
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.network import access, deadlines, services
 from khuyencong.network.models import (
@@ -42,10 +41,6 @@ from khuyencong.places.models import Commune, Province
 from khuyencong.registry.models import Sector
 
 MAX_INT = 2_147_483_647
-
-
-def _write(request: Request) -> bool:
-    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 # --- collaborators ------------------------------------------------------------------------
@@ -145,7 +140,7 @@ class CollaboratorViewSet(
 
     def get_queryset(self) -> QuerySet[Collaborator]:
         return _with_communes(
-            access.collaborators_for(self.request.user, write=_write(self.request))
+            access.collaborators_for(self.request.user, write=writes(self.request))
         ).order_by("province_id", "full_name", "id")
 
     def _check_role(self) -> None:
@@ -409,9 +404,25 @@ def _with_lines(queryset: Any) -> QuerySet[QuarterlyReport]:
     partial_update=extend_schema(
         description="Edit a draft or returned report; send `version` to refuse a stale edit (409)."
     ),
+    transitions=[
+        extend_schema(
+            methods=["POST"],
+            request=ReportTransitionSerializer,
+            responses=CollaboratorReportSerializer,
+            description=(
+                'Take a workflow step: `{"action": "submit"|"accept"|"return", "note"}`; a return '
+                'needs `"reason"` (400 on `reason` without one). A step not allowed from the '
+                "report's status, or for the caller's role, answers 409. Answers the report."
+            ),
+        ),
+        extend_schema(
+            methods=["GET"], responses=None, description="The report's steps, oldest first."
+        ),
+    ],
 )
 @extend_schema(tags=["network"])
 class ReportViewSet(
+    TransitionsMixin,
     VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -419,6 +430,7 @@ class ReportViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = CollaboratorReportSerializer
+    transition_serializer = ReportTransitionSerializer
     parser_classes = PARSERS
     schema = AutoSchema()
     permission_classes = [WritingRole]
@@ -431,7 +443,7 @@ class ReportViewSet(
 
     def get_queryset(self) -> QuerySet[QuarterlyReport]:
         return _with_lines(
-            access.reports_for(self.request.user, write=_write(self.request))
+            access.reports_for(self.request.user, write=writes(self.request))
         ).order_by("-year", "-quarter", "collaborator_id", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -480,23 +492,3 @@ class ReportViewSet(
     def _read(self, report: QuarterlyReport) -> dict[str, Any]:
         fresh = _with_lines(QuarterlyReport.objects).get(pk=report.pk)
         return CollaboratorReportSerializer(fresh, context=self.get_serializer_context()).data
-
-    @extend_schema(methods=["GET"], responses=None, description="The report's steps, oldest first.")
-    @extend_schema(
-        methods=["POST"],
-        request=ReportTransitionSerializer,
-        responses=CollaboratorReportSerializer,
-        description=(
-            'Take a workflow step: `{"action": "submit"|"accept"|"return", "note"}`; a return '
-            'needs `"reason"` (400 on `reason` without one). A step not allowed from the '
-            "report's status, or for the caller's role, answers 409. Answers the report."
-        ),
-    )
-    @action(detail=True, methods=["get", "post"])
-    def transitions(self, request: Request, pk: str | None = None) -> Response:
-        report = self.get_object()
-        if request.method == "GET":
-            return Response(step_rows(report))
-        serializer = ReportTransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(self._read(take_step(request, report, serializer.validated_data)))

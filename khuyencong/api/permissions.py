@@ -10,6 +10,13 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from khuyencong.core.scoping import can_write, is_admin
 
 
+def writes(request: Any) -> bool:
+    """Whether the request would change something: a scoped viewset then looks the record up
+    among those the caller may change (``<app>.access``, ``write=True``), so one they may
+    only read answers 404, like a missing one. Every scoped viewset asks this one question."""
+    return request.method not in SAFE_METHODS
+
+
 class IsAdministrator(BasePermission):
     """Superusers and users with the administrator role."""
 

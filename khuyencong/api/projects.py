@@ -24,9 +24,9 @@ from rest_framework.views import APIView
 
 from khuyencong.accounts.requests import user_of
 from khuyencong.api.parsers import PARSERS
-from khuyencong.api.permissions import WritingRole
+from khuyencong.api.permissions import WritingRole, writes
 from khuyencong.api.schema import AutoSchema
-from khuyencong.api.steps import step_rows, take_step
+from khuyencong.api.steps import TransitionsMixin, take_step
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.models import Commune, Province
@@ -273,6 +273,29 @@ def _service_data(validated: dict[str, Any]) -> dict[str, Any]:
 CONFLICT_STEP = "The step is not allowed from the project's status or for the caller's role, or the `version` is stale."
 
 
+class AmountMap(serializers.DictField):
+    child = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default=""
+    )
+    decision_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    decision_date = serializers.DateField(required=False)
+    accepted_on = serializers.DateField(required=False)
+    minutes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    actual_outputs = AmountMap(required=False)
+    settled_on = serializers.DateField(required=False)
+    spending = AmountMap(required=False)
+    budget = AmountMap(required=False)
+    outputs = AmountMap(required=False)
+    end_date = serializers.DateField(required=False)
+
+
 @extend_schema_view(
     list=extend_schema(description="Projects in the caller's scope, newest year first."),
     create=extend_schema(
@@ -285,9 +308,29 @@ CONFLICT_STEP = "The step is not allowed from the project's status or for the ca
         description="Edit a draft or returned project; send `version` to refuse a stale edit (409)."
     ),
     destroy=extend_schema(description="Delete a draft that was never submitted (else 409)."),
+    transitions=[
+        extend_schema(
+            methods=["POST"],
+            request=None,
+            description=(
+                'Take a workflow step: `{"action": …, "note": …}` plus what the step needs '
+                "(approve: `decision_number`, `decision_date`; accept: `accepted_on`, `minutes`, "
+                "`actual_outputs` {indicator: int}; settle: `settled_on`, `spending` {source: int}; "
+                "adjust: `budget` {source: int}, `outputs` {indicator: int}, `end_date`, decision). "
+                "A step refused by a support cap or eligibility answers 409 with `refusals`; a "
+                "manager may send `override_reason` to go ahead. Answers the project."
+            ),
+        ),
+        extend_schema(
+            methods=["GET"],
+            responses=None,
+            description="The project's workflow steps, oldest first.",
+        ),
+    ],
 )
 @extend_schema(tags=["programmes"])
 class ProjectViewSet(
+    TransitionsMixin,
     VersionRequiredMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -296,6 +339,8 @@ class ProjectViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ProjectSerializer
+    transition_serializer = TransitionSerializer
+    step_columns = ("override_reason", "overridden")
     parser_classes = PARSERS
     schema = AutoSchema()
     permission_classes = [WritingRole]
@@ -309,7 +354,7 @@ class ProjectViewSet(
     }
 
     def get_queryset(self) -> QuerySet[Project]:
-        write = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        write = writes(self.request)
         return (
             projects_for(self.request.user, write=write)
             .prefetch_related(
@@ -380,32 +425,6 @@ class ProjectViewSet(
         )
         return ProjectSerializer(fresh, context=self.get_serializer_context()).data
 
-    @extend_schema(
-        methods=["GET"],
-        responses=None,
-        description="The project's workflow steps, oldest first.",
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=None,
-        description=(
-            'Take a workflow step: `{"action": …, "note": …}` plus what the step needs '
-            "(approve: `decision_number`, `decision_date`; accept: `accepted_on`, `minutes`, "
-            "`actual_outputs` {indicator: int}; settle: `settled_on`, `spending` {source: int}; "
-            "adjust: `budget` {source: int}, `outputs` {indicator: int}, `end_date`, decision). "
-            "A step refused by a support cap or eligibility answers 409 with `refusals`; a "
-            "manager may send `override_reason` to go ahead. Answers the project."
-        ),
-    )
-    @action(detail=True, methods=["get", "post"])
-    def transitions(self, request: Request, pk: str | None = None) -> Response:
-        project = self.get_object()
-        if request.method == "GET":
-            return Response(step_rows(project, "override_reason", "overridden"))
-        serializer = TransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(self._read(take_step(request, project, serializer.validated_data)))
-
     @extend_schema(methods=["GET"], responses=None, description="Disbursements of the project.")
     @extend_schema(
         methods=["POST"],
@@ -436,29 +455,6 @@ def _attach_beneficiaries(projects: list[Project]) -> None:
     for project in projects:
         # Read by the serializer in place of a prefetch; not a model field.
         project._beneficiary_rows = rows[project.pk]  # type: ignore[attr-defined]
-
-
-class AmountMap(serializers.DictField):
-    child = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT)
-
-
-class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=ACTIONS)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
-    override_reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, default=""
-    )
-    decision_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    decision_date = serializers.DateField(required=False)
-    accepted_on = serializers.DateField(required=False)
-    minutes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    actual_outputs = AmountMap(required=False)
-    settled_on = serializers.DateField(required=False)
-    spending = AmountMap(required=False)
-    budget = AmountMap(required=False)
-    outputs = AmountMap(required=False)
-    end_date = serializers.DateField(required=False)
 
 
 class DisbursementSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from khuyencong.api.params import ID_BOUNDS, YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
-from khuyencong.api.permissions import WritingRole
+from khuyencong.api.permissions import WritingRole, writes
 from khuyencong.api.schema import AutoSchema
 from khuyencong.api.versioning import VersionRequiredMixin
 from khuyencong.places.models import Commune, LegacyCommune, Province
@@ -231,7 +231,7 @@ class EstablishmentViewSet(
     }
 
     def get_queryset(self) -> QuerySet[Establishment]:
-        write = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        write = writes(self.request)
         return establishments_for(self.request.user, write=write)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:

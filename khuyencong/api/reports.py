@@ -31,7 +31,7 @@ from rest_framework.routers import SimpleRouter
 
 from khuyencong.api.params import YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
-from khuyencong.api.permissions import WritingRole
+from khuyencong.api.permissions import WritingRole, writes
 from khuyencong.api.report_forms import FormListView, FormView
 from khuyencong.api.report_summaries import DataQualityView, ImpactView, SummaryView
 from khuyencong.api.schema import AutoSchema
@@ -41,10 +41,6 @@ from khuyencong.reports.models import AggregateValue, Indicator, UnitKind
 
 MAX_INT = 2_147_483_647
 MAX_BATCH = 5_000
-
-
-def _write(request: Request) -> bool:
-    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 # --- the catalogue ----------------------------------------------------------------------------
@@ -233,7 +229,7 @@ class AggregateViewSet(
 
     def get_queryset(self) -> QuerySet[AggregateValue]:
         return (
-            access.aggregates_for(self.request.user, write=_write(self.request))
+            access.aggregates_for(self.request.user, write=writes(self.request))
             .select_related("indicator", "entered_by")
             .order_by(
                 "province_id", "indicator__order", "unit_kind", "unit_code", "start", "end", "id"

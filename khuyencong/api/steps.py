@@ -8,14 +8,24 @@ of scope, 403 for a role that may never, 409 for a step not allowed now or a sta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db.models import Model
+from rest_framework.decorators import action
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.viewsets import GenericViewSet
 
 from khuyencong.core.workflow import workflow_for
 
 M = TypeVar("M", bound=Model)
+
+if TYPE_CHECKING:
+    _ViewBase = GenericViewSet
+else:
+    # A mixin of DRF's generic viewsets: typed as one, a plain class at run time.
+    _ViewBase = object
 
 
 def step_rows(obj: Model, *extra: str) -> list[dict[str, Any]]:
@@ -50,3 +60,30 @@ def take_step(request: Request, obj: M, validated: Mapping[str, Any]) -> M:
     return workflow_for(obj).transition(
         obj, action, request.user, note=note, expected_version=expected_version, **data
     )
+
+
+# The ``transitions`` action of a viewset whose records have a workflow, written once:
+# ``GET /…/{id}/transitions/`` lists the steps taken (``step_rows``), ``POST`` validates the
+# body with ``transition_serializer`` and takes the step (``take_step``), answering the moved
+# record as the viewset reads it (its ``_read``). A viewset declares the serializer, the extra
+# columns its transition rows have, and its schema with ``extend_schema_view(transitions=[…])``.
+# (A comment, not a docstring: drf-spectacular would describe the viewsets with it.)
+class TransitionsMixin(_ViewBase):
+    transition_serializer: ClassVar[type[Serializer[Any]]]
+    step_columns: ClassVar[tuple[str, ...]] = ()
+
+    def _read(self, obj: Any) -> Any:
+        raise NotImplementedError
+
+    def check_step(self, request: Request, obj: Any) -> None:
+        """Refuse a step before its body is read (``PermissionDenied``); none by default."""
+
+    @action(detail=True, methods=["get", "post"])
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        obj = self.get_object()
+        if request.method == "GET":
+            return Response(step_rows(obj, *self.step_columns))
+        self.check_step(request, obj)
+        serializer = self.transition_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(self._read(take_step(request, obj, serializer.validated_data)))

@@ -517,7 +517,7 @@ class ApplicationViewSet(
         application = self.get_object()
         serializer = TriageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not access.applications_for(request.user, write=True).filter(pk=application.pk).exists():
+        if not access.APPLICATIONS.may_change(request.user, application):
             raise PermissionDenied(_("You may not triage applications here."))
         application = workflow.triage_application(
             actor=request.user,
