@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 
@@ -18,3 +20,30 @@ class IntegerFilter(django_filters.Filter):
     decimals."""
 
     field_class = forms.IntegerField
+
+
+class CheckboxFilter(django_filters.Filter):
+    """A tick box (``forms.BooleanField``) that narrows the list to ``field_name`` true when
+    ticked and leaves it whole when not; django-filter's ``BooleanFilter`` is a yes/no/unknown
+    select instead."""
+
+    field_class = forms.BooleanField
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        # Unticked is ``False``, which django-filter does not take for empty.
+        return super().filter(qs, True) if value else qs
+
+
+class ShownByChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of records shown by one of their attributes (a province by its name, an
+    indicator by its label) instead of ``str()``."""
+
+    def __init__(self, *args: Any, shown_by: str, **kwargs: Any) -> None:
+        self.shown_by = shown_by
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self) -> Any:
+        field = super().field
+        field.label_from_instance = lambda obj: str(getattr(obj, self.shown_by))
+        return field

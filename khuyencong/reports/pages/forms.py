@@ -148,28 +148,6 @@ class UnitForm(forms.Form):
         return f"{COMMUNE}:{commune}" if commune else self.cleaned_data["unit"]
 
 
-class AggregateFilterForm(forms.Form):
-    indicator = forms.ModelChoiceField(
-        label=gettext_lazy("Indicator"),
-        queryset=Indicator.objects.order_by("order", "code"),
-        required=False,
-        to_field_name="code",
-    )
-    unit_kind = forms.ChoiceField(
-        label=gettext_lazy("Kind of place"),
-        choices=[("", "—"), *UnitKind.choices],
-        required=False,
-    )
-    unit_code = forms.CharField(label=gettext_lazy("Place code"), required=False, max_length=5)
-    province = forms.ModelChoiceField(
-        label=gettext_lazy("Province"), queryset=Province.objects.order_by("name"), required=False
-    )
-    year = forms.IntegerField(
-        label=gettext_lazy("Year"), required=False, min_value=1990, max_value=2100
-    )
-    declared = forms.BooleanField(label=gettext_lazy("Declared totals only"), required=False)
-
-
 class AggregateForm(forms.Form):
     """One value (``reports.services`` checks it)."""
 
@@ -235,6 +213,5 @@ class ImportForm(forms.Form):
 
 # People pick an indicator by its name; its code is for files and the API (the import
 # template lists both).
-for _form in (AggregateFilterForm, AggregateForm):
-    _indicator = cast(forms.ModelChoiceField, _form.base_fields["indicator"])
-    _indicator.label_from_instance = lambda indicator: indicator.label  # type: ignore[method-assign,assignment]  # Django documents overriding it per field
+_indicator = cast(forms.ModelChoiceField, AggregateForm.base_fields["indicator"])
+_indicator.label_from_instance = lambda indicator: indicator.label  # type: ignore[method-assign,assignment]  # Django documents overriding it per field

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyencong.core.errors import DomainError
+from khuyencong.core.filters import drop_filters
+from khuyencong.core.pages import list_page
 from khuyencong.places.models import Province, Region
 from khuyencong.reports import access, consolidation, submissions, workflow
 from khuyencong.reports.documents import DocumentError, form_file
+from khuyencong.reports.filters import SubmissionFilter
 from khuyencong.reports.forms import FORMS
 from khuyencong.reports.forms.base import OfficialForm
 from khuyencong.reports.models import ReportSubmission
@@ -99,25 +102,6 @@ class SubmitForm(PeriodFields):
             self.fields["province"].widget = forms.HiddenInput()
 
 
-class ListFilterForm(forms.Form):
-    province = forms.ModelChoiceField(
-        label=gettext_lazy("Province"), queryset=Province.objects.order_by("name"), required=False
-    )
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Report"),
-        choices=[("", "—"), *ReportSubmission.Kind.choices],
-        required=False,
-    )
-    year = forms.IntegerField(
-        label=gettext_lazy("Year"), min_value=1990, max_value=2100, required=False
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if access.bound_province(user):
-            del self.fields["province"]
-
-
 class ConsolidationForm(PeriodFields):
     unit = forms.ChoiceField(label=gettext_lazy("Region or country"))
 
@@ -165,40 +149,35 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     period" form for those who submit."""
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
-    form = ListFilterForm(request.GET or None, user=request.user)
-    rows = access.submissions_for(request.user)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("province"):
-            rows = rows.filter(province=data["province"])
-        if data["kind"]:
-            rows = rows.filter(kind=data["kind"])
-        if data["year"]:
-            rows = rows.filter(end__year=data["year"])
-    elif form.is_bound:
-        rows = rows.none()
-    page = Paginator(
-        rows.select_related("province")
-        .defer("snapshot")
-        .order_by("-end", "province_id", "-version", "-id"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    for submission in page.object_list:
-        submission.due = submissions.due_date(
-            Period(submission.start, submission.end), submission.kind
-        )
-        submission.late = submission.version == 1 and (
-            timezone.localdate(submission.submitted_at) > submission.due
-        )
-    may_submit = access.may_submit(request.user)
-    return render(
+    user = request.user
+
+    def prepare(filterset: SubmissionFilter) -> None:
+        if access.bound_province(user):
+            drop_filters(filterset, "province")
+
+    def mark_late(filterset: SubmissionFilter, page: Page[ReportSubmission]) -> dict[str, Any]:
+        for submission in page.object_list:
+            submission.due = submissions.due_date(
+                Period(submission.start, submission.end), submission.kind
+            )
+            submission.late = submission.version == 1 and (
+                timezone.localdate(submission.submitted_at) > submission.due
+            )
+        return {"form": filterset.form}
+
+    may_submit = access.may_submit(user)
+    return list_page(
         request,
+        access.submissions_for(user).select_related("province").defer("snapshot"),
+        SubmissionFilter,
         "reports/staff/submission_list.html",
-        {
-            "form": form,
-            "page": page,
-            "submit_form": SubmitForm(user=request.user) if may_submit else None,
-            "may_consolidate": access.may_consolidate(request.user),
+        order=("-end", "province_id", "-version", "-id"),
+        page_size=PAGE_SIZE,
+        prepare=prepare,
+        extra=mark_late,
+        context={
+            "submit_form": SubmitForm(user=user) if may_submit else None,
+            "may_consolidate": access.may_consolidate(user),
             "here": "submissions",
         },
     )

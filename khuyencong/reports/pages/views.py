@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -21,12 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from khuyencong.core.errors import DomainError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.importing import FileRejected, ImportRejected
+from khuyencong.core.pages import list_page
 from khuyencong.reports import access, charts, overview, quality, services, summary
+from khuyencong.reports.filters import AggregateFilter
 from khuyencong.reports.importing import COLUMNS, AggregateImporter, build_template
 from khuyencong.reports.models import AggregateValue
 from khuyencong.reports.pages.forms import (
     AggregateEditForm,
-    AggregateFilterForm,
     AggregateForm,
     ImportForm,
     SummaryForm,
@@ -107,39 +107,17 @@ def quality_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def aggregate_list(request: HttpRequest) -> HttpResponse:
-    form = AggregateFilterForm(request.GET or None)
-    values = access.aggregates_for(request.user)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["indicator"]:
-            values = values.filter(indicator=data["indicator"])
-        if data["unit_kind"]:
-            values = values.filter(unit_kind=data["unit_kind"])
-        if data["unit_code"]:
-            values = values.filter(unit_code=data["unit_code"].strip())
-        if data["province"]:
-            values = values.filter(province=data["province"])
-        if data["year"]:
-            values = values.filter(start__year__lte=data["year"], end__year__gte=data["year"])
-        if data["declared"]:
-            values = values.filter(is_declared_total=True)
-    elif form.is_bound:
-        values = values.none()
-    page = Paginator(
-        values.select_related("indicator", "province", "legacy_province", "commune").order_by(
-            "province_id", "indicator__order", "unit_kind", "unit_code", "start", "end", "id"
-        ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
+        access.aggregates_for(request.user).select_related(
+            "indicator", "province", "legacy_province", "commune"
+        ),
+        AggregateFilter,
         "reports/staff/aggregate_list.html",
-        {
-            "form": form,
-            "page": page,
-            "may_enter": access.may_enter(request.user),
-            "here": "aggregates",
-        },
+        order=("province_id", "indicator__order", "unit_kind", "unit_code", "start", "end", "id"),
+        page_size=PAGE_SIZE,
+        extra=lambda filterset, _page: {"form": filterset.form},
+        context={"may_enter": access.may_enter(request.user), "here": "aggregates"},
     )
 
 
