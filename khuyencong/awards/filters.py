@@ -3,26 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
 
 from khuyencong.awards.models import AwardRound, Level
-from khuyencong.core.filters import IntegerFilter
+from khuyencong.core.filters import IntegerFilter, ShownByChoiceFilter
 from khuyencong.places.models import Province
-
-
-class NamedModelChoiceField(ModelChoiceField):
-    """A choice of records with a ``name``, shown by it alone (a province)."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
-class NamedChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = NamedModelChoiceField
 
 
 class RoundFilter(django_filters.FilterSet):
@@ -32,11 +18,12 @@ class RoundFilter(django_filters.FilterSet):
     year = IntegerFilter(label=_("Year"), min_value=2000, max_value=2100)
     # Dropped for a province's staff: they see their own rounds and the region and
     # national ones.
-    province = NamedChoiceFilter(
+    province = ShownByChoiceFilter(
         label=_("Province"),
         queryset=Province.objects.all(),
         empty_label=_("All provinces"),
         to_field_name="code",
+        shown_by="name",
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=AwardRound.Status.choices, empty_label=_("All statuses")

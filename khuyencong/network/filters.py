@@ -11,6 +11,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.core.filters import ShownByChoiceFilter
 from khuyencong.core.forms import choice
 from khuyencong.network.models import Collaborator, Difficulty, QuarterlyReport
 from khuyencong.network.quarters import finished_quarters, parse_period, quarter_of
@@ -57,8 +58,10 @@ class DifficultyFilter(django_filters.FilterSet):
     topic = django_filters.ChoiceFilter(
         label=_("Topic"), choices=Difficulty.Topic.choices, empty_label="—"
     )
-    # The communes of the province chosen, set by the page.
-    commune = django_filters.ModelChoiceFilter(label=_("Commune"), queryset=Commune.objects.none())
+    # The communes of the province chosen, set by the page; the province is implied.
+    commune = ShownByChoiceFilter(
+        label=_("Commune"), queryset=Commune.objects.none(), shown_by="name"
+    )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"), queryset=Province.objects.all()
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from khuyencong.accounts.requests import user_of
 from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.filters import drop_filters
-from khuyencong.core.forms import label_choices, model_choice
+from khuyencong.core.forms import model_choice
 from khuyencong.core.pages import field_error, list_page
 from khuyencong.core.scoping import is_admin
 from khuyencong.network import access, services
@@ -48,9 +48,9 @@ def difficulty_list(request: HttpRequest) -> HttpResponse:
         if province is None:
             drop_filters(filterset, "commune")
         else:
-            communes = model_choice(filterset.form, "commune")
-            communes.queryset = Commune.objects.filter(province_id=province.pk).order_by("name")
-            label_choices(communes, lambda commune: commune.name)
+            model_choice(filterset.form, "commune").queryset = Commune.objects.filter(
+                province_id=province.pk
+            ).order_by("name")
 
     record_form = None
     if province is not None and may_manage(user, province.pk):
