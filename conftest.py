@@ -171,6 +171,15 @@ def vietnamese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def empty_report_cache():
+    """Each test starts with no cached report figures: a value cached by an earlier test, whose
+    rows were rolled back, must not answer for this test's rows (reports/cache.py)."""
+    from django.core.cache import caches
+
+    caches["reports"].clear()
+
+
 def read_db(query):
     """Run a database read from a browser test and close the connection it opened.
 

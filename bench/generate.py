@@ -45,6 +45,7 @@ from run import fill_establishments  # noqa: E402
 from surveys import fill_surveys  # noqa: E402
 
 from khuyencong.accounts.models import User  # noqa: E402
+from khuyencong.core import dataversions  # noqa: E402
 from khuyencong.places.models import Province  # noqa: E402
 from khuyencong.programmes.models import Project  # noqa: E402
 from khuyencong.registry.models import Establishment  # noqa: E402
@@ -70,6 +71,9 @@ def generate() -> dict:
     ]:
         with timed(label):
             fill()
+    # The rows went in without save signals: raise every data version so no cached report
+    # figure computed before (another run, a shared cache) is served (reports/cache.py).
+    dataversions.bump_everywhere()
     with timed("analyze"):
         analyze()
     return {

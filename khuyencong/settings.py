@@ -159,6 +159,12 @@ REPLICA_READ_VIEWS = frozenset(
         "reports:forms",
         "reports:impact",
         "reports:quality",
+        # The API's report views: after authenticating the caller on the primary
+        # (api/replica.py).
+        "api-report-summary",
+        "api-report-form",
+        "api-data-quality",
+        "api-report-impact",
     }
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -221,13 +227,33 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # form fields; uploaded files stream to disk
 
 # Cache: Redis when REDIS_URL is set (several app servers share it), else per-process memory.
+# ``reports`` holds the computed report figures (reports/cache.py); its keys carry the data
+# versions read from the database, so it is correct whether or not the processes share it.
 REDIS_URL = env_str("REDIS_URL")
+_REPORTS_CACHE: dict[str, object]
 if REDIS_URL:
+    _REPORTS_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "reports",
+    }
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "reports": _REPORTS_CACHE,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _REPORTS_CACHE = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reports",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "reports": _REPORTS_CACHE,
+    }
 
 # Background work (core/jobs.py). Without a worker, tasks run inline right after the commit
 # that created them; TASKS_BACKEND=database queues them in the database for `manage.py db_worker`.

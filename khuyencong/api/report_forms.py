@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from khuyencong.api.permissions import WritingRole
+from khuyencong.api.replica import ReplicaReadView
 from khuyencong.api.report_summaries import (
     UNIT_PARAMETER,
     DocxRenderer,
@@ -116,7 +117,7 @@ class FormListView(APIView):
         return Response([{"code": code, "title": title} for code, title in FORMS.items()])
 
 
-class FormView(APIView):
+class FormView(ReplicaReadView):
     """One official report form for a place and a period, computed from the records (and
     from aggregate values for the days before a province's records start). With
     `format=xlsx`, `docx` or `pdf` the form comes as an administrative document."""

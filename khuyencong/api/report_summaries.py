@@ -24,9 +24,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
 from khuyencong.api.permissions import WritingRole
+from khuyencong.api.replica import ReplicaReadView
 from khuyencong.api.report_schema import SOURCES, indicator_fields, period_fields
 from khuyencong.api.schema import AutoSchema
 from khuyencong.reports import access, exporting, impact, impact_report, quality, summary
@@ -115,7 +115,7 @@ class PdfRenderer(_FileRenderer):
 SUMMARY_FORMATS = ("json", *exporting.FORMATS)
 
 
-class SummaryView(APIView):
+class SummaryView(ReplicaReadView):
     """The period summary of a place: every indicator with its value, the plan of the year
     containing the period, the same period one year earlier, the changes, and where each
     figure came from (records, aggregate values, both, or none when it cannot be answered
@@ -206,7 +206,7 @@ class SummaryView(APIView):
         return Response(summary.build(resolved, period))
 
 
-class DataQualityView(APIView):
+class DataQualityView(ReplicaReadView):
     """Issues of a place: declared totals that differ from the sum of their parts
     (`inconsistent_total`, with `declared`, `sum_of_parts` and `difference`), gaps in
     yearly series (`missing_value`), outliers (`outlier`, with `value` and `median`) and
@@ -341,7 +341,7 @@ IMPACT_RESPONSE = inline_serializer(
 )
 
 
-class ImpactView(APIView):
+class ImpactView(ReplicaReadView):
     """What the support given in the cohort year did to an establishment figure `horizon`
     years later, against comparable establishments not supported in the window
     (docs/impact.md): difference in differences from the year before support, matched on

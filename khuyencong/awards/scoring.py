@@ -21,6 +21,7 @@ from khuyencong.awards import certificates
 from khuyencong.awards.dates import certificate_valid_until
 from khuyencong.awards.errors import AwardError
 from khuyencong.awards.models import AwardEntry, AwardRound, ScoreSheet
+from khuyencong.core import dataversions
 
 CENT = Decimal("0.01")
 # The standard groups of the score sheet; a round may add its own with a name.
@@ -158,4 +159,5 @@ def compute_results(round: AwardRound, closing_date: datetime.date, *, actor: An
         ],
         default_user=actor,
     )
+    dataversions.changed(AwardEntry, entries)  # no save signals (cached report figures)
     return len(winners)

@@ -8,7 +8,8 @@ rows spent most of its time building and quoting ``INSERT`` statements (docs/per
 Elsewhere (SQLite) it is ``bulk_create_with_history``.
 
 Like ``bulk_create``, neither ``save()`` nor the save signals run: the objects must be
-complete (their derived fields set by the caller's service).
+complete (their derived fields set by the caller's service). The data versions of the
+provinces written are raised (``core.dataversions.changed``), as a save would.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.db import connection, models
 from django.utils import timezone
 from psycopg import sql
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
+
+from khuyencong.core import dataversions
 
 # Fields whose Python value is what the database stores (no conversion by Django needed):
 # COPY sends them as they are. Any other field goes through ``get_db_prep_save``.
@@ -54,13 +57,15 @@ def create_with_history(
     if not objects:
         return []
     if connection.vendor != "postgresql":
-        return bulk_create_with_history(
+        created = bulk_create_with_history(
             objects,
             model,
             batch_size=batch_size,
             default_user=user,
             default_change_reason=reason,
         )
+        dataversions.changed(model, created)
+        return created
     now = timezone.now()
     _reserve_keys(model, objects)
     fields = model._meta.local_concrete_fields
@@ -88,6 +93,8 @@ def create_with_history(
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+    # No save signals: the cached figures that count these rows are invalidated here.
+    dataversions.changed(model, objects)
     return objects
 
 

@@ -113,3 +113,20 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class DataVersion(models.Model):
+    """A counter per province (``scope`` is its code; ``*`` stands for every province) that
+    grows whenever a record counted by a cached computation changes there, in the same
+    transaction as the change (core/dataversions.py). Cache keys carry the versions they were
+    computed at, so a change makes every cached value over that province unreachable."""
+
+    scope = models.CharField(max_length=16, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope}@{self.version}"

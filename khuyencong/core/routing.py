@@ -82,13 +82,29 @@ class ReplicaReadsMiddleware:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> None:
-        match = request.resolver_match
-        if (
-            request.method in ("GET", "HEAD")
-            and match is not None
-            and match.view_name in settings.REPLICA_READ_VIEWS
-            and replica_configured()
-        ):
+        if getattr(getattr(view, "cls", None), "replica_reads_after_authentication", False):
+            return  # an API view: it starts once it has authenticated the caller
+        if _wants_replica(request):
             # The user (and so the session) from the primary, before the view reads anything.
             bool(request.user.is_authenticated)
-            request.__dict__["_replica_token"] = _reading.set(True)
+            start_replica_reads(request)
+
+
+def _wants_replica(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return (
+        request.method in ("GET", "HEAD")
+        and match is not None
+        and match.view_name in settings.REPLICA_READ_VIEWS
+        and replica_configured()
+        and "_replica_token" not in request.__dict__
+    )
+
+
+def start_replica_reads(request: HttpRequest) -> None:
+    """Send the rest of this request's reads to the replica when its view is one of
+    ``REPLICA_READ_VIEWS`` (``ReplicaReadsMiddleware`` ends it with the request). The API's
+    report views call it after authenticating the caller on the primary (a token revoked a
+    moment ago must be refused, whatever the replica's delay)."""
+    if _wants_replica(request):
+        request.__dict__["_replica_token"] = _reading.set(True)

@@ -40,6 +40,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from khuyencong.core import dataversions
 from khuyencong.core.text import normalise
 from khuyencong.places.models import (
     Commune,
@@ -155,6 +156,8 @@ def _sync(
     model._default_manager.bulk_create(to_create, batch_size=BATCH)
     if to_update:
         model._default_manager.bulk_update(to_update, sorted(fields), batch_size=BATCH)
+    # No save signals: cached figures reading these places are invalidated here.
+    dataversions.changed(model, [*to_create, *to_update])
     report.created[label] = len(to_create)
     report.updated[label] = len(to_update)
     report.totals[label] = len(wanted)

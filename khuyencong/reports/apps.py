@@ -9,5 +9,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the job handler and the review workflow of submissions (core.workflow).
-        from khuyencong.reports import workflow  # noqa: F401
+        from khuyencong.reports import cache, workflow  # noqa: F401
         from khuyencong.reports.exporting import jobs  # noqa: F401
+
+        # Cached report figures: their records raise the data versions (reports/cache.py).
+        cache.connect()

@@ -52,6 +52,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
+from khuyencong.core import dataversions
 from khuyencong.core.formats import format_number
 from khuyencong.places.models import Province
 from khuyencong.programmes.models import Disbursement
@@ -180,7 +181,19 @@ def trend(
     catalogue: figures.Catalogue | None = None,
     since: Any = None,
 ) -> Chart:
-    """Money disbursed per year (see the module's notes for the queries)."""
+    """Money disbursed per year (see the module's notes for the queries); the data versions
+    of the cached figures are read once for every year."""
+    with dataversions.pinned():
+        return _trend(resolved, period, catalogue=catalogue, since=since)
+
+
+def _trend(
+    resolved: ResolvedUnit,
+    period: Period,
+    *,
+    catalogue: figures.Catalogue | None,
+    since: Any,
+) -> Chart:
     catalogue = catalogue or figures.Catalogue.load()
     since = since if since is not None else figures.records_since()
     indicator = catalogue.indicators[DISBURSED]
@@ -339,11 +352,12 @@ def for_summary(resolved: ResolvedUnit, period: Period, report: dict[str, Any]) 
     """The charts of a summary that have something to show, in page order."""
     catalogue = figures.Catalogue.load()
     since = figures.records_since()
-    found = [
-        trend(resolved, period, catalogue=catalogue, since=since),
-        by_source(report),
-        by_province(resolved, period, catalogue=catalogue, since=since),
-    ]
+    with dataversions.pinned():
+        found = [
+            trend(resolved, period, catalogue=catalogue, since=since),
+            by_source(report),
+            by_province(resolved, period, catalogue=catalogue, since=since),
+        ]
     return [chart for chart in found if chart is not None and chart.has_data]
 
 

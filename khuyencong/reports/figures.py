@@ -38,6 +38,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from khuyencong.core import dataversions
 from khuyencong.reports import records, tiling
 from khuyencong.reports.forms.base import Completeness
 from khuyencong.reports.models import PERCENT_SCALE, AggregateValue, Indicator, RecordsSince
@@ -289,7 +290,19 @@ def compute(
     catalogue: Catalogue,
     since: tuple[datetime.date, dict[str, datetime.date]] | None = None,
 ) -> dict[str, Figure]:
-    """The figures of ``indicators`` for the unit and period (see the module's rules)."""
+    """The figures of ``indicators`` for the unit and period (see the module's rules); the
+    data versions of the cached records figures are read once (``core.dataversions``)."""
+    with dataversions.pinned():
+        return _compute(resolved, period, indicators, catalogue, since)
+
+
+def _compute(
+    resolved: ResolvedUnit,
+    period: Period,
+    indicators: list[Indicator],
+    catalogue: Catalogue,
+    since: tuple[datetime.date, dict[str, datetime.date]] | None,
+) -> dict[str, Figure]:
     default, own_since = since if since is not None else records_since()
     by_plan_year = [i for i in indicators if i.by_plan_year]
     dated = [i for i in indicators if not i.by_plan_year]

@@ -326,6 +326,17 @@ def need_values(scope: Scope, first_year: int, last_year: int) -> dict[str, int 
 
 
 def compute(scope: Scope, start: datetime.date, end: datetime.date, codes: set[str]) -> Computed:
+    """Every requested code over the scope and period, from the cache while no record it
+    counts has changed (reports/cache.py): one query for the data versions, else about
+    twenty more."""
+    from khuyencong.reports import cache
+
+    return cache.compute(scope, start, end, codes, compute_uncached)
+
+
+def compute_uncached(
+    scope: Scope, start: datetime.date, end: datetime.date, codes: set[str]
+) -> Computed:
     """Every requested code over the scope and period; about twenty queries at most."""
     out = Computed()
     if any(c.startswith("funding.planned") for c in codes):

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from khuyencong.core import dataversions
 from khuyencong.core.formats import percent
 from khuyencong.reports import figures, narrative
 from khuyencong.reports.periods import Period
@@ -80,7 +81,13 @@ def comparability(current: figures.Figure, earlier: figures.Figure) -> tuple[boo
 
 
 def build(resolved: ResolvedUnit, period: Period) -> dict[str, Any]:
-    """The summary in API.md's shape, plus ``note`` (why a value is missing) and ``label``."""
+    """The summary in API.md's shape, plus ``note`` (why a value is missing) and ``label``;
+    the data versions of the cached figures are read once for every period it computes."""
+    with dataversions.pinned():
+        return _build(resolved, period)
+
+
+def _build(resolved: ResolvedUnit, period: Period) -> dict[str, Any]:
     catalogue = figures.Catalogue.load()
     indicators = catalogue.summary()
     since = figures.records_since()

@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.core import dataversions
 from khuyencong.core.errors import WorkflowError
 from khuyencong.core.formats import percent
 from khuyencong.core.history import set_history_actor
@@ -500,7 +501,7 @@ def _create_response(
     )
     set_history_actor(response, actor)
     response.save()
-    Need.objects.bulk_create(
+    created_needs = Need.objects.bulk_create(
         Need(
             response=response,
             province_id=campaign.province_id,
@@ -512,6 +513,7 @@ def _create_response(
         )
         for need in needs
     )
+    dataversions.changed(Need, created_needs)  # no save signals (cached report figures)
     if figures:
         # The establishment's figures of the year before the survey, recorded with their
         # source and history; the other figures of that year are kept.
@@ -697,7 +699,9 @@ def needs_to_project(
             "budget_lines": budget,
         },
     )
-    Need.objects.filter(pk__in=ids).update(project=project)
+    linked = Need.objects.filter(pk__in=ids)
+    dataversions.changed_rows(linked)  # no save signals (cached report figures)
+    linked.update(project=project)
     return project
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from khuyencong.core import dataversions
 from khuyencong.core.errors import WorkflowError
 from khuyencong.core.history import set_history_actor
 from khuyencong.core.locking import lock_current
@@ -142,9 +143,10 @@ def _set_beneficiaries(actor: Any, project: Project, ids: Any) -> None:
             "establishment_id", flat=True
         )
     )
-    ProjectBeneficiary.objects.bulk_create(
+    added = ProjectBeneficiary.objects.bulk_create(
         ProjectBeneficiary(project=project, establishment_id=pk) for pk in sorted(wanted - present)
     )
+    dataversions.changed(ProjectBeneficiary, added)  # no save signals (cached report figures)
 
 
 def _apply(project: Project, data: dict[str, Any]) -> None:

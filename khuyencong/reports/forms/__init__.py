@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from khuyencong.core import dataversions
 from khuyencong.core.errors import DomainError
 from khuyencong.reports.forms.base import OfficialForm
 from khuyencong.reports.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError
@@ -47,8 +48,10 @@ def _builder(code: str) -> Callable[[ResolvedUnit, Period], OfficialForm]:
 
 
 def build_form(code: str, resolved: ResolvedUnit, period: Period) -> OfficialForm:
-    """The form ``code`` for the unit and the period, computed now."""
-    return _builder(code)(resolved, period)
+    """The form ``code`` for the unit and the period, computed now (the data versions of the
+    cached figures read once)."""
+    with dataversions.pinned():
+        return _builder(code)(resolved, period)
 
 
 def _whole(params: Mapping[str, Any], name: str) -> int | None:

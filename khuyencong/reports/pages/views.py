@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from khuyencong.core import dataversions
 from khuyencong.core.errors import DomainError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.importing import FileRejected, ImportRejected
@@ -60,13 +61,15 @@ def summary_page(request: HttpRequest) -> HttpResponse:
             form.add_error("commune" if "commune" in form.fields else "unit", error.message)
         else:
             period = form.cleaned_data["period"]
-            report = summary.build(resolved, period)
-            drawn = [
-                {"chart": chart, "svg": charts.svg(chart)}
-                for chart in charts.for_summary(resolved, period, report)
-            ]
-            if overview.is_overview(resolved):
-                lines = overview.province_lines(resolved, period)
+            # One read of the data versions for every cached figure of the page.
+            with dataversions.pinned():
+                report = summary.build(resolved, period)
+                drawn = [
+                    {"chart": chart, "svg": charts.svg(chart)}
+                    for chart in charts.for_summary(resolved, period, report)
+                ]
+                if overview.is_overview(resolved):
+                    lines = overview.province_lines(resolved, period)
     context: dict[str, Any] = {"form": form, "report": report, "charts": drawn, "here": "summary"}
     if lines is not None and report is not None:
         rows = {row["code"]: row for row in report["indicators"]}

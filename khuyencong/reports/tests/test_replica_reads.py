@@ -8,8 +8,10 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import reverse
+from django.urls import resolve, reverse
+from knox.models import AuthToken
 
+from khuyencong.accounts.tokens import issue_token
 from khuyencong.core.routing import REPLICA, ReplicaRouter, reading_replica
 from khuyencong.registry.models import Establishment
 from khuyencong.reports.factories import enter
@@ -86,8 +88,62 @@ def test_writes_and_migrations_never_go_to_the_replica():
     assert router.allow_migrate("default", "registry") is True
 
 
+# An example of the URL arguments of the views that take some.
+ARGUMENTS = {"api-report-form": {"code": "results"}}
+
+
 def test_every_view_sent_to_the_replica_exists_and_only_reads(client):
     """A page that takes a POST shows what was just saved on its next GET: it must read the
-    primary, so only GET-only views may be sent to the replica."""
+    primary, so only GET-only views may be sent to the replica. An API view authenticates
+    before it answers 405, so its class is checked for write handlers instead."""
     for name in settings.REPLICA_READ_VIEWS:
-        assert client.post(reverse(name)).status_code == 405, name
+        url = reverse(name, kwargs=ARGUMENTS.get(name))
+        view = getattr(resolve(url).func, "cls", None)
+        if view is not None:
+            assert view.replica_reads_after_authentication, name
+            assert not {"post", "put", "patch", "delete"} & set(dir(view)), name
+        else:
+            assert client.post(url).status_code == 405, name
+
+
+API_SUMMARY = {"unit": "province:66", "start": "2024-01-01", "end": "2024-12-31"}
+JSON = {"HTTP_ACCEPT": "application/json; version=1"}
+
+
+@BOTH
+def test_the_report_api_reads_its_figures_from_the_replica_after_authenticating(
+    client, officer_a, merged
+):
+    """The token is checked on the primary (a revoked token is refused at once); the figures
+    come from the replica."""
+    _figures(officer_a)
+    _token, secret = issue_token(officer_a)
+    headers = {"HTTP_AUTHORIZATION": f"Token {secret}", **JSON}
+    with override_settings(REPLICA_READS=True):
+        with (
+            CaptureQueriesContext(connections["default"]) as primary,
+            CaptureQueriesContext(connections[REPLICA]) as replica,
+        ):
+            response = client.get("/api/v1/reports/summary/", API_SUMMARY, **headers)
+        assert response.status_code == 200
+        disbursed = {r["code"]: r for r in response.json()["indicators"]}["funding.disbursed"]
+        assert disbursed["value"] == 3 * 10**9
+        assert any("knox_authtoken" in q["sql"] for q in primary.captured_queries)
+        assert not any("knox_authtoken" in q["sql"] for q in replica.captured_queries)
+        assert any("reports_aggregatevalue" in q["sql"] for q in replica.captured_queries)
+        assert not any("reports_aggregatevalue" in q["sql"] for q in primary.captured_queries)
+        # Revoked on the primary: refused, the replica is not asked.
+        AuthToken.objects.filter(user=officer_a).delete()
+        response = client.get("/api/v1/reports/summary/", API_SUMMARY, **headers)
+        assert response.status_code == 401
+    # Without a replica the API reads the primary.
+    _token, secret = issue_token(officer_a)
+    with override_settings(REPLICA_READS=False):
+        with CaptureQueriesContext(connections[REPLICA]) as replica:
+            response = client.get(
+                "/api/v1/reports/summary/",
+                API_SUMMARY,
+                HTTP_AUTHORIZATION=f"Token {secret}",
+                **JSON,
+            )
+        assert response.status_code == 200 and len(replica) == 0
