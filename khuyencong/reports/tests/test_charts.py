@@ -6,8 +6,7 @@ provinces, and the summary page with and without charts."""
 import datetime as dt
 
 import pytest
-from django.core.cache import caches
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
