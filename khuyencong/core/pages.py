@@ -27,8 +27,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from khuyencong.core import dataversions
 from khuyencong.core.errors import ConflictError, DomainError, StaleEditError
 from khuyencong.core.workflow import Step, Workflow
 
@@ -144,6 +146,7 @@ def list_page(
     default: dict[str, str] | None = None,
     invalid_lists_all: bool = False,
     extra: Callable[[Any, Page[Any]], dict[str, Any]] | None = None,
+    cached_count: bool = False,
 ) -> HttpResponse:
     """A list page: ``queryset`` (already scoped to the user) filtered by ``filterset_class``
     from the query string, ordered by ``order``, paginated by ``?page=``. ``prepare`` may
@@ -154,7 +157,9 @@ def list_page(
     shows this year, or what is overdue, until asked otherwise). An invalid filter lists
     nothing, or every row unfiltered when ``invalid_lists_all``. ``extra(filter, page)``
     adds context computed from the filter and the page (``page.paginator.object_list`` is
-    every row listed): figures for the rows shown, a summary of the rows listed."""
+    every row listed): figures for the rows shown, a summary of the rows listed.
+    ``cached_count`` keeps the pager's count under the data versions
+    (``core.dataversions.cached_count``): for the lists of the largest tables."""
     data: QueryDict | None = request.GET or None
     if default:
         data = request.GET.copy()
@@ -169,7 +174,7 @@ def list_page(
         rows = filterset.qs
     if order:
         rows = rows.order_by(*order)
-    page = page_of(request, rows, page_size)
+    page = page_of(request, rows, page_size, cached_count=cached_count)
     page_context = {"filter": filterset, "page": page, **(context or {})}
     if extra is not None:
         page_context.update(extra(filterset, page))
@@ -279,9 +284,24 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
 
 
 def page_of(
-    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], page_size: int = PAGE_SIZE
+    request: HttpRequest,
+    rows: QuerySet[Any] | Sequence[Any],
+    page_size: int = PAGE_SIZE,
+    *,
+    cached_count: bool = False,
 ) -> Page[Any]:
     """The page ``?page=`` of ``rows`` (of a list page, or of a list without filters: a
     history, the late reports): the last page for a number past the end, the first for
     one that is not a number."""
-    return Paginator(rows, page_size).get_page(request.GET.get("page"))
+    paginator_class = VersionedCountPaginator if cached_count else Paginator
+    return paginator_class(rows, page_size).get_page(request.GET.get("page"))
+
+
+class VersionedCountPaginator(Paginator):
+    """A paginator whose count of a queryset is kept under the data versions."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return dataversions.cached_count(self.object_list)
+        return len(self.object_list)
