@@ -24,8 +24,8 @@ class IntegerFilter(django_filters.Filter):
 
 class CheckboxFilter(django_filters.Filter):
     """A tick box (``forms.BooleanField``) that narrows the list to ``field_name`` true when
-    ticked and leaves it whole when not; django-filter's ``BooleanFilter`` is a yes/no/unknown
-    select instead."""
+    ticked and leaves it whole when not (with a ``method``: the method is called ticked or
+    not); django-filter's ``BooleanFilter`` is a yes/no/unknown select instead."""
 
     field_class = forms.BooleanField
 

@@ -10,62 +10,21 @@ tax code, a phone number, an address or a representative's name.
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from django import forms
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from khuyencong.awards import certificates
-from khuyencong.awards.models import AwardEntry, Level, ProductGroup
+from khuyencong.awards.models import AwardEntry
 from khuyencong.awards.services import today
 from khuyencong.core.files import serve_file
-from khuyencong.core.text import normalise
-from khuyencong.places.models import Province
+from khuyencong.core.pages import list_page
+from khuyencong.portal.filters import CatalogueFilter
 from khuyencong.registry.models import ProductPhoto
 
 PAGE_SIZE = 24
-
-
-class CatalogueForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "placeholder": _("product or producer, with or without accents"),
-            }
-        ),
-    )
-    level = forms.ChoiceField(
-        label=_("Level"), required=False, choices=[("", _("All levels")), *Level.choices]
-    )
-    group = forms.ChoiceField(
-        label=_("Product group"),
-        required=False,
-        choices=[("", _("All groups")), *ProductGroup.choices],
-    )
-    province = forms.ModelChoiceField(
-        label=_("Province"),
-        required=False,
-        queryset=Province.objects.order_by("name"),
-        empty_label=_("All provinces"),
-        to_field_name="code",
-    )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    expired = forms.BooleanField(label=_("Include expired certificates"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        province = cast(forms.ModelChoiceField, self.fields["province"])
-        province.label_from_instance = lambda p: p.name  # type: ignore[assignment]  # Django documents overriding it per field
 
 
 def _public(queryset: QuerySet[AwardEntry]) -> QuerySet[AwardEntry]:
@@ -75,41 +34,17 @@ def _public(queryset: QuerySet[AwardEntry]) -> QuerySet[AwardEntry]:
     ).prefetch_related(Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("id")))
 
 
-def catalogue_entries(data: dict[str, Any]) -> QuerySet[AwardEntry]:
-    """The certificates matching the catalogue's filters (``CatalogueForm.cleaned_data``)."""
-    if data.get("expired"):
-        entries = AwardEntry.objects.filter(certified=True)
-    else:
-        entries = certificates.certificates_valid_on(today())
-    term = normalise(data.get("q"))
-    if term:
-        entries = entries.filter(
-            Q(search_name__contains=term) | Q(establishment__search_name__contains=term)
-        )
-    if data.get("level"):
-        entries = entries.filter(round__level=data["level"])
-    if data.get("group"):
-        entries = entries.filter(group=data["group"])
-    if data.get("province"):
-        entries = entries.filter(province=data["province"])
-    if data.get("year"):
-        entries = entries.filter(round__year=data["year"])
-    return entries
-
-
 @require_GET
 def product_list(request: HttpRequest) -> HttpResponse:
-    form = CatalogueForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        entries = AwardEntry.objects.none()
-    else:
-        entries = catalogue_entries(form.cleaned_data if form.is_bound else {})
-    entries = _public(entries).order_by("-issued_on", "-round__year", "product_name", "id")
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
+        _public(AwardEntry.objects.all()),
+        CatalogueFilter,
         "portal/catalogue/product_list.html",
-        {"form": form, "page": page, "today": today()},
+        order=("-issued_on", "-round__year", "product_name", "id"),
+        page_size=PAGE_SIZE,
+        extra=lambda filterset, _page: {"form": filterset.form},
+        context={"today": today()},
     )
 
 
