@@ -531,3 +531,37 @@ def test_a_rolled_back_raise_is_never_given_again(db):
     first = version("66")
     dataversions.bump(["66"])
     assert version("66") > first
+
+
+def test_every_bulk_write_of_a_dependency_raises_the_versions():
+    """``bulk_create``, ``bulk_update`` and ``update()`` send no save signals: a module that
+    writes a dependency that way must raise the versions itself (``dataversions.changed`` or
+    ``changed_rows``). The demo data is raised once by seed_demo, the factories are tests'."""
+    from pathlib import Path
+
+    root = Path(cache.__file__).resolve().parent.parent
+    names = "|".join(label.split(".")[1] for label in cache.DEPENDENCIES)
+    write = re.compile(
+        rf"\b({names})\.objects\b[^\n]*\.(bulk_create|bulk_update|update)\("
+        rf"|bulk_(create|update)_with_history\([^)]*\b({names})\b"
+    )
+    missing = []
+    found = set()
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if "/tests/" in relative or "/migrations/" in relative:
+            continue
+        if path.name in ("demo.py", "factories.py", "demo_country.py", "impact_demo.py"):
+            continue
+        text = path.read_text()
+        if write.search(text):
+            found.add(relative)
+            if "dataversions.changed" not in text:
+                missing.append(relative)
+    assert missing == []
+    # The scan sees the bulk writes known today.
+    assert {
+        "surveys/services.py",
+        "programmes/services/projects.py",
+        "awards/scoring.py",
+    } <= found
