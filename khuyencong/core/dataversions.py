@@ -289,44 +289,75 @@ def watch_links(through: type[models.Model], owner_field: str) -> None:
     )
 
 
-# --- counts kept under the versions ------------------------------------------------------------
-# A list page counts its rows for the pager. Over 300,000 establishments, a national search
-# ("gom su", 4,000 rows through the trigram index) or the national list unfiltered costs
-# 20-30 ms of database for the count alone, paid again on every page of the same list.
+# --- list pages kept under the versions -------------------------------------------------------
+# A list page counts its rows for the pager and reads the rows of its page. Over 300,000
+# establishments, a national search ("gom su", 4,000 rows through the trigram index) costs
+# 20-30 ms of database for the count and as much again for the page, paid again whenever the
+# same list is shown (the same page after an edit, the way back, every officer of a province
+# opening its list). Both are kept here: the count, and the keys of the rows of a page (the
+# rows themselves are read again by key, so what is shown is always the record as it is).
 
 
 def _single_select(sql: str) -> bool:
     return sql.upper().count("SELECT") == 1
 
 
-def cached_count(queryset: models.QuerySet[Any]) -> int:
-    """``queryset.count()``, kept in the cache under the SQL of the query and the data versions
-    of every province, so that it is never served after a write to a table it reads (whichever
-    process made the write). Only for a query with no subquery whose every table is watched;
-    anything else is counted as usual."""
-    # What is selected does not change the count: the rows selected with it
-    # (select_related) are left out, so that only the tables the rows come from are checked.
-    rows = queryset.order_by().select_related(None).values("pk")
-    compiler = rows.query.get_compiler(using=rows.db)
+def _key(kind: str, queryset: models.QuerySet[Any], *extra: Any) -> str | None:
+    """The cache key of a value of ``queryset`` (its SQL, ``extra`` and the data versions of
+    every province), or ``None`` when it cannot be kept: a subquery, or a table no data version
+    watches. What is selected does not matter (the rows selected with it, select_related, are
+    left out), the order does."""
+    keys = queryset.select_related(None).values("pk")
+    compiler = keys.query.get_compiler(using=keys.db)
     try:
         sql, params = compiler.as_sql()
-    except EmptyResultSet:  # a filter that can match nothing (pk__in=[]): Django counts 0
-        return queryset.count()
+    except EmptyResultSet:  # a filter that can match nothing (pk__in=[])
+        return None
     tables = {alias.table_name for alias in compiler.query.alias_map.values()}
     known = {model._meta.db_table for model in _watched}
     if not tables or not tables <= known or not _single_select(sql):
-        return queryset.count()
+        return None
     versions = read(None)
-    digest = sha256(repr((rows.db, sql, tuple(map(repr, params)), versions)).encode())
-    key = f"kc:count:{digest.hexdigest()}"
+    digest = sha256(repr((keys.db, sql, tuple(map(repr, params)), extra, versions)).encode())
+    return f"kc:{kind}:{digest.hexdigest()}"
+
+
+def _cache() -> Any:
     # The cache of values kept under data versions (the report figures' too).
-    cache = caches["reports"]
-    found = cache.get(key)
+    return caches["reports"]
+
+
+def cached_count(queryset: models.QuerySet[Any]) -> int:
+    """``queryset.count()``, kept under the SQL of the query and the data versions of every
+    province, so that it is never served after a write to a table it reads (whichever process
+    made the write). Only for a query with no subquery whose every table is watched; anything
+    else is counted as usual."""
+    key = _key("count", queryset.order_by())
+    if key is None:
+        return queryset.count()
+    found = _cache().get(key)
     if isinstance(found, int):
         return found
     count = queryset.count()
-    cache.set(key, count, COUNT_TIMEOUT)
+    _cache().set(key, count, CACHE_TIMEOUT)
     return count
 
 
-COUNT_TIMEOUT = 60 * 60
+def cached_slice(queryset: models.QuerySet[Any], bottom: int, top: int) -> list[Any]:
+    """``list(queryset[bottom:top])`` for an ordered queryset: the keys of those rows are kept
+    as ``cached_count`` keeps a count, and when kept the rows are read by key (one query by
+    primary key, in the kept order) instead of searching again."""
+    key = _key("slice", queryset, bottom, top)
+    if key is None:
+        return list(queryset[bottom:top])
+    found = _cache().get(key)
+    if isinstance(found, list):
+        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=found)}
+        if len(rows) == len(found):
+            return [rows[pk] for pk in found]
+    page = list(queryset[bottom:top])
+    _cache().set(key, [row.pk for row in page], CACHE_TIMEOUT)
+    return page
+
+
+CACHE_TIMEOUT = 60 * 60

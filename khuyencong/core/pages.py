@@ -146,7 +146,7 @@ def list_page(
     default: dict[str, str] | None = None,
     invalid_lists_all: bool = False,
     extra: Callable[[Any, Page[Any]], dict[str, Any]] | None = None,
-    cached_count: bool = False,
+    cache_pages: bool = False,
 ) -> HttpResponse:
     """A list page: ``queryset`` (already scoped to the user) filtered by ``filterset_class``
     from the query string, ordered by ``order``, paginated by ``?page=``. ``prepare`` may
@@ -158,8 +158,8 @@ def list_page(
     nothing, or every row unfiltered when ``invalid_lists_all``. ``extra(filter, page)``
     adds context computed from the filter and the page (``page.paginator.object_list`` is
     every row listed): figures for the rows shown, a summary of the rows listed.
-    ``cached_count`` keeps the pager's count under the data versions
-    (``core.dataversions.cached_count``): for the lists of the largest tables."""
+    ``cache_pages`` keeps the pager's count and the keys of each page's rows under the data
+    versions (``core.dataversions``): for the lists of the largest tables."""
     data: QueryDict | None = request.GET or None
     if default:
         data = request.GET.copy()
@@ -174,7 +174,7 @@ def list_page(
         rows = filterset.qs
     if order:
         rows = rows.order_by(*order)
-    page = page_of(request, rows, page_size, cached_count=cached_count)
+    page = page_of(request, rows, page_size, cache_pages=cache_pages)
     page_context = {"filter": filterset, "page": page, **(context or {})}
     if extra is not None:
         page_context.update(extra(filterset, page))
@@ -288,20 +288,33 @@ def page_of(
     rows: QuerySet[Any] | Sequence[Any],
     page_size: int = PAGE_SIZE,
     *,
-    cached_count: bool = False,
+    cache_pages: bool = False,
 ) -> Page[Any]:
     """The page ``?page=`` of ``rows`` (of a list page, or of a list without filters: a
     history, the late reports): the last page for a number past the end, the first for
     one that is not a number."""
-    paginator_class = VersionedCountPaginator if cached_count else Paginator
-    return paginator_class(rows, page_size).get_page(request.GET.get("page"))
+    if not cache_pages:
+        return Paginator(rows, page_size).get_page(request.GET.get("page"))
+    with dataversions.pinned():  # one read of the versions for the count and the page
+        return VersionedPaginator(rows, page_size).get_page(request.GET.get("page"))
 
 
-class VersionedCountPaginator(Paginator):
-    """A paginator whose count of a queryset is kept under the data versions."""
+class VersionedPaginator(Paginator):
+    """A paginator of a queryset whose count and page keys are kept under the data versions
+    (``core.dataversions.cached_count`` and ``cached_slice``), read once for both."""
 
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
             return dataversions.cached_count(self.object_list)
         return len(self.object_list)
+
+    def page(self, number: Any) -> Page[Any]:
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return Page(dataversions.cached_slice(self.object_list, bottom, top), number, self)

@@ -1,6 +1,6 @@
-"""The establishment list's count is kept under the data versions (core.dataversions): the
-same list asked again is not counted again, and any write to an establishment, by whatever
-path, is counted at once."""
+"""The establishment list's count and the keys of its pages are kept under the data versions
+(core.dataversions): the same list asked again is neither counted nor searched again, and any
+write to an establishment, by whatever path, is shown at once."""
 
 import re
 
@@ -29,6 +29,23 @@ def counts(client, query):
         response = client.get(LIST, query)
     assert response.status_code == 200
     return shown_count(response), [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+
+
+def names(client, query):
+    """The names listed, and the queries that searched: a LIKE on the search name, but for
+    reading the rows of a kept page by key (which keeps the filter, and uses the primary key)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, query)
+    assert response.status_code == 200
+    shown = re.findall(
+        r'data-testid="establishment-row">\s*<td[^>]*><a[^>]*>([^<]+)<', response.content.decode()
+    )
+    searched = [
+        q["sql"]
+        for q in captured
+        if "LIKE" in q["sql"].upper() and '"registry_establishment"."id" IN (' not in q["sql"]
+    ]
+    return shown, searched
 
 
 @pytest.fixture
@@ -97,3 +114,33 @@ def test_the_second_request_has_one_query_less(client_for, national, many):
     with CaptureQueriesContext(connection) as second:
         client.get(LIST, {"q": "gom su"})
     assert len(second) == len(first) - 1
+
+
+def test_the_same_page_is_not_searched_again_and_shows_each_change(
+    client_for, national, officer_b, many
+):
+    client = client_for(national)
+    first, searched = names(client, {"q": "gom su"})
+    assert len(first) == 5 and searched
+    again, searched = names(client, {"q": "gom su"})
+    assert again == first
+    assert searched == []  # the rows read again by key
+    # An edit of a row shown is shown at once (the row is read again, the key kept or not) …
+    row = Establishment.objects.filter(name="Cơ sở Gốm sứ Bát Tràng").first()
+    row.name = "Cơ sở Gốm sứ Bát Tràng Mới"
+    row.save()
+    assert "Cơ sở Gốm sứ Bát Tràng Mới" in names(client, {"q": "gom su"})[0]
+    # … and one that leaves the search is gone from the page.
+    row.search_name = "co so det"
+    row.save()
+    assert len(names(client, {"q": "gom su"})[0]) == 4
+
+
+def test_the_pages_of_a_list_are_kept_apart(client_for, national, commune_a1):
+    EstablishmentFactory.create_batch(30, commune=commune_a1, name="Cơ sở Gốm")
+    client = client_for(national)
+    one = names(client, {"q": "gom"})[0]
+    two = names(client, {"q": "gom", "page": "2"})[0]
+    assert len(one) == 25 and len(two) == 5
+    assert names(client, {"q": "gom", "page": "2"}) == (two, [])
+    assert names(client, {"q": "gom"}) == (one, [])
