@@ -26,10 +26,10 @@ from khuyencong.activities.pages import rows
 from khuyencong.activities.pages.common import nav_context
 from khuyencong.activities.pages.forms import ActivityForm
 from khuyencong.activities.pages.kinds import Kind
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import DomainError
 from khuyencong.core.filters import drop_filters
 from khuyencong.core.formats import format_number, format_vnd
-from khuyencong.core.pages import field_error, list_page
+from khuyencong.core.pages import edit_page, field_error, list_page
 from khuyencong.core.querying import count_of
 from khuyencong.core.scoping import is_admin
 from khuyencong.places.choosing import chosen_province
@@ -225,23 +225,15 @@ def edit_view(request: HttpRequest, kind: Kind, pk: int) -> HttpResponse:
     if not access.may_record(request.user, record.province_id):
         raise Http404
     form = ActivityForm(request.POST or None, kind=kind, province=record.province, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_activity(
-                actor=request.user,
-                record=record,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            form.add_error(None, error.message)
-        except DomainError as error:
-            field_error(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(f"activities:{kind.slug}-detail", pk=pk)
-    return render(
+    return edit_page(
         request,
-        "activities/staff/form.html",
-        {"kind": kind, "form": form, "record": record, **nav_context(kind, record.province)},
+        form=form,
+        save=lambda version: services.update_activity(
+            actor=request.user, record=record, data=form.service_data(), expected_version=version
+        ),
+        saved=_("The changes were saved."),
+        done=lambda _saved: redirect(f"activities:{kind.slug}-detail", pk=pk),
+        template="activities/staff/form.html",
+        context={"kind": kind, "record": record, **nav_context(kind, record.province)},
+        stale_on_form=True,
     )

@@ -29,9 +29,9 @@ from khuyencong.awards.pages.forms import (
     criteria_items,
 )
 from khuyencong.awards.workflow import WORKFLOW, allowed_steps
-from khuyencong.core.errors import DomainError, StaleEditError
+from khuyencong.core.errors import DomainError
 from khuyencong.core.filters import drop_filters
-from khuyencong.core.pages import field_error, list_page, page_of, transition_page
+from khuyencong.core.pages import edit_page, field_error, list_page, page_of, transition_page
 from khuyencong.core.scoping import is_admin
 
 PAGE_SIZE = 25
@@ -116,34 +116,32 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None, user=request.user, instance=round)
     editable_criteria = round.status == AwardRound.Status.OPEN
     formset = _criteria_formset(request, round) if editable_criteria else None
-    if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
+
+    def save(version: int | None) -> AwardRound:
         data = form.service_data()
         if formset is not None:
             data["criteria"] = criteria_items(formset)
-        try:
-            services.update_round(
-                actor=request.user,
-                round=round,
-                data=data,
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except StaleEditError as error:
-            messages.error(request, error.message)
-        except DomainError as error:
-            if getattr(error, "http_status", None) == 409:
-                messages.error(request, error.message)
-                return redirect("awards:round-detail", pk=pk)
-            if formset is not None:
-                _criteria_error(form, formset, error)
-            else:
-                field_error(form, error)
+        return services.update_round(
+            actor=request.user, round=round, data=data, expected_version=version
+        )
+
+    def refused(error: DomainError) -> None:
+        if formset is not None:
+            _criteria_error(form, formset, error)
         else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("awards:round-detail", pk=pk)
-    return render(
+            field_error(form, error)
+
+    return edit_page(
         request,
-        "awards/staff/round_form.html",
-        {"form": form, "formset": formset, "round": round},
+        form=form,
+        also_valid=[formset] if formset is not None else [],
+        save=save,
+        saved=_("The changes were saved."),
+        done=lambda _saved: redirect("awards:round-detail", pk=pk),
+        template="awards/staff/round_form.html",
+        context={"formset": formset, "round": round},
+        conflict_back=reverse("awards:round-detail", args=[pk]),
+        on_error=refused,
     )
 
 

@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_filters import FilterSet
 
 from khuyencong.accounts.requests import user_of
-from khuyencong.core.errors import DomainError, StaleEditError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.forms import require_version
 from khuyencong.core.importing import FileRejected, ImportRejected
-from khuyencong.core.pages import field_error, list_page
+from khuyencong.core.pages import edit_page, list_page
 from khuyencong.core.roles import Role
 from khuyencong.core.scoping import can_write, is_admin
 from khuyencong.places.models import Commune, Province
@@ -107,25 +106,27 @@ def _campaign_form(request: HttpRequest, campaign: SurveyCampaign | None) -> Htt
     if campaign is not None:
         form.fields["province"].disabled = True
         require_version(form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if campaign is None:
-                campaign = services.create_campaign(actor=request.user, data=form.cleaned_data)
-            else:
-                campaign = services.update_campaign(
-                    actor=request.user,
-                    campaign=campaign,
-                    data=form.cleaned_data,
-                    expected_version=form.cleaned_data.get("version"),
-                )
-        except StaleEditError as exc:
-            form.add_error(None, exc.message)
-        except DomainError as exc:
-            field_error(form, exc)
-        else:
-            messages.success(request, _("The campaign was saved."))
-            return redirect("surveys:campaign-detail", campaign.pk)
-    return render(request, "surveys/campaign_form.html", {"form": form, "campaign": campaign})
+
+    def save(version: int | None) -> SurveyCampaign:
+        if campaign is None:
+            return services.create_campaign(actor=request.user, data=form.cleaned_data)
+        return services.update_campaign(
+            actor=request.user,
+            campaign=campaign,
+            data=form.cleaned_data,
+            expected_version=version,
+        )
+
+    return edit_page(
+        request,
+        form=form,
+        save=save,
+        saved=_("The campaign was saved."),
+        done=lambda saved: redirect("surveys:campaign-detail", saved.pk),
+        template="surveys/campaign_form.html",
+        context={"campaign": campaign},
+        stale_on_form=True,
+    )
 
 
 @require_GET
