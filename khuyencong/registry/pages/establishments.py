@@ -4,6 +4,7 @@ answers 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -76,6 +77,29 @@ def _detail_queryset() -> QuerySet[Establishment]:
 def get_establishment(request: HttpRequest, pk: int, *, write: bool = False) -> Establishment:
     """The establishment of a page, with what its pages show, else 404."""
     return establishment_for(request.user, pk, write=write, queryset=_detail_queryset())
+
+
+def confirm_removal(
+    request: HttpRequest,
+    establishment: Establishment,
+    *,
+    remove: Callable[[], object],
+    removed: str,
+    title: str,
+    text: str,
+) -> HttpResponse:
+    """The confirm page of removing a part of an establishment (a year's figures, a product):
+    back to the establishment whether it was removed or not."""
+    url = reverse("registry:establishment-detail", args=[establishment.pk])
+    return confirm_delete(
+        request,
+        delete=remove,
+        deleted=removed,
+        done=url,
+        back=url,
+        template="registry/confirm.html",
+        context={"title": title, "text": text, "button": _("Remove"), "back": establishment},
+    )
 
 
 @require_GET

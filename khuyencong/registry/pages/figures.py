@@ -6,16 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from khuyencong.core.errors import DomainError
-from khuyencong.core.pages import confirm_delete, field_error
+from khuyencong.core.pages import field_error
 from khuyencong.registry import services
 from khuyencong.registry.access import figure_for
 from khuyencong.registry.forms import YearlyFigureForm
-from khuyencong.registry.pages.establishments import get_establishment
+from khuyencong.registry.pages.establishments import confirm_removal, get_establishment
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,17 +48,11 @@ def figure_edit(request: HttpRequest, pk: int, figure_pk: int | None = None) -> 
 def figure_delete(request: HttpRequest, pk: int, figure_pk: int) -> HttpResponse:
     establishment = get_establishment(request, pk, write=True)
     figure = figure_for(request.user, establishment, figure_pk, write=True)
-    return confirm_delete(
+    return confirm_removal(
         request,
-        delete=lambda: services.delete_yearly_figure(actor=request.user, figure=figure),
-        deleted=_("The figures were removed."),
-        done=reverse("registry:establishment-detail", args=[pk]),
-        back=reverse("registry:establishment-detail", args=[pk]),
-        template="registry/confirm.html",
-        context={
-            "title": _("Remove the figures of %(year)s?") % {"year": figure.year},
-            "text": _("The history keeps a record of the removed figures."),
-            "button": _("Remove"),
-            "back": establishment,
-        },
+        establishment,
+        remove=lambda: services.delete_yearly_figure(actor=request.user, figure=figure),
+        removed=_("The figures were removed."),
+        title=_("Remove the figures of %(year)s?") % {"year": figure.year},
+        text=_("The history keeps a record of the removed figures."),
     )

@@ -7,16 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from khuyencong.core.files import serve_file
-from khuyencong.core.pages import confirm_delete
 from khuyencong.registry import services
 from khuyencong.registry.access import photo_for, product_for
 from khuyencong.registry.forms import ProductForm
-from khuyencong.registry.pages.establishments import get_establishment
+from khuyencong.registry.pages.establishments import confirm_removal, get_establishment
 
 
 @require_http_methods(["POST"])
@@ -46,19 +44,13 @@ def product_add(request: HttpRequest, pk: int) -> HttpResponse:
 def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
     establishment = get_establishment(request, pk, write=True)
     product = product_for(request.user, establishment, product_pk, write=True)
-    return confirm_delete(
+    return confirm_removal(
         request,
-        delete=lambda: services.delete_product(actor=request.user, product=product),
-        deleted=_("The product was removed."),
-        done=reverse("registry:establishment-detail", args=[pk]),
-        back=reverse("registry:establishment-detail", args=[pk]),
-        template="registry/confirm.html",
-        context={
-            "title": _("Remove the product %(name)s?") % {"name": product.name},
-            "text": _("The product and its photos are removed; the history keeps a record."),
-            "button": _("Remove"),
-            "back": establishment,
-        },
+        establishment,
+        remove=lambda: services.delete_product(actor=request.user, product=product),
+        removed=_("The product was removed."),
+        title=_("Remove the product %(name)s?") % {"name": product.name},
+        text=_("The product and its photos are removed; the history keeps a record."),
     )
 
 
