@@ -133,3 +133,17 @@ def compute(
     computed: Computed = uncached(scope, start, end, codes)
     cache.set(cache_key, (computed.values, computed.notes), TIMEOUT)
     return computed
+
+
+def remember(name: str, provinces: list[str], args: Any, compute: Any) -> Any:
+    """``compute()`` — a value read from the dependencies of the records of ``provinces``
+    only — from the cache while their data versions are unchanged (read before computing)."""
+    versions = dataversions.read(provinces)
+    parts = repr((name, args, get_language(), timezone.localdate().isoformat(), versions))
+    cache_key = "records:" + hashlib.sha256(parts.encode()).hexdigest()
+    store = caches[CACHE]
+    found = store.get(cache_key)
+    if found is None:
+        found = compute()
+        store.set(cache_key, found, TIMEOUT)
+    return found

@@ -99,6 +99,16 @@ READERS: dict[str, Callable[[dict[Period, list[str]]], dict[str, int]]] = {
 }
 
 
+def read_records(code: str, groups: dict[Period, list[str]]) -> dict[str, int]:
+    """``READERS[code](groups)``, from the cache of report figures while no record of those
+    provinces has changed (reports/cache.py)."""
+    from khuyencong.reports import cache
+
+    provinces = sorted({p for members in groups.values() for p in members})
+    args = (code, sorted((days.iso, sorted(members)) for days, members in groups.items()))
+    return cache.remember(f"by-province:{code}", provinces, args, lambda: READERS[code](groups))
+
+
 def by_province(
     resolved: ResolvedUnit,
     period: Period,
@@ -124,7 +134,7 @@ def by_province(
             groups[later].append(province)
         if earlier is not None:
             before.append((province, earlier))
-    from_records = READERS[code](groups) if groups else {}
+    from_records = read_records(code, groups) if groups else {}
     with_records = {p for provinces in groups.values() for p in provinces}
     stored_values: dict[str, tuple[int | None, tuple[Any, ...]]] = {}
     if before:

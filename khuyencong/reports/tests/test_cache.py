@@ -565,3 +565,22 @@ def test_every_bulk_write_of_a_dependency_raises_the_versions():
         "programmes/services/projects.py",
         "awards/scoring.py",
     } <= found
+
+
+def test_the_money_by_province_is_cached_and_follows_the_records(money, manager_a, province_a):
+    """The summary page's province lines and chart (reports.overview): the records part is
+    cached like the rest, on the versions of the provinces it reads."""
+    from khuyencong.reports import overview
+
+    groups = {Period.year(2026): sorted([province_a.pk, money["b"].province_id])}
+    with CaptureQueriesContext(connection) as cold:
+        first = overview.read_records(overview.DISBURSED, groups)
+    assert tables_read(cold.captured_queries) - {DataVersion._meta.db_table} <= cache.tables()
+    with CaptureQueriesContext(connection) as warm:
+        again = overview.read_records(overview.DISBURSED, groups)
+    assert again == first == {province_a.pk: 100 * M, money["b"].province_id: 70 * M}
+    assert tables_read(warm.captured_queries) == {DataVersion._meta.db_table}
+    pay(money["a"], manager=manager_a, amount=5 * M, on=dt.date(2026, 6, 1))
+    assert overview.read_records(overview.DISBURSED, groups)[province_a.pk] == 105 * M
+    planned = overview.read_records(overview.PLANNED, groups)
+    assert planned == overview.READERS[overview.PLANNED](groups)
