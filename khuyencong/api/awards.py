@@ -93,7 +93,7 @@ class AwardRoundSerializer(serializers.ModelSerializer):
         {"required": False, "help_text": "Certified when the judges' average reaches it (70)."}
     )
     # ``max_length`` goes to the ListSerializer of ``many=True`` (the stubs do not know it).
-    criteria = CriterionSerializer(  # type: ignore[call-arg]
+    criteria = CriterionSerializer(  # type: ignore[call-arg]  # max_length
         many=True,
         required=False,
         max_length=20,

@@ -256,7 +256,7 @@ class CollaboratorReportSerializer(serializers.ModelSerializer):
         required=False, min_value=0, max_value=services.MAX_COUNT
     )
     # ``max_length`` goes to the ListSerializer of ``many=True`` (the stubs do not know it).
-    sector_lines = ReportSectorLineSerializer(  # type: ignore[call-arg]
+    sector_lines = ReportSectorLineSerializer(  # type: ignore[call-arg]  # max_length
         many=True,
         required=False,
         max_length=20,

@@ -149,8 +149,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     )
     # Written through the services; read back in ``to_representation`` (from prefetches).
     # ``max_length`` goes to the ListSerializer of ``many=True`` (the stubs do not know it).
-    budget_lines = BudgetLineSerializer(many=True, required=False, max_length=4, write_only=True)  # type: ignore[call-arg]
-    outputs = OutputSerializer(many=True, required=False, max_length=50, write_only=True)  # type: ignore[call-arg]
+    budget_lines = BudgetLineSerializer(many=True, required=False, max_length=4, write_only=True)  # type: ignore[call-arg]  # max_length
+    outputs = OutputSerializer(many=True, required=False, max_length=50, write_only=True)  # type: ignore[call-arg]  # max_length
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -454,7 +454,7 @@ def _attach_beneficiaries(projects: list[Project]) -> None:
         rows[row.project_id].append(row)
     for project in projects:
         # Read by the serializer in place of a prefetch; not a model field.
-        project._beneficiary_rows = rows[project.pk]  # type: ignore[attr-defined]
+        project._beneficiary_rows = rows[project.pk]  # type: ignore[attr-defined]  # for the serializer
 
 
 class DisbursementSerializer(serializers.ModelSerializer):

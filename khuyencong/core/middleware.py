@@ -147,7 +147,7 @@ class ApiDocsStylesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith("/api/") and "text/html" in response.get("Content-Type", ""):
-            response._csp_update = self.UPDATE  # type: ignore[attr-defined]
+            response._csp_update = self.UPDATE  # type: ignore[attr-defined]  # django-csp's per-response hook
         return response
 
 

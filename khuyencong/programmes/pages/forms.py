@@ -119,7 +119,7 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             active=True
         ).select_related("category")
         # Django's way of labelling one field's choices: a per-instance override.
-        _model_choice(self, "subtype").label_from_instance = lambda s: (  # type: ignore[method-assign, assignment]
+        _model_choice(self, "subtype").label_from_instance = lambda s: (  # type: ignore[method-assign, assignment]  # per field
             f"{s.category_id} · {s.display_name}"
         )
         _model_choice(self, "commune").queryset = Commune.objects.filter(

@@ -83,8 +83,8 @@ def _plan_figures(filterset: PlanFilter, page: Page[AnnualPlan]) -> dict[str, An
     )
     for plan in page:
         # Read by the template in place of an annotation; not model fields.
-        plan.project_count = counts.get(plan.pk, 0)  # type: ignore[attr-defined]
-        plan.planned = planned.get(plan.pk)  # type: ignore[attr-defined]
+        plan.project_count = counts.get(plan.pk, 0)  # type: ignore[attr-defined]  # for the template
+        plan.planned = planned.get(plan.pk)  # type: ignore[attr-defined]  # for the template
     return {"year": lenient_year(filterset.data.get("year"))}
 
 
