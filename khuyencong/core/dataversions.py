@@ -313,7 +313,14 @@ def _key(kind: str, queryset: models.QuerySet[Any], *extra: Any) -> str | None:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # a filter that can match nothing (pk__in=[])
         return None
-    tables = {alias.table_name for alias in compiler.query.alias_map.values()}
+    # The tables the SQL reads: a join no longer used (a filter dropped, select_related(None))
+    # stays in the alias map with no reference left.
+    query = compiler.query
+    tables = {query.get_meta().db_table} | {
+        join.table_name
+        for alias, join in query.alias_map.items()
+        if query.alias_refcount.get(alias, 0) > 0
+    }
     known = {model._meta.db_table for model in _watched}
     if not tables or not tables <= known or not _single_select(sql):
         return None

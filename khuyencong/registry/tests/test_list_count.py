@@ -99,6 +99,14 @@ def test_each_user_counts_their_own_rows(client_for, national, officer_a, many):
     assert counts(client_for(national), {"q": "gom su"})[0] == 5
 
 
+def test_a_province_list_is_kept_too(client_for, officer_a, many):
+    client = client_for(officer_a)
+    assert counts(client, {})[0] == 3
+    assert counts(client, {}) == (3, [])
+    assert names(client, {"q": "gom su"})[1]
+    assert names(client, {"q": "gom su"})[1] == []
+
+
 def test_a_query_reading_an_unwatched_table_is_always_counted(client_for, collaborator_a1, many):
     client = client_for(collaborator_a1)  # scoped through a subquery of the user's communes
     first = counts(client, {"q": "gom su"})
