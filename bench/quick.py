@@ -120,7 +120,14 @@ def main() -> None:
             "report_national_ms": report_api,
             **{
                 key: compared.get(key)
-                for key in ("report_national_s", "report_page_s", "report_sql_s", "report_vs_sql")
+                for key in (
+                    "report_national_s",
+                    "report_page_s",
+                    "report_sql_s",
+                    "report_vs_sql",
+                    "report_national_cached_s",
+                    "report_page_cached_s",
+                )
             },
             "generate_s": generated.get("generate_s"),
             "generate_parts": generated.get("parts"),
