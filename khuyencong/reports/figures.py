@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -175,7 +175,9 @@ class StoredValues:
     ) -> None:
         self.catalogue = catalogue
         self.labels = labels
-        self.by_key: dict[tuple[str, Unit], list[tiling.Stored]] = defaultdict(list)
+        # Keyed by (indicator, unit kind, unit code): strings hash once, a Unit every time.
+        self.by_key: dict[tuple[str, str, str], list[tiling.Stored]] = defaultdict(list)
+        self._answers: dict[tuple[str, str, str, datetime.date, datetime.date], int | None] = {}
         by_kind: dict[str, set[str]] = defaultdict(set)
         for unit in units:
             by_kind[unit.kind].add(unit.code)
@@ -191,7 +193,7 @@ class StoredValues:
             where, indicator__in=sorted(wanted), start__lte=last, end__gte=first
         ).values_list("indicator_id", "unit_kind", "unit_code", "start", "end", "value")
         for code, kind, unit_code, start, end, value in rows:
-            self.by_key[(code, Unit(kind, unit_code))].append(tiling.Stored(start, end, value))
+            self.by_key[(code, kind, unit_code)].append(tiling.Stored(start, end, value))
 
     def _all_parts(self, code: str) -> list[str]:
         found = []
@@ -201,18 +203,25 @@ class StoredValues:
         return found
 
     def answer_unit(self, code: str, unit: Unit, period: Period) -> int | None:
+        # Each (indicator, place, period) is answered once: a whole is asked for by itself
+        # and again for the indicator it is a part of.
+        memo_key = (code, unit.kind, unit.code, period.start, period.end)
+        if memo_key in self._answers:
+            return self._answers[memo_key]
         counting = self.catalogue.indicators[code].counting
-        pieces = tiling.answer(
-            self.by_key.get((code, unit), ()), period.start, period.end, counting
-        )
+        answer: int | None = None
+        stored = self.by_key.get((code, unit.kind, unit.code))
+        pieces = tiling.answer(stored, period.start, period.end, counting) if stored else None
         if pieces is not None:
-            return sum(p.value for p in pieces)
-        parts = self.catalogue.parts.get(code)
-        if parts and counting == C.SUM:
-            values = [self.answer_unit(part, unit, period) for part in parts]
-            if all(v is not None for v in values):
-                return sum(v for v in values if v is not None)
-        return None
+            answer = sum(p.value for p in pieces)
+        else:
+            parts = self.catalogue.parts.get(code)
+            if parts and counting == C.SUM:
+                values = [self.answer_unit(part, unit, period) for part in parts]
+                if all(v is not None for v in values):
+                    answer = sum(v for v in values if v is not None)
+        self._answers[memo_key] = answer
+        return answer
 
     def answer_part(
         self, code: str, part: AggregatePart, period: Period
@@ -379,12 +388,15 @@ def _compute_group(
                     missing = covers
                 else:
                     missing = tuple(u for u in covers if u in tried)
+                    if len(missing) == len(covers):
+                        missing = covers  # the same tuple: see ``_completeness``
                 pieces[indicator.code].items.append(
                     _Piece(value, False, covers, missing, part_period)
                 )
     for code in flow_codes:
         pieces[code].split_in_time = bool(split_provinces)
-    return {i.code: _finish(i, pieces[i.code], resolved) for i in indicators}
+    seen: dict[tuple[tuple[int, int], ...], Completeness] = {}
+    return {i.code: _finish(i, pieces[i.code], resolved, seen) for i in indicators}
 
 
 def _read_records(
@@ -414,7 +426,33 @@ def _read_records(
                 pieces[code].notes.append(computed.notes[code])
 
 
-def _completeness(resolved: ResolvedUnit, pieces: _Pieces) -> Completeness:
+def _completeness(
+    resolved: ResolvedUnit,
+    pieces: _Pieces,
+    seen: dict[tuple[tuple[int, int], ...], Completeness] | None = None,
+) -> Completeness:
+    """Which places were expected and which did not report. The indicators of a group mostly
+    share their pieces' places (the same tuples): ``seen`` keeps what was worked out for
+    those tuples, while they are alive, so a national report does it a few times, not once
+    per indicator."""
+    key = tuple((id(piece.covers), id(piece.missing)) for piece in pieces.items)
+    if seen is not None and key in seen:
+        found = seen[key]
+        return replace(
+            found, missing=list(found.missing), missing_labels=list(found.missing_labels)
+        )
+    completeness = _places_reported(resolved, pieces)
+    if seen is not None:
+        seen[key] = completeness
+        return replace(
+            completeness,
+            missing=list(completeness.missing),
+            missing_labels=list(completeness.missing_labels),
+        )
+    return completeness
+
+
+def _places_reported(resolved: ResolvedUnit, pieces: _Pieces) -> Completeness:
     expected: dict[Unit, None] = {}
     missing: dict[Unit, None] = {}
     for piece in pieces.items:
@@ -430,9 +468,14 @@ def _completeness(resolved: ResolvedUnit, pieces: _Pieces) -> Completeness:
     )
 
 
-def _finish(indicator: Indicator, pieces: _Pieces, resolved: ResolvedUnit) -> Figure:
+def _finish(
+    indicator: Indicator,
+    pieces: _Pieces,
+    resolved: ResolvedUnit,
+    seen: dict[tuple[tuple[int, int], ...], Completeness] | None = None,
+) -> Figure:
     code = indicator.code
-    completeness = _completeness(resolved, pieces)
+    completeness = _completeness(resolved, pieces, seen)
     answered = [p for p in pieces.items if p.value is not None]
     has_records = any(p.from_records for p in answered)
     has_aggregates = any(not p.from_records for p in answered)
