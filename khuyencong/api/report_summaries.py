@@ -29,7 +29,8 @@ from khuyencong.api.permissions import WritingRole
 from khuyencong.api.replica import ReplicaReadView
 from khuyencong.api.report_schema import SOURCES, indicator_fields, period_fields
 from khuyencong.api.schema import AutoSchema
-from khuyencong.reports import access, exporting, impact, impact_report, quality, summary
+from khuyencong.core import dataversions
+from khuyencong.reports import access, cache, exporting, impact, impact_report, quality, summary
 from khuyencong.reports.periods import Period
 
 # --- reports ----------------------------------------------------------------------------------
@@ -203,7 +204,11 @@ class SummaryView(ReplicaReadView):
                 report,
                 headers={"Content-Disposition": content_disposition_header(True, filename) or ""},
             )
-        return Response(summary.build(resolved, period))
+        with dataversions.pinned():
+            built = cache.summary(
+                resolved, period, lambda: summary.build(resolved, period), name="api"
+            )
+        return Response(built)
 
 
 class DataQualityView(ReplicaReadView):

@@ -51,7 +51,7 @@ class _Pin:
 _pinned: ContextVar[_Pin | None] = ContextVar("khuyencong_data_versions", default=None)
 
 
-def bump(provinces: Iterable[str | None]) -> None:
+def bump(provinces: Iterable[str | None], using: str | None = None) -> None:
     """Raise the versions of these provinces (``None`` or ``EVERYWHERE``: every province)."""
     scopes = sorted({EVERYWHERE if p is None else str(p) for p in provinces})
     if not scopes:
@@ -62,7 +62,7 @@ def bump(provinces: Iterable[str | None]) -> None:
     params: list[str | int] = []
     for scope in scopes:
         params += [scope, now]
-    using = router.db_for_write(DataVersion)
+    using = using or router.db_for_write(DataVersion)
     with connections[using].cursor() as cursor:
         cursor.execute(
             f'INSERT INTO "{table}" ("scope", "version") VALUES {rows} '  # noqa: S608 - fixed names
@@ -73,8 +73,8 @@ def bump(provinces: Iterable[str | None]) -> None:
         )
 
 
-def bump_everywhere() -> None:
-    bump([EVERYWHERE])
+def bump_everywhere(using: str | None = None) -> None:
+    bump([EVERYWHERE], using=using)
 
 
 def _read_all() -> dict[str, int]:

@@ -17,17 +17,23 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.core.cache import caches
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from khuyencong.core import dataversions
 
 if TYPE_CHECKING:
+    from khuyencong.reports.periods import Period
     from khuyencong.reports.records import Computed, Scope
+    from khuyencong.reports.units import ResolvedUnit
+
+T = TypeVar("T")
 
 CACHE = "reports"
 # Values of a day: today's date is in the key, so older ones are never read again.
@@ -63,6 +69,17 @@ DEPENDENCIES: dict[str, str | None] = {
     # Where an establishment's pre-2025 commune lies (commune reports).
     "places.LegacyCommune": None,
 }
+# What a whole summary reads besides the records (``KEPT_DEPENDENCIES``): the stored aggregate
+# values, where each province's records begin, the catalogue and the provinces' names. Watched
+# like the records, so a summary, its charts and its narrative can be kept whole (``summary``).
+STORED_DEPENDENCIES: dict[str, str | None] = {
+    "reports.AggregateValue": "province",
+    # The nationwide row (no province) raises every province.
+    "reports.RecordsSince": "province",
+    # An indicator's parts, plan and wording count for every province.
+    "reports.Indicator": None,
+    "places.Province": None,
+}
 # Many-to-many tables: (the owner model, the field), raised with the owner's province.
 LINKS: dict[str, tuple[str, str]] = {
     "activities.Workshop_establishments": ("activities.Workshop", "establishments"),
@@ -71,16 +88,21 @@ LINKS: dict[str, tuple[str, str]] = {
 
 
 def tables() -> set[str]:
-    """The database tables of the declared dependencies."""
+    """The database tables of the declared dependencies of the records' figures."""
     found = {apps.get_model(label)._meta.db_table for label in DEPENDENCIES}
     for owner, field in LINKS.values():
         found.add(apps.get_model(owner)._meta.get_field(field).remote_field.through._meta.db_table)
     return found
 
 
+def summary_tables() -> set[str]:
+    """The tables a whole summary (its figures, charts and narrative) may read."""
+    return tables() | {apps.get_model(label)._meta.db_table for label in STORED_DEPENDENCIES}
+
+
 def connect() -> None:
     """Raise the data versions on every change to a dependency (ReportsConfig.ready)."""
-    for label, path in DEPENDENCIES.items():
+    for label, path in {**DEPENDENCIES, **STORED_DEPENDENCIES}.items():
         if apps.is_installed(f"khuyencong.{label.split('.')[0]}"):
             dataversions.watch(apps.get_model(label), path)
     for owner, field in LINKS.values():
@@ -133,6 +155,32 @@ def compute(
     computed: Computed = uncached(scope, start, end, codes)
     cache.set(cache_key, (computed.values, computed.notes), TIMEOUT)
     return computed
+
+
+def migrated(using: str = "default", **kwargs: Any) -> None:
+    """After ``migrate`` (post_migrate): a migration may change the catalogue or the rules of
+    a figure without saving a watched row, and a shared cache (Redis) outlives the restart."""
+    from khuyencong.core.models import DataVersion
+
+    connection = connections[using]
+    if DataVersion._meta.db_table in connection.introspection.table_names():
+        dataversions.bump_everywhere(using=using)
+
+
+def summary(resolved: ResolvedUnit, period: Period, compute: Callable[[], T], name: str) -> T:
+    """A whole summary of a place and period (``compute()``: its figures, its charts, its
+    narrative — what reads only ``summary_tables()``), kept while the data versions of the
+    place's provinces are unchanged. The same for every user allowed to see the place."""
+    args = (
+        str(resolved.unit),
+        tuple(resolved.provinces),
+        None if resolved.communes is None else tuple(resolved.communes),
+        resolved.legacy_province,
+        period.start.isoformat(),
+        period.end.isoformat(),
+    )
+    kept: T = remember(f"summary:{name}", resolved.provinces, args, compute)
+    return kept
 
 
 def remember(name: str, provinces: list[str], args: Any, compute: Any) -> Any:

@@ -22,7 +22,7 @@ from khuyencong.core.errors import DomainError
 from khuyencong.core.exporting import XLSX_CONTENT_TYPE
 from khuyencong.core.importing import FileRejected, ImportRejected
 from khuyencong.core.pages import list_page
-from khuyencong.reports import access, charts, overview, quality, services, summary
+from khuyencong.reports import access, cache, charts, overview, quality, services, summary
 from khuyencong.reports.filters import AggregateFilter
 from khuyencong.reports.importing import COLUMNS, AggregateImporter, build_template
 from khuyencong.reports.models import AggregateValue
@@ -33,7 +33,8 @@ from khuyencong.reports.pages.forms import (
     SummaryForm,
     UnitForm,
 )
-from khuyencong.reports.units import UnitError
+from khuyencong.reports.periods import Period
+from khuyencong.reports.units import ResolvedUnit, UnitError
 
 PAGE_SIZE = 50
 
@@ -43,6 +44,19 @@ def _form_errors(request: HttpRequest, error: DomainError, form: Any) -> None:
         form.add_error(error.field, error.message)
     else:
         form.add_error(None, error.message)
+
+
+def _figures_and_charts(
+    resolved: ResolvedUnit, period: Period
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The summary of a place and period and its charts drawn: the same for everyone who may
+    see the place, kept whole under the data versions (``reports.cache.summary``)."""
+    report = summary.build(resolved, period)
+    drawn = [
+        {"chart": chart, "svg": charts.svg(chart)}
+        for chart in charts.for_summary(resolved, period, report)
+    ]
+    return report, drawn
 
 
 @require_GET
@@ -63,11 +77,9 @@ def summary_page(request: HttpRequest) -> HttpResponse:
             period = form.cleaned_data["period"]
             # One read of the data versions for every cached figure of the page.
             with dataversions.pinned():
-                report = summary.build(resolved, period)
-                drawn = [
-                    {"chart": chart, "svg": charts.svg(chart)}
-                    for chart in charts.for_summary(resolved, period, report)
-                ]
+                report, drawn = cache.summary(
+                    resolved, period, lambda: _figures_and_charts(resolved, period), name="page"
+                )
                 if overview.is_overview(resolved):
                     lines = overview.province_lines(resolved, period)
     context: dict[str, Any] = {"form": form, "report": report, "charts": drawn, "here": "summary"}

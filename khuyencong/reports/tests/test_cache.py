@@ -22,7 +22,7 @@ from khuyencong.core.bulk import create_with_history
 from khuyencong.core.models import DataVersion
 from khuyencong.network.factories import CollaboratorFactory
 from khuyencong.network.models import QuarterlyReport, ReportDeadline
-from khuyencong.places.models import LegacyCommune
+from khuyencong.places.models import LegacyCommune, Province
 from khuyencong.programmes.models import (
     BudgetLine,
     Disbursement,
@@ -34,8 +34,8 @@ from khuyencong.programmes.services import projects as project_services
 from khuyencong.registry.factories import EstablishmentFactory
 from khuyencong.registry.models import Establishment, Sector
 from khuyencong.reports import cache, records, summary
-from khuyencong.reports.factories import accept, approved_project, pay
-from khuyencong.reports.models import Indicator
+from khuyencong.reports.factories import accept, approved_project, enter, pay
+from khuyencong.reports.models import Indicator, RecordsSince
 from khuyencong.reports.periods import Period
 from khuyencong.reports.units import Unit, resolve
 from khuyencong.surveys.models import Need
@@ -98,7 +98,7 @@ def test_every_dependency_raises_the_versions():
         apps.get_model(owner)._meta.get_field(field).remote_field.through._meta.label
         for owner, field in cache.LINKS.values()
     }
-    assert watched == set(cache.DEPENDENCIES) | links
+    assert watched == set(cache.DEPENDENCIES) | set(cache.STORED_DEPENDENCIES) | links
 
 
 # --- served from the cache ------------------------------------------------------------------
@@ -419,25 +419,36 @@ MAKERS = {
         estimated_cost=M,
     ),
     "places.LegacyCommune": lambda p: LegacyCommune.objects.first(),
+    # What a whole summary reads besides the records.
+    "reports.AggregateValue": lambda p: enter(
+        p["manager"], "funding.disbursed", f"province:{p['a'].pk}", "2024-01-01", "2024-12-31", M
+    ),
+    "reports.RecordsSince": lambda p: RecordsSince.objects.create(
+        province=p["a"], since=dt.date(2026, 1, 1)
+    ),
+    "reports.Indicator": lambda p: Indicator.objects.get(code="funding.disbursed"),
+    "places.Province": lambda p: p["a"],
 }
+EVERY_DEPENDENCY = {**cache.DEPENDENCIES, **cache.STORED_DEPENDENCIES}
+# Made by the fixtures or the migrations: changed below, not created.
+MADE_BEFORE = (Project, Establishment, ProjectOutput, LegacyCommune, Indicator, Province)
 
 
 def test_every_dependency_has_a_case_below():
-    assert set(MAKERS) == set(cache.DEPENDENCIES)
+    assert set(MAKERS) == set(EVERY_DEPENDENCY)
 
 
 @pytest.mark.parametrize("label", sorted(MAKERS))
 def test_a_change_raises_the_version_of_its_province_only(label, places):
     """Created, changed, deleted: each raises the version of the record's province (every
     province when the record has none of its own), never another province's."""
-    path = cache.DEPENDENCIES[label]
+    path = EVERY_DEPENDENCY[label]
     own = dataversions.EVERYWHERE if path is None else places["a"].pk
     others = [places["b"].pk] + ([dataversions.EVERYWHERE] if path is not None else [])
     untouched = {scope: version(scope) for scope in others}
     before = version(own)
     instance = MAKERS[label](places)
-    if type(instance) in (Project, Establishment, ProjectOutput, LegacyCommune):
-        # Made by the fixture: changed below.
+    if type(instance) in MADE_BEFORE:
         created = before
     else:
         created = version(own)
@@ -446,7 +457,9 @@ def test_a_change_raises_the_version_of_its_province_only(label, places):
     instance.save()
     changed = version(own)
     assert changed > created
-    if type(instance) is not Project:  # an approved project is cancelled, not deleted
+    # An approved project is cancelled, not deleted; a province or an indicator in use is
+    # protected.
+    if type(instance) not in (Project, Province, Indicator):
         with transaction.atomic():
             instance.delete()
             assert version(own) > changed
@@ -540,7 +553,7 @@ def test_every_bulk_write_of_a_dependency_raises_the_versions():
     from pathlib import Path
 
     root = Path(cache.__file__).resolve().parent.parent
-    names = "|".join(label.split(".")[1] for label in cache.DEPENDENCIES)
+    names = "|".join(label.split(".")[1] for label in EVERY_DEPENDENCY)
     write = re.compile(
         rf"\b({names})\.objects\b[^\n]*\.(bulk_create|bulk_update|update)\("
         rf"|bulk_(create|update)_with_history\([^)]*\b({names})\b"
@@ -584,3 +597,99 @@ def test_the_money_by_province_is_cached_and_follows_the_records(money, manager_
     assert overview.read_records(overview.DISBURSED, groups)[province_a.pk] == 105 * M
     planned = overview.read_records(overview.PLANNED, groups)
     assert planned == overview.READERS[overview.PLANNED](groups)
+
+
+# --- a whole summary kept: its figures, charts and narrative ----------------------------------
+
+
+def test_a_whole_summary_reads_only_the_declared_dependencies(money, province_a, commune_a1, merged):
+    """The summary page and API keep a whole summary (reports.cache.summary): every table its
+    figures, charts and narrative read must raise the data versions."""
+    from khuyencong.reports import charts
+
+    read: set[str] = set()
+    for text in ("nation", f"province:{province_a.pk}", f"commune:{commune_a1.pk}"):
+        resolved = resolve(Unit.parse(text))
+        for period in (Period.year(2026), Period.year(2024)):
+            with CaptureQueriesContext(connection) as queries:
+                report = summary.build(resolved, period)
+                charts.for_summary(resolved, period, report)
+            read |= tables_read(queries.captured_queries)
+    assert read & cache.tables()
+    assert read - {DataVersion._meta.db_table} <= cache.summary_tables()
+
+
+SUMMARY = {"unit": "nation", "kind": "year", "year": 2026}
+
+
+def _page(client, params=SUMMARY):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/reports/", params)
+    assert response.status_code == 200
+    return response.content.decode(), queries.captured_queries
+
+
+def test_the_summary_page_is_kept_whole(money, client_for, national):
+    client = client_for(national)
+    first, cold = _page(client)
+    again, warm = _page(client)
+    main = re.compile(r"<main.*</main>", re.S)
+    assert main.search(again)[0] == main.search(first)[0]
+    # Neither the records nor the stored values (the province lines of the national page
+    # still read the catalogue and where records begin; their money is kept on its own).
+    kept = cache.tables() | {STORED}
+    assert tables_read(cold) & kept
+    assert not tables_read(warm) & kept
+    assert len(cold) - len(warm) >= 10
+
+
+def test_a_value_entered_shows_at_once_on_the_kept_page(money, client_for, national, officer_a):
+    """A stored value entered for an earlier year raises its province's version: the page of
+    that year is computed again, the kept page of another province is not."""
+    client = client_for(national)
+    params = {"unit": f"province:{officer_a.province_id}", "kind": "year", "year": 2024}
+    before, _queries = _page(client, params)
+    other = {**params, "unit": f"province:{money['b'].province_id}"}
+    _page(client, other)
+    enter(
+        officer_a,
+        "funding.disbursed",
+        f"province:{officer_a.province_id}",
+        "2024-01-01",
+        "2024-12-31",
+        3_000_000_000,
+    )
+    after, queries = _page(client, params)
+    assert after != before
+    assert "3 tỷ đồng" in after or "3.000 triệu đồng" in after
+    assert STORED in tables_read(queries)
+    _html, other_queries = _page(client, other)
+    assert STORED not in tables_read(other_queries)
+
+
+STORED = "reports_aggregatevalue"
+
+
+def test_the_kept_api_summary_follows_the_catalogue(money, client_for, national):
+    """An indicator renamed (the catalogue raises every province) is shown at once."""
+    client = client_for(national)
+    url = "/api/v1/reports/summary/"
+    params = {"unit": "nation", "start": "2026-01-01", "end": "2026-12-31"}
+    first = client.get(url, params, HTTP_ACCEPT="application/json; version=1").json()
+    indicator = Indicator.objects.get(code="funding.disbursed")
+    indicator.name = "Kinh phí đã giải ngân (đổi tên)"
+    indicator.save()
+    again = client.get(url, params, HTTP_ACCEPT="application/json; version=1").json()
+    names = {row["code"]: row["name"] for row in again["indicators"]}
+    assert names["funding.disbursed"] == "Kinh phí đã giải ngân (đổi tên)"
+    assert again != first
+
+
+def test_migrate_raises_every_province(db):
+    """A migration may change the catalogue or a rule without saving a watched row, and a
+    shared cache outlives the restart: migrate raises every version."""
+    from django.core.management import call_command
+
+    before = version(dataversions.EVERYWHERE)
+    call_command("migrate", verbosity=0)
+    assert version(dataversions.EVERYWHERE) > before
