@@ -602,7 +602,9 @@ def test_the_money_by_province_is_cached_and_follows_the_records(money, manager_
 # --- a whole summary kept: its figures, charts and narrative ----------------------------------
 
 
-def test_a_whole_summary_reads_only_the_declared_dependencies(money, province_a, commune_a1, merged):
+def test_a_whole_summary_reads_only_the_declared_dependencies(
+    money, province_a, commune_a1, merged
+):
     """The summary page and API keep a whole summary (reports.cache.summary): every table its
     figures, charts and narrative read must raise the data versions."""
     from khuyencong.reports import charts
