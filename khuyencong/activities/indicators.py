@@ -27,6 +27,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 
@@ -45,7 +46,7 @@ from khuyencong.activities.models import (
     Workshop,
     percent,
 )
-from khuyencong.core.querying import scalars
+from khuyencong.core.querying import Rows, compiled, scalars
 
 CODES = (
     "trainees.count",
@@ -137,10 +138,20 @@ def revenue_by_year(contracts: QuerySet[ConsultingContract]) -> list[dict[str, i
 
 
 def values(
-    *, start: datetime.date, end: datetime.date, provinces: Iterable[str] | None = None
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    provinces: Iterable[str] | None = None,
+    establishments_with: QuerySet[Any] | None = None,
 ) -> dict[str, int | float | None]:
     """Every activity indicator of the period ``start``–``end`` (both included), over the
-    given province codes (all provinces when None)."""
+    given province codes (all provinces when None).
+
+    With ``establishments_with`` (a ``values("establishment_id")`` queryset, e.g. the
+    beneficiaries of the projects of the period), also ``establishments``: the distinct
+    establishments among those and the activities' (``establishment_ids``), in the same
+    statement, the fair participations of the period read once for it and for the fair
+    figures."""
     if provinces is not None:
         provinces = [str(code) for code in provinces]
     courses = TrainingCourse.objects.filter(_where("end_date", start, end, provinces))
@@ -148,9 +159,50 @@ def values(
     if provinces is not None:
         contracts = contracts.filter(province__in=provinces)
     signed = contracts.filter(_where("signed_on", start, end, None)).exclude(status=CANCELLED)
+    receipts = ConsultingReceipt.objects.filter(date__gte=start, date__lte=end)
+    if provinces is not None:  # every receipt has its contract: no join for the country
+        receipts = receipts.filter(contract__in=contracts.values("pk"))
     workshops = Workshop.objects.filter(_where("date", start, end, provinces)).exclude(
         kind__in=STUDY_TOURS
     )
+    fair_rows = FairParticipation.objects.filter(
+        _where("start_date", start, end, provinces, prefix="fair__")
+    )
+    fair_figures: dict[str, tuple[str, Any]] = {
+        "fairs.participations": ("rows", "pk"),
+        "fairs.establishments": ("distinct", "establishment_id"),
+    }
+    fairs: tuple[QuerySet[Any] | Rows, dict[str, tuple[str, Any]]] = (fair_rows, fair_figures)
+    shared: dict[str, QuerySet[Any]] = {}
+    supported: list[tuple[QuerySet[Any] | Rows, dict[str, tuple[str, Any]]]] = []
+    if establishments_with is not None:
+        others: list[tuple[str, tuple[Any, ...]]] | None
+        try:
+            others = [
+                compiled(part)
+                for part in [establishments_with, *_establishment_parts(start, end, provinces)[1:]]
+            ]
+        except EmptyResultSet:  # ``province__in=[]``: counted apart (``establishment_ids``)
+            others = None
+        if others is not None:
+            # The participations once (``shared``), for the fair figures and the union.
+            shared["fair_rows"] = fair_rows.values("establishment_id")
+            fairs = (
+                Rows("SELECT establishment_id AS v0, establishment_id AS v1 FROM fair_rows"),
+                fair_figures,
+            )
+            union = " UNION ".join(
+                ["SELECT establishment_id FROM fair_rows", *(sql for sql, _p in others)]
+            )
+            supported = [
+                (
+                    Rows(
+                        f"SELECT establishment_id AS v0 FROM ({union}) u",  # noqa: S608 (compiled SQL, bound parameters)
+                        tuple(param for _sql, params in others for param in params),
+                    ),
+                    {"establishments": ("rows", None)},
+                )
+            ]
     # Every figure in one statement of scalar subqueries (same rules as ``employment`` for
     # the training figures and ``consulting_revenue`` for the revenue).
     found = scalars(
@@ -167,15 +219,7 @@ def values(
                     "known_courses": ("count", "employed_after"),
                 },
             ),
-            (
-                FairParticipation.objects.filter(
-                    _where("start_date", start, end, provinces, prefix="fair__")
-                ),
-                {
-                    "fairs.participations": ("rows", "pk"),
-                    "fairs.establishments": ("distinct", "establishment_id"),
-                },
-            ),
+            fairs,
             (
                 Showroom.objects.filter(_where("opened_on", start, end, provinces)),
                 {"showrooms.count": ("rows", "pk")},
@@ -185,12 +229,7 @@ def values(
                 {"brands.count": ("rows", "pk")},
             ),
             (signed, {"consulting.contracts": ("rows", "pk")}),
-            (
-                ConsultingReceipt.objects.filter(
-                    contract__in=contracts.values("pk"), date__gte=start, date__lte=end
-                ),
-                {"received": ("sum", "amount")},
-            ),
+            (receipts, {"received": ("sum", "amount")}),
             (signed.filter(receipts__isnull=True), {"by_value": ("sum", "value")}),
             (
                 workshops,
@@ -200,8 +239,16 @@ def values(
                 CommunicationItem.objects.filter(_where("date", start, end, provinces)),
                 {"communications.count": ("rows", "pk")},
             ),
-        ]
+            *supported,
+        ],
+        shared,
     )
+    if establishments_with is not None and not supported:
+        found["establishments"] = (
+            establishments_with.order_by()
+            .union(establishment_ids(start=start, end=end, provinces=provinces))
+            .count()
+        )
     return {
         "trainees.count": found["participants"],
         "trainees.employed_percent": (
@@ -218,6 +265,7 @@ def values(
         "workshops.count": found["workshops.count"],
         "workshops.attendees": found["workshops.attendees"],
         "communications.count": found["communications.count"],
+        **({"establishments": found["establishments"]} if establishments_with is not None else {}),
     }
 
 
@@ -231,6 +279,14 @@ def establishment_ids(
     ``values("establishment_id")`` querysets (``.union(...)``) before counting."""
     if provinces is not None:
         provinces = [str(code) for code in provinces]
+    first, *others = _establishment_parts(start, end, provinces)
+    return first.union(*others)
+
+
+def _establishment_parts(
+    start: datetime.date, end: datetime.date, provinces: list[str] | None
+) -> list[QuerySet[Any]]:
+    """The parts of ``establishment_ids``, unordered, the fair participations first."""
     through = Workshop.establishments.through
     parts = [
         FairParticipation.objects.filter(
@@ -255,8 +311,7 @@ def establishment_ids(
         .exclude(status=CANCELLED)
         .values(establishment_id=F("client_establishment_id")),
     ]
-    first, *others = (part.order_by() for part in parts)
-    return first.union(*others)
+    return [part.order_by() for part in parts]
 
 
 # --- the official results form, by programme ------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db.models import F
 
 from khuyencong.activities import indicators, services
 from khuyencong.activities.models import (
@@ -149,6 +150,33 @@ def test_distinct_establishments_of_every_activity(scenario, est_a1, est_a2, est
     # The day after: only what happened then (est_a2's later fair, showroom and brand).
     after = indicators.establishment_ids(start=NEXT, end=NEXT, provinces=["66"])
     assert set(Establishment.objects.filter(pk__in=after)) == {est_a2}
+
+
+def test_establishments_with_others_in_the_same_statement(
+    scenario, est_a1, est_a2, est_b, django_assert_num_queries
+):
+    """``establishments_with`` adds the distinct establishments of those rows and of every
+    activity (``establishment_ids``) to the figures, in their one statement, the fair
+    participations read once for both (a WITH clause); the figures do not change."""
+    alone = indicators.values(start=START, end=END, provinces=["66"])
+    none = Establishment.objects.filter(pk=-1).values(establishment_id=F("pk"))
+    b_only = Establishment.objects.filter(pk=est_b.pk).values(establishment_id=F("pk"))
+    with django_assert_num_queries(1) as captured:
+        found = indicators.values(
+            start=START, end=END, provinces=["66"], establishments_with=b_only
+        )
+    assert "WITH" in captured.captured_queries[0]["sql"]
+    assert found["establishments"] == 3  # est_a1, est_a2 from the activities, est_b
+    assert {k: v for k, v in found.items() if k != "establishments"} == alone
+    assert (
+        indicators.values(start=START, end=END, establishments_with=none)["establishments"]
+        == Establishment.objects.filter(
+            pk__in=indicators.establishment_ids(start=START, end=END)
+        ).count()
+    )
+    # No province: no statement over a WITH, the same figures.
+    empty = indicators.values(start=START, end=END, provinces=[], establishments_with=b_only)
+    assert (empty["establishments"], empty["fairs.participations"]) == (1, 0)
 
 
 def test_no_activity_gives_zeros_and_no_share(db):

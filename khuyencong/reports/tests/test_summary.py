@@ -348,9 +348,10 @@ def test_a_national_summary_has_a_fixed_number_of_queries(
     caches["reports"].clear()
     with django_assert_num_queries(len(before.captured_queries)):
         summary.build(unit, period)
-    # Two periods of grouped queries; the activity figures are one statement a period, and
-    # so are the money disbursed and the projects approved; one read of the data versions.
-    assert len(before.captured_queries) == 21
+    # Two periods of grouped queries; the activity figures and the establishments supported
+    # are one statement a period, and so are the money disbursed and the projects approved;
+    # one read of the data versions.
+    assert len(before.captured_queries) == 19
 
 
 def test_a_stored_values_lookup_is_one_query(admin, merged, django_assert_num_queries):
