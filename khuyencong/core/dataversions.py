@@ -24,7 +24,7 @@ writes in other provinces do not.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -199,6 +199,22 @@ def changed(model: type[models.Model], objects: Iterable[models.Model]) -> None:
         objects = list(objects)
         if objects:
             bump(provinces_of(model, objects))
+
+
+def changed_values(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> None:
+    """``changed`` for rows written from column values (attnames: ``core.bulk``'s
+    ``insert_with_history``). A row without the column that names its province raises
+    every province."""
+    if model not in _watched:
+        return
+    rows = list(rows)
+    if not rows:
+        return
+    path = _watched[model]
+    if path is None:
+        bump_everywhere()
+        return
+    bump(path.from_values({row.get(path.attname) for row in rows}))
 
 
 def changed_rows(queryset: models.QuerySet[Any]) -> None:

@@ -382,44 +382,85 @@ _RUN_TAG = INLINE_STRING.replace("}is", "}r")
 
 
 class _CellParser(WorkSheetParser):
-    """openpyxl's streaming sheet parser, with the common cells (shared or inline text,
-    plain numbers) read directly: its generic path (a ``Text`` object per inline string,
-    a style lookup per number) was a fifth of a large import. Dates, booleans, errors and
-    anything unusual still go through openpyxl."""
+    """openpyxl's streaming sheet parser, with each ``<row>`` turned straight into its list of
+    values, and the common cells (shared or inline text, plain numbers) read directly: its
+    generic path (a dict per cell, a ``Text`` object per inline string, a style lookup per
+    number) was a fifth of a large import. Dates, booleans, errors and anything unusual
+    still go through openpyxl's ``parse_cell``."""
 
-    def parse_cell(self, element: Any) -> dict[str, Any]:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._columns: dict[str, int] = {}  # "AB" -> 28
+
+    def parse_row(self, row: Any) -> tuple[int, list[Any]]:  # type: ignore[override]
+        """(row number, its values by column from A, ``None`` where a cell is empty); a
+        cell beyond ``MAX_COLUMNS`` refuses the file. Rows are numbered as openpyxl does."""
+        number = row.get("r")
+        if number is None:
+            self.row_counter += 1
+        else:
+            try:
+                self.row_counter = int(number)
+            except ValueError:  # openpyxl accepts "2.0"
+                return super().parse_row(row)[0], self._values(row)
+        return self.row_counter, self._values(row)
+
+    def _values(self, row: Any) -> list[Any]:
+        self.col_counter = 0
+        values: list[Any] = []
+        for element in row:
+            column, value = self._cell(element)
+            if value is None:
+                continue
+            if column > MAX_COLUMNS:
+                raise _too_many_columns()
+            if column > len(values):
+                values.extend([None] * (column - len(values)))
+            values[column - 1] = value
+        return values
+
+    def _cell(self, element: Any) -> tuple[int, Any]:
         data_type = element.get("t", "n")
         coordinate = element.get("r")
         if coordinate is None or data_type not in ("s", "inlineStr", "n"):
-            return super().parse_cell(element)
-        style = element.get("s")
-        if data_type == "n" and style and int(style) in self.date_formats:
-            return super().parse_cell(element)
+            cell = super().parse_cell(element)
+            return cell["column"], cell["value"]
+        if data_type == "n":
+            style = element.get("s")
+            if style and int(style) in self.date_formats:
+                cell = super().parse_cell(element)
+                return cell["column"], cell["value"]
+        letters = coordinate.rstrip("0123456789")
+        column = self._columns.get(letters) if len(letters) < len(coordinate) else None
+        if column is None:
+            column = coordinate_to_tuple(coordinate)[1]  # raises on a malformed reference
+            self._columns[letters] = column
+        self.col_counter = column
         value: Any
         if data_type == "inlineStr":
             inline = element.find(INLINE_STRING)
             if inline is None:
-                value = None
-            else:
-                # Text.content: the plain text and the text of each formatted run.
-                plain = inline.find(_TEXT_TAG)
-                parts = [plain.text or ""] if plain is not None else []
-                for run in inline.iterfind(_RUN_TAG):
+                return column, None
+            # Text.content: the plain text and the text of each formatted run (children
+            # walked here: ``iterfind`` goes through ElementPath's Python code every time).
+            plain = inline.find(_TEXT_TAG)
+            if plain is not None and len(inline) == 1:
+                return column, plain.text or ""
+            parts = [plain.text or ""] if plain is not None else []
+            for run in inline:
+                if run.tag == _RUN_TAG:
                     text = run.find(_TEXT_TAG)
                     if text is not None and text.text is not None:
                         parts.append(text.text)
-                value = "".join(parts)
+            return column, "".join(parts)
+        text = element.findtext(VALUE_TAG, None) or None
+        if text is None:
+            value = None
+        elif data_type == "s":
+            value = self.shared_strings[int(text)]
         else:
-            text = element.findtext(VALUE_TAG, None) or None
-            if text is None:
-                value = None
-            elif data_type == "s":
-                value = self.shared_strings[int(text)]
-            else:
-                value = _cast_number(text)
-        row, column = coordinate_to_tuple(coordinate)
-        self.col_counter = column
-        return {"row": row, "column": column, "value": value}
+            value = _cast_number(text)
+        return column, value
 
 
 def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
@@ -437,7 +478,8 @@ def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
         try:
             # openpyxl's own row iterator pads every row to its widest cell: one cell at
             # column XFD would make each row sixteen thousand values. Its streaming parser
-            # gives the cells that are really there; rows are built and limited here.
+            # gives the cells that are really there; rows are built and limited in
+            # ``_CellParser.parse_row``.
             sheet = workbook.worksheets[0]
             with sheet._get_source() as source, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -449,17 +491,7 @@ def _xlsx_records(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
                     date_formats=workbook._date_formats,
                     timedelta_formats=workbook._timedelta_formats,
                 )
-                for number, cells in parser.parse():
-                    values: list[Any] = []
-                    for cell in cells:
-                        column, value = cell["column"], cell["value"]
-                        if value is None:
-                            continue
-                        if column > MAX_COLUMNS:
-                            raise _too_many_columns()
-                        values.extend([None] * (column - len(values)))
-                        values[column - 1] = value
-                    yield number, values
+                yield from parser.parse()
         except FileRejected:
             raise
         except Exception as exc:  # a damaged sheet fails while it is read
@@ -661,9 +693,15 @@ class FieldChecker:
     through ``to_python``, ``validate`` and each validator. Here a text field whose only
     validators are the length and NUL checks Django adds is checked directly (the length,
     no NUL, one of the choices); any other field, and any value that does not pass the
-    direct check, goes through the field's own ``clean``, so the errors are Django's.
+    direct check, goes through the field's own ``clean``, so the errors are Django's. A
+    whole number a field's ``clean`` once accepted unchanged is accepted again without it
+    (years repeat; the checks of a number depend on nothing else).
     Like ``full_clean(exclude=…, validate_unique=False, validate_constraints=False)``:
     uniqueness is the importer's business (one query per batch).
+
+    A record is its column values (attnames), as ``core.bulk.insert_with_history`` takes
+    them: no model instance is built per row, and a field's ``clean`` gets none (Django's
+    checks of the fields checked here use none).
     """
 
     def __init__(self, model: type[Model], *, exclude: Iterable[str] = ()) -> None:
@@ -682,27 +720,37 @@ class FieldChecker:
                 else None
             )
             self._fields.append((model_field, direct, choices))
+        self._valid_numbers: set[tuple[str, int]] = set()
 
-    def errors(self, obj: Model) -> dict[str, list[str]]:
-        """Field name -> messages (empty when every field is valid); cleaned values set."""
+    def errors(self, values: dict[str, Any]) -> dict[str, list[str]]:
+        """Field name -> messages (empty when every field is valid) for a new record given
+        as column values; a field missing from ``values`` has its default. The cleaned
+        values are set in ``values``."""
         found: dict[str, list[str]] = {}
         for model_field, direct, choices in self._fields:
-            value = getattr(obj, model_field.attname)
+            attname = model_field.attname
+            value = values[attname] if attname in values else model_field.get_default()
             if model_field.blank and value in model_field.empty_values:
                 continue
-            if (
-                direct
-                and isinstance(value, str)
-                and value
-                and (model_field.max_length is None or len(value) <= model_field.max_length)
-                and "\x00" not in value
-                and (choices is None or value in choices)
-            ):
+            if direct:
+                if (
+                    isinstance(value, str)
+                    and value
+                    and (model_field.max_length is None or len(value) <= model_field.max_length)
+                    and "\x00" not in value
+                    and (choices is None or value in choices)
+                ):
+                    continue
+            elif type(value) is int and (attname, value) in self._valid_numbers:
                 continue
             try:
-                setattr(obj, model_field.attname, model_field.clean(value, obj))
+                cleaned = model_field.clean(value, None)
             except ValidationError as invalid:
                 found[model_field.name] = [str(m) for e in invalid.error_list for m in e.messages]
+                continue
+            values[attname] = cleaned
+            if type(value) is int and type(cleaned) is int and cleaned == value:
+                self._valid_numbers.add((attname, value))
         return found
 
 

@@ -109,12 +109,24 @@ def apply_changes(establishment: Establishment, data: dict[str, Any]) -> None:
         if field not in EDITABLE_FIELDS:
             raise ValueError(f"{field} is not an editable field")
         setattr(establishment, field, value)
-    if establishment.tax_code:
-        establishment.tax_code = normalise_tax_code(establishment.tax_code)
-    else:
-        establishment.tax_code = None
-    establishment.province_id = establishment.commune.province_id
-    establishment.search_name = normalise(establishment.name)
+    derived = derived_values(
+        name=establishment.name,
+        tax_code=establishment.tax_code,
+        province_id=establishment.commune.province_id,
+    )
+    for attname, value in derived.items():
+        setattr(establishment, attname, value)
+
+
+def derived_values(*, name: str, tax_code: str | None, province_id: str) -> dict[str, Any]:
+    """The columns an establishment's own fields decide (``apply_changes``; the import, which
+    writes column values without a model instance): the tax code as stored (``None`` when
+    empty), the province of its commune, the name as searched."""
+    return {
+        "tax_code": normalise_tax_code(tax_code) if tax_code else None,
+        "province_id": province_id,
+        "search_name": normalise(name),
+    }
 
 
 def _check_place(actor: Any, establishment: Establishment) -> None:
