@@ -120,9 +120,11 @@ def insert_with_history(
     reserved), the data versions of the provinces written are raised."""
     if not rows:
         return []
+    pk = model._meta.pk
+    assert pk is not None
     if connection.vendor != "postgresql":
         objects = create_with_history(
-            [model(**row) for row in rows],
+            [model(**{k: v for k, v in row.items() if k != pk.attname}) for row in rows],
             model,
             user=user,
             reason=reason,
@@ -130,8 +132,6 @@ def insert_with_history(
         )
         return [obj.pk for obj in objects]
     now = timezone.now()
-    pk = model._meta.pk
-    assert pk is not None
     fields = model._meta.local_concrete_fields
     keys = _next_keys(model, len(rows))
     # How each column gets its value: the row's (else the default), the time, or the key.

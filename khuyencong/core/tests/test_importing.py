@@ -221,3 +221,76 @@ def test_a_save_that_fails_half_way_leaves_nothing(db):
     with pytest.raises(RuntimeError):
         importer.run(importer.read(data, filename="s.xlsx"))
     assert not Sector.objects.filter(code="x1").exists()
+
+
+# The sheet reader ----------------------------------------------------------------------------
+
+
+def _workbook_bytes(write_only: bool) -> bytes:
+    import datetime
+
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    workbook = openpyxl.Workbook(write_only=write_only)
+    sheet = workbook.create_sheet("Dữ liệu") if write_only else workbook.active
+    rich = CellRichText(["Cơ sở ", TextBlock(InlineFont(b=True), "Thành Đạt"), " số 1"])
+    rows = [
+        ["Mã", "Tên", "Thứ tự", "Ngày", "Đúng", "Số thực", None, "Xa"],
+        ["0123", "Một", 3, datetime.date(2024, 5, 1), True, 1.5, None, "x"],
+        [
+            "  b ",
+            rich,
+            1e20,
+            datetime.datetime(2024, 5, 1, 8, 30),  # noqa: DTZ001 - Excel has no time zones
+            False,
+            -2.25,
+        ],
+        [None, None, None],
+        ["c", "=1+1", 0, None, None, 7.0, "", "Cuối"],
+    ]
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _without_references(data: bytes) -> bytes:
+    """The same workbook with rows and cells that do not say where they are (r="…"), as
+    some tools write them: openpyxl counts them."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content = re.sub(rb' r="[A-Z]*[0-9]+"', b"", content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_workbook_bytes(write_only=False), id="shared-strings"),
+        pytest.param(_workbook_bytes(write_only=True), id="inline-strings"),
+        pytest.param(_without_references(_workbook_bytes(write_only=False)), id="no-references"),
+    ],
+)
+def test_the_sheet_reader_reads_every_cell_as_openpyxl_does(data):
+    from khuyencong.core.importing import _xlsx_records
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    expected = []
+    for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            expected.append((number, values))
+    records = [(n, v) for n, v in _xlsx_records(data) if v]
+    assert records == expected
+    assert records[2][1][1] == "Cơ sở Thành Đạt số 1"  # the runs of a rich text, joined

@@ -164,3 +164,29 @@ def test_every_batch_costs_the_same_few_queries(officer_a, places, monkeypatch):
     per_batch = two - one
     assert four - one == 3 * per_batch
     assert per_batch <= 8  # two duplicate lookups, the inserts with their history
+
+
+def test_duplicates_are_looked_up_in_one_query_a_batch_on_postgresql(
+    officer_a, places, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from khuyencong.registry.tests.test_import import _run
+
+    monkeypatch.setattr(EstablishmentImporter, "batch_size", 10)
+    rows = [
+        [f"Cơ sở {n}", "HKD", f"0660850{n:05d}", "24100" if n % 2 else "24200", "a"]
+        for n in range(30)
+    ]
+    data = xlsx(["Tên cơ sở", "Loại hình", "Mã số thuế", "Mã xã", "Lĩnh vực"], rows)
+    with CaptureQueriesContext(connection) as queries:
+        assert _run(officer_a, data)["created"] == 30
+    lookups = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith("SELECT")
+        and 'FROM "registry_establishment"' in q["sql"]
+    ]
+    # Tax codes and (commune, name) pairs together; elsewhere one query for each.
+    assert len(lookups) == 3 * (1 if connection.vendor == "postgresql" else 2)
