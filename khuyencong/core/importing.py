@@ -388,11 +388,14 @@ class _CellParser(WorkSheetParser):
     number) was a fifth of a large import. Dates, booleans, errors and anything unusual
     still go through openpyxl's ``parse_cell``."""
 
+    row_counter: int  # openpyxl's counters of the row and cell it is at
+    col_counter: int
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._columns: dict[str, int] = {}  # "AB" -> 28
 
-    def parse_row(self, row: Any) -> tuple[int, list[Any]]:  # type: ignore[override]
+    def parse_row(self, row: Any) -> tuple[int, list[Any]]:
         """(row number, its values by column from A, ``None`` where a cell is empty); a
         cell beyond ``MAX_COLUMNS`` refuses the file. Rows are numbered as openpyxl does."""
         number = row.get("r")

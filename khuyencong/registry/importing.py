@@ -920,7 +920,7 @@ class EstablishmentImporter(Importer):
         existing_tax: dict[str, Establishment] = {}
         existing_name: dict[tuple[str, str], Establishment] = {}
         for other in _registered(sorted(tax_codes), sorted(pairs)):
-            if other.tax_code in tax_codes:
+            if other.tax_code and other.tax_code in tax_codes:
                 existing_tax.setdefault(other.tax_code, other)
             if (other.commune_id, other.search_name) in pairs:
                 existing_name.setdefault((other.commune_id, other.search_name), other)
