@@ -2,7 +2,9 @@
 
 ``?page=`` is a whole number from 1 to ``PAGE_MAX`` (or ``last``), ``?page_size=`` one from 1
 to ``PAGE_SIZE_MAX`` (``PAGE_SIZE`` by default): anything else is a 400 naming the parameter,
-before any query. A page past the last one is a 404, as in DRF.
+before any query. A page past the last one is a 404, as in DRF. The count and the keys of a
+page are kept under the data versions where the query allows (``core.pages.VersionedPaginator``):
+the rows themselves are always read anew.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 
 from khuyencong.core.formats import format_number
+from khuyencong.core.pages import VersionedPaginator
 
 PAGE_MAX = 10_000_000
 PAGE_SIZE_MAX = 500
@@ -35,6 +38,9 @@ def _bounded(request: Any, name: str, maximum: int) -> int | None:
 
 
 class Pagination(PageNumberPagination):
+    # The count and the keys of a page kept under the data versions, as the staff lists keep
+    # them (core.pages.VersionedPaginator): only for queries of watched tables.
+    django_paginator_class = VersionedPaginator
     page_size_query_param = "page_size"
     max_page_size = PAGE_SIZE_MAX
 

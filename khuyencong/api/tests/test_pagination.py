@@ -65,3 +65,35 @@ def test_the_schema_gives_the_bounds(api_for, officer_a):
     assert parameters["page"]["schema"]["minimum"] == 1
     assert parameters["page"]["schema"]["maximum"] == PAGE_MAX
     assert parameters["page_size"]["schema"]["maximum"] == PAGE_SIZE_MAX
+
+
+def _counted(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    counting = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    return response.json(), counting
+
+
+def test_a_list_asked_again_is_not_counted_again_and_shows_each_write(api_for, officer_a, five):
+    """The count and the keys of a page are kept under the data versions
+    (core.pages.VersionedPaginator): the same list asked again is not counted again, and a write
+    by any path is shown at once."""
+    client = api_for(officer_a)
+    first, counting = _counted(client, f"{URL}?page_size=2")
+    assert first["count"] == 5 and counting
+    again, counting = _counted(client, f"{URL}?page_size=2")
+    assert again == first and counting == []
+    renamed = five[0]
+    renamed.name = "Cơ sở đổi tên"
+    renamed.save()
+    EstablishmentFactory(commune=five[1].commune)
+    after, counting = _counted(client, f"{URL}?page_size=500")
+    assert after["count"] == 6
+    assert "Cơ sở đổi tên" in {row["name"] for row in after["results"]}
+    # The count made after the writes serves every page size.
+    smaller, counting = _counted(client, f"{URL}?page_size=2")
+    assert smaller["count"] == 6 and counting == []
