@@ -2,9 +2,10 @@
 
 ``?page=`` is a whole number from 1 to ``PAGE_MAX`` (or ``last``), ``?page_size=`` one from 1
 to ``PAGE_SIZE_MAX`` (``PAGE_SIZE`` by default): anything else is a 400 naming the parameter,
-before any query. A page past the last one is a 404, as in DRF. The count and the keys of a
-page are kept under the data versions where the query allows (``core.pages.VersionedPaginator``):
-the rows themselves are always read anew.
+before any query. A page past the last one is a 404, as in DRF. ``KeptPagination`` (the
+establishments, as their staff list) keeps the count and the keys of a page under the data
+versions where the query allows (``core.pages.VersionedPaginator``): the rows themselves are
+always read anew.
 """
 
 from __future__ import annotations
@@ -38,9 +39,6 @@ def _bounded(request: Any, name: str, maximum: int) -> int | None:
 
 
 class Pagination(PageNumberPagination):
-    # The count and the keys of a page kept under the data versions, as the staff lists keep
-    # them (core.pages.VersionedPaginator): only for queries of watched tables.
-    django_paginator_class = VersionedPaginator
     page_size_query_param = "page_size"
     max_page_size = PAGE_SIZE_MAX
 
@@ -72,3 +70,11 @@ class Pagination(PageNumberPagination):
                     f"Rows per page, from 1 to {PAGE_SIZE_MAX} (400 otherwise)."
                 )
         return parameters
+
+
+class KeptPagination(Pagination):
+    """For lists whose count is dear (300,000 establishments): the count and the keys of a page
+    kept under the data versions, as the staff list keeps them. One query more (the versions)
+    for a small list, so not the default."""
+
+    django_paginator_class = VersionedPaginator

@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from khuyencong.api.pagination import KeptPagination
 from khuyencong.api.params import ID_BOUNDS, YEAR_BOUNDS
 from khuyencong.api.parsers import PARSERS
 from khuyencong.api.permissions import WritingRole, writes
@@ -222,6 +223,7 @@ class EstablishmentViewSet(
     parser_classes = PARSERS
     schema = AutoSchema()
     permission_classes = [WritingRole]
+    pagination_class = KeptPagination
     filterset_class = EstablishmentFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     # The 409 answers, documented by api.schema.
