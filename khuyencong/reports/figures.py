@@ -178,6 +178,8 @@ class StoredValues:
         # Keyed by (indicator, unit kind, unit code): strings hash once, a Unit every time.
         self.by_key: dict[tuple[str, str, str], list[tiling.Stored]] = defaultdict(list)
         self._answers: dict[tuple[str, str, str, datetime.date, datetime.date], int | None] = {}
+        # The places with any value: the others answer nothing, whatever the indicator.
+        self._reported: set[tuple[str, str]] = set()
         by_kind: dict[str, set[str]] = defaultdict(set)
         for unit in units:
             by_kind[unit.kind].add(unit.code)
@@ -194,6 +196,7 @@ class StoredValues:
         ).values_list("indicator_id", "unit_kind", "unit_code", "start", "end", "value")
         for code, kind, unit_code, start, end, value in rows:
             self.by_key[(code, kind, unit_code)].append(tiling.Stored(start, end, value))
+            self._reported.add((kind, unit_code))
 
     def _all_parts(self, code: str) -> list[str]:
         found = []
@@ -205,6 +208,8 @@ class StoredValues:
     def answer_unit(self, code: str, unit: Unit, period: Period) -> int | None:
         # Each (indicator, place, period) is answered once: a whole is asked for by itself
         # and again for the indicator it is a part of.
+        if (unit.kind, unit.code) not in self._reported:
+            return None
         memo_key = (code, unit.kind, unit.code, period.start, period.end)
         if memo_key in self._answers:
             return self._answers[memo_key]
