@@ -175,7 +175,21 @@ class Establishment(VersionedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+    # The history is read by record (its "id" index) and by date; no query searches it by
+    # place, sector or author, and its foreign keys are not constraints (nothing cascades
+    # on them): their ten indexes (with the varchar_pattern_ops twins) only slowed every
+    # insert, a 100,000-row import most (docs/performance.md).
+    history = HistoricalRecords(
+        excluded_fields=["search_name", "updated_at"],
+        no_db_index=[
+            "commune",
+            "province",
+            "legacy_commune",
+            "sector",
+            "craft_village",
+            "created_by",
+        ],
+    )
 
     class Meta:
         verbose_name = _("establishment")

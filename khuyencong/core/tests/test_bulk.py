@@ -117,3 +117,16 @@ def test_a_number_once_refused_is_refused_again(db):
     for _ in range(2):
         assert checker.errors(dict(good)) == {}
         assert list(checker.errors(dict(bad))) == ["founded_year"]
+
+
+def test_the_establishment_history_is_indexed_only_by_what_reads_it(db):
+    """A history is read by record (core.history, the admin) and by date; searching it by
+    place, sector or author is no query's business, and each of those indexes slowed
+    every imported row (registry migration 0008)."""
+    from django.db import connection
+
+    table = Establishment.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = {tuple(c["columns"]) for c in constraints.values() if c["index"] or c["primary_key"]}
+    assert indexed == {("history_id",), ("id",), ("history_date",), ("history_user_id",)}
