@@ -18,7 +18,8 @@ Prints p50 and p95 in milliseconds of each case for each pass, and ends with one
 ``<case>_p95_ms`` and ``<case>_p50_ms`` from the per-case pass, ``mixed_<case>_p95_ms`` and
 ``mixed_<case>_p50_ms`` from the mixed pass, ``<case>_p95_1_ms`` with one client (``list``,
 ``search``, ``detail``, ``plan_board``, ``project_list``, ``api_list``, ``report_page``,
-``report_api``).
+``report_api``), and ``worker_rss_mb``, the largest peak memory (VmHWM) of one app server
+worker over every pass.
 
     BENCH_LOAD_ROUNDS   requests of each case per client (default 10)
     BENCH_CLIENTS       concurrent clients of the mixed and per-case passes (default 20)
@@ -223,6 +224,24 @@ def _pass(port: int, cases: list[Case], clients: int) -> dict[str, list[float]]:
     return merged
 
 
+def _workers_peak_mb(pid: int) -> float | None:
+    """The largest peak resident memory (VmHWM) of the app server's workers (Linux /proc)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    peaks = []
+    for child in children:
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue
+        peaks += [
+            int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")
+        ]
+    return round(max(peaks), 1) if peaks else None
+
+
 def _percentile(times: list[float], share: float) -> float:
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -261,6 +280,7 @@ def main() -> None:
         if "case" in passes:
             for case in cases:
                 table["case"].update(_figures(_pass(port, [case], CLIENTS)))
+        worker_rss_mb = _workers_peak_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -292,6 +312,8 @@ def main() -> None:
     figures.update(
         {
             "clients": CLIENTS,
+            # The largest peak memory of one app server worker over every pass.
+            "worker_rss_mb": worker_rss_mb,
             "database": vendor,
             "cores": os.cpu_count(),
             "load_average": [round(load, 1) for load in os.getloadavg()],

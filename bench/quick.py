@@ -143,6 +143,7 @@ def main() -> None:
             # <case>_p95_ms all sending the same case, mixed_<case>_p95_ms every case.
             **{key: value for key, value in load.items() if key.endswith("_p95_ms")},
             "clients": load.get("clients"),
+            "worker_rss_mb": load.get("worker_rss_mb"),
             "total_s": round(time.perf_counter() - started),
         }
     )
