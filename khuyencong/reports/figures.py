@@ -198,6 +198,11 @@ class StoredValues:
             self.by_key[(code, kind, unit_code)].append(tiling.Stored(start, end, value))
             self._reported.add((kind, unit_code))
 
+    @property
+    def empty(self) -> bool:
+        """No value stored for any of the places, indicators and days asked."""
+        return not self._reported
+
     def _all_parts(self, code: str) -> list[str]:
         found = []
         for part in self.catalogue.parts.get(code, []):
@@ -385,8 +390,13 @@ def _compute_group(
         for indicator in indicators:
             parts = level_aggregate_parts if indicator.code in level_codes else aggregate_parts
             for part, part_period in parts:
-                value, tried = stored.answer_part(indicator.code, part, part_period)
                 covers = expected[part.province]
+                if stored.empty:  # nothing stored: every place expected is missing
+                    pieces[indicator.code].items.append(
+                        _Piece(None, False, covers, covers, part_period)
+                    )
+                    continue
+                value, tried = stored.answer_part(indicator.code, part, part_period)
                 if not tried:
                     missing: tuple[Unit, ...] = ()
                 elif covers == (part.own,):
@@ -401,7 +411,8 @@ def _compute_group(
     for code in flow_codes:
         pieces[code].split_in_time = bool(split_provinces)
     seen: dict[tuple[tuple[int, int], ...], Completeness] = {}
-    return {i.code: _finish(i, pieces[i.code], resolved, seen) for i in indicators}
+    seen_notes: dict[tuple[tuple[int, int], ...], list[str]] = {}
+    return {i.code: _finish(i, pieces[i.code], resolved, seen, seen_notes) for i in indicators}
 
 
 def _read_records(
@@ -473,11 +484,37 @@ def _places_reported(resolved: ResolvedUnit, pieces: _Pieces) -> Completeness:
     )
 
 
+def _missing_notes(
+    pieces: _Pieces,
+    resolved: ResolvedUnit,
+    seen: dict[tuple[tuple[int, int], ...], list[str]] | None = None,
+) -> list[str]:
+    """The places missing from the stored values in each period, in order, each once, as
+    notes; like ``_completeness``, worked out once per set of pieces (``seen``)."""
+    stored = [p for p in pieces.items if not p.from_records and p.missing and p.period is not None]
+    key = tuple((id(piece.missing), id(piece.period)) for piece in stored)
+    if seen is not None and key in seen:
+        return seen[key]
+    # A dict: no list scans.
+    by_period: dict[Period, dict[Unit, None]] = defaultdict(dict)
+    for piece in stored:
+        assert piece.period is not None
+        by_period[piece.period].update(dict.fromkeys(piece.missing))
+    notes = [
+        missing_note(list(units), part_period, resolved.labels)
+        for part_period, units in by_period.items()
+    ]
+    if seen is not None:
+        seen[key] = notes
+    return notes
+
+
 def _finish(
     indicator: Indicator,
     pieces: _Pieces,
     resolved: ResolvedUnit,
     seen: dict[tuple[tuple[int, int], ...], Completeness] | None = None,
+    seen_notes: dict[tuple[tuple[int, int], ...], list[str]] | None = None,
 ) -> Figure:
     code = indicator.code
     completeness = _completeness(resolved, pieces, seen)
@@ -485,14 +522,7 @@ def _finish(
     has_records = any(p.from_records for p in answered)
     has_aggregates = any(not p.from_records for p in answered)
     source = MIXED if has_records and has_aggregates else RECORDS if has_records else AGGREGATES
-    notes = list(pieces.notes)
-    # The places missing in each period, in order, each once (a dict: no list scans).
-    by_period: dict[Period, dict[Unit, None]] = defaultdict(dict)
-    for piece in pieces.items:
-        if not piece.from_records and piece.missing and piece.period is not None:
-            by_period[piece.period].update(dict.fromkeys(piece.missing))
-    for part_period, units in by_period.items():
-        notes.append(missing_note(list(units), part_period, resolved.labels))
+    notes = list(pieces.notes) + _missing_notes(pieces, resolved, seen_notes)
     note = " ".join(dict.fromkeys(notes))
     if not answered:
         return Figure(code, None, NONE, note, completeness)
