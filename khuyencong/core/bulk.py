@@ -132,13 +132,45 @@ def insert_with_history(
         )
         return [obj.pk for obj in objects]
     now = timezone.now()
-    fields = model._meta.local_concrete_fields
     keys = _next_keys(model, len(rows))
-    # How each column gets its value: the row's (else the default), the time, or the key.
-    makers: list[Callable[[Mapping[str, Any], Any], Any]] = []
-    for field in fields:
-        makers.append(_column_value(field, pk, now))
-    table = [[make(row, key) for make in makers] for row, key in zip(rows, keys, strict=True)]
+    # The columns, in the order COPY is given them: the key, the automatic dates, the
+    # values taken as they are (a row without one takes the default, the same for every
+    # row), then those Django converts or whose default is made anew for each row.
+    automatic, plain, converted = [], [], []
+    for field in model._meta.local_concrete_fields:
+        if field is pk:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            automatic.append(field)
+        elif isinstance(field, _PLAIN) and not (field.has_default() and callable(field.default)):
+            plain.append(field)
+        else:
+            converted.append(field)
+    defaults = {field.attname: field.get_default() for field in plain}
+    names = [field.attname for field in plain]
+    pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    if len(names) > 1:
+        pick = itemgetter(*names)
+    else:  # itemgetter of one name gives the value, not a tuple
+
+        def pick(row: Mapping[str, Any]) -> tuple[Any, ...]:
+            return tuple(row[name] for name in names)
+
+    head = tuple(now for _field in automatic)
+
+    def convert(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(
+            field.get_db_prep_save(
+                row[field.attname] if field.attname in row else field.get_default(), connection
+            )
+            for field in converted
+        )
+
+    table = [
+        (key, *head, *pick({**defaults, **row}), *(convert(row) if converted else ()))
+        for row, key in zip(rows, keys, strict=True)
+    ]
+    fields = [pk, *automatic, *plain, *converted]
     _copy(model, fields, table)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         history = get_history_manager_for_model(model).model
@@ -150,8 +182,8 @@ def insert_with_history(
         }
         hist_fields = [f for f in history._meta.local_concrete_fields if f.attname != "history_id"]
         position = {field.attname: index for index, field in enumerate(fields)}
-        # A history row: the record's columns it keeps (in the record's order: COPY names
-        # its columns), then the four of the history.
+        # A history row: the record's columns it keeps (in the order of the record's row),
+        # then the four of the history.
         copied = sorted(
             (f for f in hist_fields if f.attname not in special), key=lambda f: position[f.attname]
         )
@@ -161,43 +193,12 @@ def insert_with_history(
         if len(indexes) == 1:
             _copy(history, [*copied, *added], ((row[indexes[0]], *tail) for row in table))
         else:
-            pick = itemgetter(*indexes)
-            _copy(history, [*copied, *added], (pick(row) + tail for row in table))
+            keep = itemgetter(*indexes)
+            _copy(history, [*copied, *added], (keep(row) + tail for row in table))
     # No save signals: the cached figures that count these rows are invalidated here (a
     # row that leaves out the column naming its province raises every province).
     dataversions.changed_values(model, rows)
     return keys
-
-
-def _column_value(
-    field: models.Field[Any, Any], pk: models.Field[Any, Any], now: datetime.datetime
-) -> Callable[[Mapping[str, Any], Any], Any]:
-    """How ``insert_with_history`` fills one column of a row (given the row and its key)."""
-    attname = field.attname
-    if field is pk:
-        return lambda row, key: key
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda row, key: now  # what pre_save would set, once per batch
-    if field.has_default() and callable(field.default):
-        make_default = field.get_default  # a new value per row (a date, a UUID, …)
-    else:
-        default = field.get_default()  # what Model() sets when the field is not given
-
-        def make_default() -> Any:
-            return default
-
-    if isinstance(field, _PLAIN):
-
-        def value(row: Mapping[str, Any], key: Any) -> Any:
-            return row[attname] if attname in row else make_default()
-
-    else:
-
-        def value(row: Mapping[str, Any], key: Any) -> Any:
-            given = row[attname] if attname in row else make_default()
-            return field.get_db_prep_save(given, connection)
-
-    return value
 
 
 def _next_keys(model: type[models.Model], count: int) -> list[Any]:

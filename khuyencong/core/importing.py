@@ -214,6 +214,12 @@ class ErrorCollector:
 
 def cell_text(value: Any) -> str:
     """A cell's value as the text the user typed (numbers without a trailing .0)."""
+    if type(value) is str:  # most cells: ASCII text is already NFC and has no \xa0
+        if value.isascii():
+            return value.strip()
+        return unicodedata.normalize("NFC", value).replace("\xa0", " ").strip()
+    if type(value) is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -645,6 +651,8 @@ def _table_rows(
     """The data rows after the header, one at a time; ``FileRejected`` past ``max_rows``
     (or a long run of blank rows) and when there is no row at all."""
     count = 0
+    columns = list(positions.items())
+    width = max(positions.values(), default=-1) + 1  # a row shorter than this is padded
     # Blank rows cost reading too: a sheet of a million empty rows is refused like a long one.
     last_row = header_number + max_rows + _BLANK_ROWS_ALLOWED
     for number, values in records:
@@ -659,7 +667,9 @@ def _table_rows(
                 )
                 % {"max": f"{max_rows:,}".replace(",", ".")}
             )
-        raw = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+        if len(values) < width:
+            values = [*values, *[None] * (width - len(values))]
+        raw = {key: values[i] for key, i in columns}
         count += 1
         yield SourceRow(number, {key: cell_text(v) for key, v in raw.items()}, raw)
     if not count:
@@ -709,7 +719,11 @@ class FieldChecker:
 
     def __init__(self, model: type[Model], *, exclude: Iterable[str] = ()) -> None:
         skip = set(exclude)
-        self._fields: list[tuple[Field[Any, Any], bool, frozenset[Any] | None]] = []
+        # Per field: the field, its attname, whether a text is checked directly, its
+        # maximum length and choices for that check, and what counts as empty when blank.
+        self._fields: list[
+            tuple[Field[Any, Any], str, bool, int | None, frozenset[Any] | None, tuple[Any, ...]]
+        ] = []
         for model_field in model._meta.fields:
             if model_field.name in skip or model_field.generated:
                 continue
@@ -722,7 +736,10 @@ class FieldChecker:
                 if model_field.choices
                 else None
             )
-            self._fields.append((model_field, direct, choices))
+            empty = tuple(model_field.empty_values) if model_field.blank else ()
+            self._fields.append(
+                (model_field, model_field.attname, direct, model_field.max_length, choices, empty)
+            )
         self._valid_numbers: set[tuple[str, int]] = set()
 
     def errors(self, values: dict[str, Any]) -> dict[str, list[str]]:
@@ -730,16 +747,15 @@ class FieldChecker:
         as column values; a field missing from ``values`` has its default. The cleaned
         values are set in ``values``."""
         found: dict[str, list[str]] = {}
-        for model_field, direct, choices in self._fields:
-            attname = model_field.attname
+        for model_field, attname, direct, max_length, choices, empty in self._fields:
             value = values[attname] if attname in values else model_field.get_default()
-            if model_field.blank and value in model_field.empty_values:
+            if empty and value in empty:
                 continue
             if direct:
                 if (
                     isinstance(value, str)
                     and value
-                    and (model_field.max_length is None or len(value) <= model_field.max_length)
+                    and (max_length is None or len(value) <= max_length)
                     and "\x00" not in value
                     and (choices is None or value in choices)
                 ):

@@ -332,9 +332,13 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 FIGURE_KEYS = ("workers", "revenue", "output_value", "capital")
+# Spellings of kinds, statuses and sectors remembered by an import (a file has a handful;
+# a file of distinct nonsense in every row is not remembered past this).
+_SPELLINGS_KEPT = 1_000
 # Whole numbers as ASCII digits.
 _DIGITS = re.compile(r"[0-9]+")
 COLUMN_KEYS = {column.key for column in COLUMNS}
+_FIGURE_COLUMNS = (*FIGURE_KEYS, "figures_year")
 PLACE_KEYS = ("commune_code", "commune", "old_commune", "legacy_address")
 LEGACY_KEYS = ("old_province", "old_district", "old_commune")
 # Model field -> column its errors are reported in (the location columns are handled apart).
@@ -491,6 +495,9 @@ class EstablishmentImporter(Importer):
         self._kinds = _choice_lookup(Kind, KIND_LABELS, KIND_ALIASES)
         self._statuses = _choice_lookup(Status, STATUS_LABELS, STATUS_ALIASES)
         self._sectors: dict[str, Sector] | None = None
+        # The spellings met in the file (kinds, statuses, sectors) and what they mean.
+        self._spellings: dict[str, str] = {}
+        self._sector_of: dict[str, Sector | None] = {}
         self._may_write: dict[str, bool] = {}
         self._this_year = timezone.localdate().year
         self._fields = FieldChecker(Establishment, exclude=_RESOLVED_FIELDS)
@@ -600,7 +607,7 @@ class EstablishmentImporter(Importer):
             if required:
                 errors.add(row, key, _("This column must be filled in."))
             return None
-        code = lookup.get(normalise_name(value))
+        code = lookup.get(self._reduced(value))
         if code is None:
             labels = KIND_LABELS if key == "kind" else STATUS_LABELS
             errors.add(
@@ -610,6 +617,15 @@ class EstablishmentImporter(Importer):
                 % {"value": value, "accepted": ", ".join(labels.values())},
             )
         return code
+
+    def _reduced(self, value: str) -> str:
+        """``normalise_name(value)``, once for each spelling: a file repeats a handful."""
+        reduced = self._spellings.get(value)
+        if reduced is None:
+            reduced = normalise_name(value)
+            if len(self._spellings) < _SPELLINGS_KEPT:
+                self._spellings[value] = reduced
+        return reduced
 
     def _sector(self, row: SourceRow, errors: ErrorCollector) -> Sector | None:
         if self._sectors is None:
@@ -621,13 +637,18 @@ class EstablishmentImporter(Importer):
         if not value:
             errors.add(row, "sector", _("This column must be filled in."))
             return None
-        match = _SECTOR_CODE.match(value)
-        sector: Sector | None = None
-        if match:
-            letter = match.group(1).lower()
-            sector = self._sectors.get("dd" if letter in ("đ", "dd") else letter)
-        if sector is None:
-            sector = self._sectors.get(normalise_name(value))
+        if value in self._sector_of:
+            sector = self._sector_of[value]
+        else:
+            sector = None
+            match = _SECTOR_CODE.match(value)
+            if match:
+                letter = match.group(1).lower()
+                sector = self._sectors.get("dd" if letter in ("đ", "dd") else letter)
+            if sector is None:
+                sector = self._sectors.get(normalise_name(value))
+            if len(self._sector_of) < _SPELLINGS_KEPT:
+                self._sector_of[value] = sector
         if sector is None:
             errors.add(
                 row,
@@ -658,6 +679,8 @@ class EstablishmentImporter(Importer):
     def _figures(self, row: SourceRow, errors: ErrorCollector) -> dict[str, int | None] | None:
         """The optional yearly figures of the row: whole numbers of đồng or people, with
         the year they belong to."""
+        if not any(row.values.get(key) for key in _FIGURE_COLUMNS):
+            return None  # most rows: no figures, no year
         values: dict[str, int | None] = {}
         bad = False
         for key in FIGURE_KEYS:
