@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import csv
 import datetime
+import gc
 import io
 import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
@@ -782,6 +784,19 @@ class Progress(Protocol):
     def advance(self, count: int = 1) -> None: ...
 
 
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Python's garbage collector run less often while a large file is imported: every
+    batch keeps thousands of small dicts alive, and the collector walked them again after
+    every 700 new objects (a fifth of the import's CPU). Cycles are still collected."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
 class Importer:
     """Base of a file import. Subclasses declare ``columns`` and implement the three steps.
 
@@ -870,7 +885,7 @@ class Importer:
         errors = ErrorCollector(table, self.columns)
         rows = iter(table.rows)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _rare_collections():
                 while batch := list(islice(rows, self.batch_size)):
                     cleaned: list[tuple[SourceRow, Any]] = []
                     for row in batch:

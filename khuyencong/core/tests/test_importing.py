@@ -294,3 +294,24 @@ def test_the_sheet_reader_reads_every_cell_as_openpyxl_does(data):
     records = [(n, v) for n, v in _xlsx_records(data) if v]
     assert records == expected
     assert records[2][1][1] == "Cơ sở Thành Đạt số 1"  # the runs of a rich text, joined
+
+
+def test_a_large_import_collects_garbage_less_often_and_restores_the_collector(db):
+    import gc
+
+    seen = []
+
+    class Batched(SectorImporter):
+        def clean_row(self, row, errors):
+            seen.append(gc.get_threshold()[0])
+            return super().clean_row(row, errors)
+
+        def save_batch(self, cleaned):
+            raise RuntimeError("disk full")
+
+    before = gc.get_threshold()
+    importer = Batched()
+    with pytest.raises(RuntimeError):
+        importer.run_batches(importer.read(xlsx([["Mã", "Tên"], ["x1", "Một"]]), filename="s.xlsx"))
+    assert seen and min(seen) >= 50_000
+    assert gc.get_threshold() == before
