@@ -125,6 +125,7 @@ def main() -> None:
                     "report_page_s",
                     "report_sql_s",
                     "report_vs_sql",
+                    "report_vs_sql_pairs",
                     "report_national_cached_s",
                     "report_page_cached_s",
                 )
