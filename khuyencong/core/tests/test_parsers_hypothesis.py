@@ -151,3 +151,20 @@ def test_a_code_with_its_check_digit_is_accepted_and_a_wrong_digit_refused(nine,
 def test_full_width_digits_are_stored_as_ascii():
     assert normalise_tax_code("０１００１０９１０６") == "0100109106"
     validate_tax_code("０１００１０９１０６")
+
+
+@given(st.text())
+@example("Cơ sở chế biến cà phê Thành Đạt")
+@example("a\u0301\u0323 ह\u093f \u05b0")
+def test_a_name_loses_exactly_its_non_spacing_marks(text):
+    """``normalise`` strips marks through a translate table: the same as testing each
+    character's category (search and duplicates rely on it)."""
+    import re
+    import unicodedata
+
+    from khuyencong.core.text import normalise
+
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    expected = re.sub(r"\s+", " ", stripped).strip().lower() if text else ""
+    assert normalise(text) == expected
