@@ -52,9 +52,14 @@ _pinned: ContextVar[_Pin | None] = ContextVar("khuyencong_data_versions", defaul
 
 
 def bump(provinces: Iterable[str | None], using: str | None = None) -> None:
-    """Raise the versions of these provinces (``None`` or ``EVERYWHERE``: every province)."""
+    """Raise the versions of these provinces (``None`` or ``EVERYWHERE``: every province);
+    inside ``deferred()``, at the end of its block."""
     scopes = sorted({EVERYWHERE if p is None else str(p) for p in provinces})
     if not scopes:
+        return
+    waiting = _deferred.get()
+    if waiting is not None and using is None:
+        waiting.update(scopes)
         return
     now = time.time_ns() // 1000
     table = DataVersion._meta.db_table
@@ -75,6 +80,31 @@ def bump(provinces: Iterable[str | None], using: str | None = None) -> None:
 
 def bump_everywhere(using: str | None = None) -> None:
     bump([EVERYWHERE], using=using)
+
+
+_deferred: ContextVar[set[str] | None] = ContextVar("khuyencong_deferred_raises", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """For a long transaction (an import of 100,000 rows): the raises of the block are made
+    once, at its end, still inside the transaction. A raise holds its province's row lock until
+    the commit, and every write to that province waits for it: raised at the end, the lock is
+    held for the commit only, not for the whole import. Only inside ``transaction.atomic``
+    (outside, rows would be committed before their raise); nothing is raised when the block
+    fails (the transaction is rolled back)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    if not connections[router.db_for_write(DataVersion)].in_atomic_block:
+        raise RuntimeError("dataversions.deferred() is only for inside transaction.atomic")
+    waiting: set[str] = set()
+    token = _deferred.set(waiting)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    bump(waiting)
 
 
 def _read_all() -> dict[str, int]:

@@ -47,6 +47,7 @@ from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 
+from khuyencong.core import dataversions
 from khuyencong.core.text import normalise_name
 from khuyencong.core.uploads import (
     MAX_COLUMNS,
@@ -885,7 +886,8 @@ class Importer:
         errors = ErrorCollector(table, self.columns)
         rows = iter(table.rows)
         try:
-            with transaction.atomic(), _rare_collections():
+            # The data versions raised once, at the end (dataversions.deferred).
+            with transaction.atomic(), dataversions.deferred(), _rare_collections():
                 while batch := list(islice(rows, self.batch_size)):
                     cleaned: list[tuple[SourceRow, Any]] = []
                     for row in batch:
@@ -919,5 +921,5 @@ class Importer:
         self.check_rows(cleaned, errors)
         if len(errors):
             raise ImportRejected(errors.sorted())
-        with transaction.atomic():
+        with transaction.atomic(), dataversions.deferred():
             return self.save(cleaned)

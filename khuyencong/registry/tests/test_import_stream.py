@@ -190,3 +190,36 @@ def test_duplicates_are_looked_up_in_one_query_a_batch_on_postgresql(
     ]
     # Tax codes and (commune, name) pairs together; elsewhere one query for each.
     assert len(lookups) == 3 * (1 if connection.vendor == "postgresql" else 2)
+
+
+def test_the_data_versions_are_raised_once_at_the_end_of_an_import(officer_a, places, monkeypatch):
+    """A raise holds its province's row lock until the commit, and every write to that province
+    waits for it: a long import raises once, after its last batch (dataversions.deferred), not
+    at its first batch, which would block the province's other users for the whole import."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from khuyencong.core.models import DataVersion
+    from khuyencong.registry.tests.test_import import _run
+
+    monkeypatch.setattr(EstablishmentImporter, "batch_size", 10)
+    rows = [[f"Cơ sở {n}", "HKD", f"0660851{n:05d}", "24100", "a"] for n in range(30)]
+    data = xlsx(["Tên cơ sở", "Loại hình", "Mã số thuế", "Mã xã", "Lĩnh vực"], rows)
+    before = DataVersion.objects.filter(scope=officer_a.province_id).first()
+    with CaptureQueriesContext(connection) as queries:
+        assert _run(officer_a, data)["created"] == 30
+    sql = [q["sql"] for q in queries]
+    raises = [
+        n for n, text in enumerate(sql) if DataVersion._meta.db_table in text and "INSERT" in text
+    ]
+    # A batch's writes: its INSERTs, or on PostgreSQL the keys reserved before its COPY
+    # (which the capture does not see).
+    writes = [
+        n
+        for n, text in enumerate(sql)
+        if ("registry_establishment" in text and "INSERT" in text) or "nextval(" in text
+    ]
+    assert len(raises) == 1
+    assert writes and raises[0] > max(writes)
+    after = DataVersion.objects.get(scope=officer_a.province_id)
+    assert before is None or after.version > before.version
