@@ -99,6 +99,9 @@ class _Reporter:
         self._thread: threading.Thread | None = None
         if connection.vendor == "postgresql":
             self._side = connections.create_connection("default")
+            # Used by this thread (progress) and the heartbeat thread, one at a time (the
+            # lock): without this Django refuses it in the other thread, and no beat is written.
+            self._side.inc_thread_sharing()
             interval = settings.JOB_HEARTBEAT_SECONDS
             if interval > 0:
                 self._thread = threading.Thread(
@@ -137,8 +140,10 @@ class _Reporter:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self._side is not None:
-            self._side.close()
+        side, self._side = self._side, None
+        if side is not None:  # closed once, though close() may be called again
+            side.close()
+            side.dec_thread_sharing()
 
 
 class JobProgress:

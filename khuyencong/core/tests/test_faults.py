@@ -8,6 +8,7 @@ import errno
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -368,6 +369,39 @@ def test_a_running_job_beats_and_shows_progress_through_its_own_connection(offic
     done, heartbeat, claimed = seen[0]
     assert done == 2  # seen by others while the handler's transaction is still open
     assert heartbeat > claimed
+
+
+@on_postgresql
+@transactional
+def test_a_busy_job_without_progress_keeps_beating(officer_a, settings, caplog):
+    """A handler busy for longer than the heartbeat (rendering a file) writes no progress: the
+    reporter's thread beats for it, through the connection it shares with the main thread."""
+    settings.JOB_HEARTBEAT_SECONDS = 0.05
+    beats: list = []
+
+    def heartbeat(job_pk: int) -> Any:
+        watcher = connections.create_connection("default")
+        try:
+            with watcher.cursor() as cursor:
+                cursor.execute("SELECT heartbeat_at FROM core_job WHERE id = %s", [job_pk])
+                return cursor.fetchone()[0]
+        finally:
+            watcher.close()
+
+    @job_handler("test.busy")
+    def _busy(job: Job) -> None:
+        import time
+
+        time.sleep(0.2)
+        beats.append(heartbeat(job.pk))
+        time.sleep(0.3)
+        beats.append(heartbeat(job.pk))
+
+    with caplog.at_level("WARNING", logger="khuyencong.core.jobs"):
+        job = start_job(kind="test.busy", actor=officer_a, inline=True)
+    assert job.status == Job.Status.SUCCEEDED
+    assert beats[0] is not None and beats[1] > beats[0]
+    assert "could not write its progress" not in caplog.text
 
 
 # Retries with backoff --------------------------------------------------------------------------
