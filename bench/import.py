@@ -5,7 +5,9 @@ commune, then imports it in a separate process through the job path (core/jobs.p
 handler of registry/jobs.py) as an administrator, and prints one JSON line: rows, seconds,
 rows per second (``import_rows_per_s``), the importing process's CPU seconds (``cpu_s``: the
 machine may be shared) and peak memory (``rss_mb``), file size, database.
-The imported rows are removed afterwards (BENCH_IMPORT_KEEP=1 keeps them).
+The imported rows are removed afterwards (BENCH_IMPORT_KEEP=1 keeps them), the data versions
+raised, and on PostgreSQL both tables vacuumed, so the benchmarks that follow (load.py) measure
+the dataset as it was, not autovacuum catching up with 100,000 dead rows.
 
     .venv/bin/python bench/import.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kc_bench .venv/bin/python bench/import.py
@@ -122,7 +124,20 @@ def run_import(path: Path) -> dict:
         Establishment.history.filter(history_user=admin).delete()
         # Without signals: delete() would write a "deleted" history row per establishment
         # (minutes for 100,000 rows). The imported rows have nothing attached yet.
-        imported._raw_delete(imported.db)
+        from django.db import connection, transaction
+
+        from khuyencong.core import dataversions
+
+        with transaction.atomic():
+            dataversions.changed_rows(imported)  # no signals: kept lists and counts dropped
+            imported._raw_delete(imported.db)
+        if connection.vendor == "postgresql":
+            # The dataset as it was before the import: the next benchmarks (load.py) measure
+            # the pages, not autovacuum catching up with 100,000 dead rows.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "VACUUM (ANALYZE) registry_establishment, registry_historicalestablishment"
+                )
     return figures
 
 
