@@ -6,6 +6,7 @@ Configuration). Defaults are the safe production ones: DEBUG off, no secret key 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -209,6 +210,12 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 # `internal` location for MEDIA_ROOT (e.g. /_protected/) and nginx sends the bytes.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+if not env_str("MEDIA_ROOT"):
+    # The default folder is made here, as the SQLite one is: /healthz/ measures its disk, and
+    # a fresh `make run` has no upload yet. A MEDIA_ROOT the deployment sets must exist (shared
+    # storage not mounted is a fault /healthz/ reports).
+    with contextlib.suppress(OSError):
+        MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

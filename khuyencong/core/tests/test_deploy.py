@@ -243,3 +243,29 @@ def test_the_compose_file_runs_the_same_programs():
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     assert "FROM python:3.11-slim-bookworm" in dockerfile
     assert 'CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py"]' in dockerfile
+
+
+def test_the_default_upload_folder_exists_from_the_start(tmp_path):
+    """A fresh `make run` has no upload yet: the default MEDIA_ROOT is made with the settings, so
+    /healthz/ can measure its disk (it answered 503 "disk" until the first upload); a MEDIA_ROOT
+    the deployment sets is never made for it (an unmounted share is a fault to report)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "TMPDIR"}
+    }
+    env.update(KC_VAR_DIR=str(tmp_path / "var"), DEBUG="1", SECRET_KEY="x" * 50)
+    code = "import django; django.setup(); from django.conf import settings; print(settings.MEDIA_ROOT)"
+    env["DJANGO_SETTINGS_MODULE"] = "khuyencong.settings"
+    run = subprocess.run(  # noqa: S603 - this interpreter, the project's settings
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert Path(run.stdout.strip()) == tmp_path / "var" / "media"
+    assert (tmp_path / "var" / "media").is_dir()
+    env["MEDIA_ROOT"] = str(tmp_path / "share" / "media")
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert not (tmp_path / "share").exists()
