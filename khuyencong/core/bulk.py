@@ -78,14 +78,7 @@ def create_with_history(
     fields = model._meta.local_concrete_fields
     _copy(model, fields, (_values(fields, obj, now) for obj in objects))
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        history = get_history_manager_for_model(model).model
-        special = {
-            "history_date": now,
-            "history_change_reason": reason,
-            "history_type": "+",
-            "history_user_id": getattr(user, "pk", None),
-        }
-        hist_fields = [f for f in history._meta.local_concrete_fields if f.attname != "history_id"]
+        history, special, hist_fields = _history_columns(model, now, user, reason)
         _copy(
             history,
             hist_fields,
@@ -173,14 +166,7 @@ def insert_with_history(
     fields = [pk, *automatic, *plain, *converted]
     _copy(model, fields, table)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        history = get_history_manager_for_model(model).model
-        special = {
-            "history_date": now,
-            "history_change_reason": reason,
-            "history_type": "+",
-            "history_user_id": getattr(user, "pk", None),
-        }
-        hist_fields = [f for f in history._meta.local_concrete_fields if f.attname != "history_id"]
+        history, special, hist_fields = _history_columns(model, now, user, reason)
         position = {field.attname: index for index, field in enumerate(fields)}
         # A history row: the record's columns it keeps (in the order of the record's row),
         # then the four of the history.
@@ -199,6 +185,22 @@ def insert_with_history(
     # row that leaves out the column naming its province raises every province).
     dataversions.changed_values(model, rows)
     return keys
+
+
+def _history_columns(
+    model: type[models.Model], now: datetime.datetime, user: Any, reason: str
+) -> tuple[type[models.Model], dict[str, Any], list[Any]]:
+    """The history model of ``model``, the values of its own columns for a "created" row, and
+    the columns COPY writes (all but its key)."""
+    history = get_history_manager_for_model(model).model
+    special = {
+        "history_date": now,
+        "history_change_reason": reason,
+        "history_type": "+",
+        "history_user_id": getattr(user, "pk", None),
+    }
+    fields = [f for f in history._meta.local_concrete_fields if f.attname != "history_id"]
+    return history, special, fields
 
 
 def _next_keys(model: type[models.Model], count: int) -> list[Any]:
